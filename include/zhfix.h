@@ -1,0 +1,138 @@
+/* zhfix: repair damaged Chinese text, then convert it between scripts.
+ *
+ * Copyright 2026 the zhfix authors. Licensed under the Apache License 2.0.
+ *
+ * The pipeline, per line: repair (byte-shift resync, then ruby residue), then
+ * convert (an OpenCC profile). The output for a line depends only on that line
+ * and the options, so a text split at line boundaries gives the same result.
+ *
+ * Units: lengths and offsets are in bytes unless a name says "column", which
+ * counts Unicode code points from 1. Text in and out is UTF-8; bytes that are
+ * not valid UTF-8 (and NUL bytes) are passed through unchanged.
+ *
+ * Ownership, once for all: the library never keeps a pointer to a buffer the
+ * caller passes in after the call returns. A buffer the library returns through
+ * a `char **` is malloc'd, owned by the caller, and freed with zhfix_free().
+ * Pointers inside a zhfix_change are valid only during the callback.
+ *
+ * Errors: every fallible function returns a zhfix_status; zhfix_strerror()
+ * names it and zhfix_errmsg() gives the detail for the last error on a handle.
+ */
+#ifndef ZHFIX_H
+#define ZHFIX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Status codes. Append only: the numbers are part of the ABI. */
+typedef enum zhfix_status {
+  ZHFIX_OK = 0,             /**< success */
+  ZHFIX_ERR_NOMEM = 1,      /**< out of memory */
+  ZHFIX_ERR_ARG = 2,        /**< invalid argument (NULL handle, bad target name) */
+  ZHFIX_ERR_CONFIG = 3,     /**< an OpenCC config could not be opened */
+  ZHFIX_ERR_CONVERT = 4,    /**< OpenCC failed to convert a segment */
+  ZHFIX_ERR_OUTPUT = 5,     /**< the caller's write callback reported failure */
+  ZHFIX_ERR_CODEC = 6       /**< iconv could not open a converter (GB18030) */
+} zhfix_status;
+
+/** Flags for zhfix_open(). */
+enum zhfix_flags {
+  ZHFIX_NO_REPAIR = 1u << 0 /**< skip every repair stage: convert only */
+};
+
+/** Opaque handle. Not thread-safe: use one handle per thread. */
+typedef struct zhfix_ctx zhfix_ctx;
+
+/** One change made by a repair stage, reported through zhfix_change_fn. */
+typedef struct zhfix_change {
+  uint64_t line;            /**< 1-based line number within the current document */
+  uint64_t column;          /**< 1-based column, in code points, in the input line */
+  uint64_t byte_offset;     /**< 0-based byte offset of the change in the input line */
+  const char *kind;         /**< "ruby" or "byte-shift"; static string */
+  const char *before;       /**< input text replaced (UTF-8, not NUL-terminated) */
+  size_t before_len;        /**< bytes */
+  const char *after;        /**< replacement text (UTF-8, not NUL-terminated) */
+  size_t after_len;         /**< bytes */
+  double margin;            /**< language-model margin in nats per character; 0 for rule-based changes */
+} zhfix_change;
+
+/** Called once per change. @p change and its strings live only during the call. */
+typedef void (*zhfix_change_fn)(void *user, const zhfix_change *change);
+
+/** Receives output bytes. Return 0 on success, non-zero to stop with ZHFIX_ERR_OUTPUT. */
+typedef int (*zhfix_write_fn)(void *user, const char *buf, size_t len);
+
+/**
+ * Create a handle.
+ * @param[out] ctx   receives the new handle; set to NULL on failure
+ * @param flags      zero or more of enum zhfix_flags
+ * @return ZHFIX_OK, ZHFIX_ERR_ARG (ctx is NULL), ZHFIX_ERR_NOMEM, ZHFIX_ERR_CODEC
+ * @note Free with zhfix_close().
+ */
+zhfix_status zhfix_open(zhfix_ctx **ctx, unsigned flags);
+
+/** Free a handle and set *ctx to NULL. zhfix_close(NULL) and *ctx == NULL are no-ops. */
+void zhfix_close(zhfix_ctx **ctx);
+
+/**
+ * Choose the conversion applied after repair.
+ * @param target  NULL for none (repair only; the default), one of "simplified"
+ *                (t2s), "traditional" (s2t), "tw" (s2tw), "twp" (s2twp),
+ *                "hk" (s2hk), an OpenCC config name ("t2s", "tw2sp.json") or a
+ *                path to a config file. Copied; the caller keeps ownership.
+ * @return ZHFIX_OK, ZHFIX_ERR_ARG, ZHFIX_ERR_CONFIG (detail in zhfix_errmsg()),
+ *         ZHFIX_ERR_NOMEM
+ */
+zhfix_status zhfix_set_target(zhfix_ctx *ctx, const char *target);
+
+/** Report every change to @p fn (NULL to stop). @p user is passed back unchanged. */
+void zhfix_set_change_cb(zhfix_ctx *ctx, zhfix_change_fn fn, void *user);
+
+/**
+ * Stream input: process every complete line in @p buf and write the result.
+ * An incomplete last line is kept in the handle until more input or zhfix_finish().
+ * Line terminators ("\n", "\r\n") are written unchanged.
+ * @param buf,len  input bytes (any bytes; len may be 0)
+ * @param write    output callback, called zero or more times
+ * @return ZHFIX_OK, ZHFIX_ERR_NOMEM, ZHFIX_ERR_CONVERT, ZHFIX_ERR_OUTPUT, ZHFIX_ERR_ARG
+ */
+zhfix_status zhfix_feed(zhfix_ctx *ctx, const char *buf, size_t len,
+                        zhfix_write_fn write, void *user);
+
+/**
+ * End the document: process a last line without terminator, write it, and reset
+ * the line counter so the handle can take the next document.
+ * @return as zhfix_feed()
+ */
+zhfix_status zhfix_finish(zhfix_ctx *ctx, zhfix_write_fn write, void *user);
+
+/**
+ * Convenience: process a whole document held in memory (feed + finish).
+ * @param[out] out      receives a malloc'd buffer (NUL-terminated for convenience),
+ *                      owned by the caller, freed with zhfix_free(); NULL on failure
+ * @param[out] out_len  receives its length in bytes, without the NUL
+ * @return as zhfix_feed()
+ */
+zhfix_status zhfix_process(zhfix_ctx *ctx, const char *in, size_t len,
+                           char **out, size_t *out_len);
+
+/** Free a buffer returned by the library. NULL is a no-op. */
+void zhfix_free(void *p);
+
+/** Static English name of a status; never NULL. */
+const char *zhfix_strerror(zhfix_status status);
+
+/** Detail of the last error on @p ctx (static or handle-owned); "" if none. */
+const char *zhfix_errmsg(const zhfix_ctx *ctx);
+
+/** The library's version, e.g. "0.1.0" (from configure's AC_INIT). */
+const char *zhfix_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

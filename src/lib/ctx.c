@@ -1,0 +1,110 @@
+/* Handles: open/close, options, per-handle error state, status names. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "internal.h"
+
+zhfix_status zhfix_open(zhfix_ctx **ctx, unsigned flags)
+{
+  zhfix_ctx *c;
+
+  if (!ctx)
+    return ZHFIX_ERR_ARG;
+  *ctx = NULL;
+  c = calloc(1, sizeof *c);
+  if (!c)
+    return ZHFIX_ERR_NOMEM;
+  c->flags = flags;
+  if (!zhfix__gb_open(&c->gb)) {
+    free(c);
+    return ZHFIX_ERR_CODEC;
+  }
+  *ctx = c;
+  return ZHFIX_OK;
+}
+
+void zhfix_close(zhfix_ctx **ctx)
+{
+  zhfix_ctx *c;
+
+  if (!ctx || !*ctx)
+    return;
+  c = *ctx;
+  zhfix__conv_close(c->conv);
+  zhfix__gb_close(&c->gb);
+  zhfix__buf_free(&c->pending);
+  zhfix__buf_free(&c->out);
+  zhfix__buf_free(&c->seg);
+  zhfix__text_free(&c->text);
+  free(c->offsets);
+  free(c);
+  *ctx = NULL;
+}
+
+zhfix_status zhfix__fail(zhfix_ctx *ctx, zhfix_status st, const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(ctx->errmsg, sizeof ctx->errmsg, fmt, ap);
+  va_end(ap);
+  return st;
+}
+
+zhfix_status zhfix_set_target(zhfix_ctx *ctx, const char *target)
+{
+  struct zhfix__conv *conv = NULL;
+
+  if (!ctx)
+    return ZHFIX_ERR_ARG;
+  if (target) {
+    if (!*target)
+      return zhfix__fail(ctx, ZHFIX_ERR_ARG, "empty conversion target");
+    conv = zhfix__conv_open(target, ctx->errmsg, sizeof ctx->errmsg);
+    if (!conv)
+      return ZHFIX_ERR_CONFIG;
+  }
+  zhfix__conv_close(ctx->conv);
+  ctx->conv = conv;
+  return ZHFIX_OK;
+}
+
+void zhfix_set_change_cb(zhfix_ctx *ctx, zhfix_change_fn fn, void *user)
+{
+  if (!ctx)
+    return;
+  ctx->change_fn = fn;
+  ctx->change_user = user;
+}
+
+const char *zhfix_errmsg(const zhfix_ctx *ctx)
+{
+  return ctx ? ctx->errmsg : "";
+}
+
+const char *zhfix_version(void)
+{
+  return PACKAGE_VERSION;
+}
+
+void zhfix_free(void *p)
+{
+  free(p);
+}
+
+const char *zhfix_strerror(zhfix_status status)
+{
+  switch (status) {
+  case ZHFIX_OK: return "success";
+  case ZHFIX_ERR_NOMEM: return "out of memory";
+  case ZHFIX_ERR_ARG: return "invalid argument";
+  case ZHFIX_ERR_CONFIG: return "cannot open OpenCC config";
+  case ZHFIX_ERR_CONVERT: return "OpenCC conversion failed";
+  case ZHFIX_ERR_OUTPUT: return "output failed";
+  case ZHFIX_ERR_CODEC: return "cannot open GB18030 converter";
+  }
+  return "unknown status";
+}

@@ -1,0 +1,180 @@
+/* Private declarations shared across libzhfix's files (zhfix__ prefix). Never installed. */
+#ifndef ZHFIX_INTERNAL_H
+#define ZHFIX_INTERNAL_H
+
+#include <iconv.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "zhfix.h"
+
+/* ---- generated tables (src/lib/tables, by data/gen_tables.py) ---- */
+
+struct zhfix__reading_entry {
+  uint32_t cp;     /* Han code point */
+  uint32_t first;  /* index of its first syllable id in ids[] */
+  uint8_t count;   /* number of readings */
+};
+
+struct zhfix__readings_table {
+  const char *const *syllables;               /* toned syllables "zhuan3", sorted */
+  size_t nsyllables;
+  const uint16_t *ids;                        /* syllable ids, per entry */
+  const struct zhfix__reading_entry *entries; /* sorted by cp */
+  size_t nentries;
+};
+
+extern const struct zhfix__readings_table zhfix__readings;
+
+struct zhfix__lm_table {
+  const uint32_t *uni_cp;  /* code points, sorted */
+  const uint8_t *uni_cost; /* -ln P(c), in 1/8 nat */
+  const uint8_t *start_cost; /* -ln P(c starts a word | c) */
+  const uint8_t *end_cost;   /* -ln P(c ends a word | c) */
+  size_t nuni;
+  const uint32_t *bi_key;  /* (index of a << 16) | index of b, sorted */
+  const uint8_t *bi_cost;  /* -ln P(b | a, inside a word), in 1/8 nat */
+  size_t nbi;
+};
+
+extern const struct zhfix__lm_table zhfix__lm_simp, zhfix__lm_trad;
+
+/* ---- buf.c: growable byte buffer ---- */
+
+struct zhfix__buf {
+  char *data;
+  size_t len, cap;
+};
+
+/* Append n bytes; false on out of memory (the buffer is unchanged then). */
+bool zhfix__buf_add(struct zhfix__buf *b, const void *p, size_t n);
+bool zhfix__buf_add_cp(struct zhfix__buf *b, uint32_t cp); /* UTF-8 encode and append */
+void zhfix__buf_free(struct zhfix__buf *b);
+
+/* ---- utf8.c ---- */
+
+/* Decode one scalar value at p (p < end). Returns its length in bytes (1-4)
+ * and stores it in *cp, or 0 if the bytes at p are not a valid, shortest-form
+ * UTF-8 sequence of a scalar value (surrogates and > U+10FFFF are invalid). */
+size_t zhfix__utf8_decode(const char *p, const char *end, uint32_t *cp);
+/* Encode cp (a scalar value) into out[4]; returns the length 1-4. */
+size_t zhfix__utf8_encode(uint32_t cp, char out[4]);
+
+/* ---- buf.c: a line as code points, each remembering where it came from ---- */
+
+struct zhfix__text {
+  uint32_t *cp;   /* code points */
+  uint32_t *src;  /* per code point: index of the input code point it came from */
+  size_t n, cap;
+};
+
+/* Replace cp[pos, pos+del) by ins[0, nins); inserted code points get src value
+ * `src`. false on out of memory (text unchanged). */
+bool zhfix__text_splice(struct zhfix__text *t, size_t pos, size_t del,
+                        const uint32_t *ins, size_t nins, uint32_t src);
+void zhfix__text_free(struct zhfix__text *t);
+
+/* ---- chars.c: character classes (ICU properties) ---- */
+
+bool zhfix__is_han(uint32_t cp);        /* Script=Han ideograph (not punctuation) */
+bool zhfix__is_pua(uint32_t cp);        /* General_Category=Co */
+bool zhfix__is_bopomofo(uint32_t cp);   /* Script=Bopomofo letters */
+static inline bool zhfix__is_ascii_alpha(uint32_t c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* ---- lm.c: character language model ---- */
+
+/* Cost, in nats, of the sequence cp[0, n) preceded by `prev` and followed by
+ * `next` (0 for none), under the better of the Simplified and Traditional
+ * models. Lower is more plausible Chinese. Non-Han characters get fixed costs
+ * (see lm.c): ASCII letters glued to Han and private-use characters are dear. */
+double zhfix__lm_cost(uint32_t prev, const uint32_t *cp, size_t n, uint32_t next);
+/* -ln P(c) of one Han character under the better model; a large constant if unknown. */
+double zhfix__lm_unigram(uint32_t cp);
+/* True if cp is a Han character rare enough to be evidence of damage. */
+bool zhfix__lm_is_rare(uint32_t cp);
+
+/* ---- readings.c lookup (ruby.c) ---- */
+
+/* A syllable: ASCII base (u-umlaut as 'v'), NUL-terminated, and tone 1-5 or 0
+ * when the annotation gave none. */
+struct zhfix__syllable {
+  char base[8];
+  int tone;
+};
+
+/* Parse one pinyin syllable cp[0, n): ASCII letters and tone-marked vowels
+ * (any case, ü or v), or letters and a final tone digit 1-5. */
+bool zhfix__parse_pinyin(const uint32_t *cp, size_t n, struct zhfix__syllable *syl);
+/* True if syl is a reading of Han character cp (Unihan union; see readings.c). */
+bool zhfix__is_reading(uint32_t cp, const struct zhfix__syllable *syl);
+
+/* ---- gb.c: GB18030 through iconv ---- */
+
+struct zhfix__gb {
+  iconv_t to_gb;   /* UTF-8 -> GB18030 */
+  iconv_t from_gb; /* GB18030 -> UTF-8 */
+};
+
+bool zhfix__gb_open(struct zhfix__gb *gb);
+void zhfix__gb_close(struct zhfix__gb *gb);
+/* GB18030 bytes of cp into out[4]; returns 1, 2 or 4, or 0 if not encodable. */
+size_t zhfix__gb_encode(struct zhfix__gb *gb, uint32_t cp, unsigned char out[4]);
+/* Decode bytes[0, n) strictly; stores at most max code points in cps. Returns
+ * the count, or (size_t)-1 if the bytes are not valid GB18030 or too many. */
+size_t zhfix__gb_decode(struct zhfix__gb *gb, const unsigned char *bytes, size_t n,
+                        uint32_t *cps, size_t max);
+
+/* ---- convert.c: the single OpenCC wrapper ---- */
+
+struct zhfix__conv;
+/* Open the OpenCC config for a target (see zhfix_set_target). On failure
+ * returns NULL and writes a message into err[errlen]. */
+struct zhfix__conv *zhfix__conv_open(const char *target, char *err, size_t errlen);
+void zhfix__conv_close(struct zhfix__conv *c);
+/* Convert valid, NUL-free UTF-8 in[0, len) and append the result to out. */
+zhfix_status zhfix__conv_run(struct zhfix__conv *c, const char *in, size_t len,
+                             struct zhfix__buf *out);
+
+/* ---- repair stages (shift.c, ruby.c) ---- */
+
+/* A change found by a stage, in terms of the input line's code points. */
+struct zhfix__edit {
+  size_t from, to;      /* input code point range [from, to) replaced */
+  const char *kind;
+  double margin;
+  const uint32_t *after;
+  size_t nafter;
+};
+
+typedef void (*zhfix__edit_fn)(zhfix_ctx *ctx, const struct zhfix__edit *e);
+
+bool zhfix__shift_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report);
+bool zhfix__ruby_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report);
+
+/* ---- ctx.c ---- */
+
+struct zhfix_ctx {
+  unsigned flags;
+  struct zhfix__conv *conv;    /* NULL: no conversion */
+  struct zhfix__gb gb;
+  zhfix_change_fn change_fn;
+  void *change_user;
+  struct zhfix__buf pending;   /* incomplete line kept between feeds */
+  struct zhfix__buf out;       /* output of one line */
+  struct zhfix__buf seg;       /* scratch: one repaired segment */
+  struct zhfix__text text;     /* scratch: the segment as code points */
+  uint32_t *offsets;           /* byte offset of each input code point of the segment */
+  size_t noffsets;
+  const char *seg_bytes;       /* the segment being repaired (for change reports) */
+  uint64_t seg_col, seg_byte;  /* its column (0-based) and byte offset in the line */
+  uint64_t line;               /* lines finished in this document */
+  char errmsg[256];
+};
+
+zhfix_status zhfix__fail(zhfix_ctx *ctx, zhfix_status st, const char *fmt, ...);
+
+#endif

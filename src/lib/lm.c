@@ -1,0 +1,159 @@
+/* Character language model: unigram and word-internal bigram costs from the
+ * generated tables (tables/lm.c: jieba's dict.txt, and the same words through
+ * OpenCC for Traditional), interpolated, plus fixed costs for non-Han text.
+ *
+ * Costs are in nats (-ln P). A sequence is scored under the Simplified and the
+ * Traditional model and the lower cost wins, so text in either script, or
+ * converted to either, scores alike. */
+#include <math.h>
+
+#include "internal.h"
+
+#define COST_SCALE 8.0   /* table units per nat (data/gen_tables.py) */
+#define UNKNOWN_HAN 16.0 /* a Han character absent from the model */
+#define UNKNOWN_END 0.69 /* -ln 1/2: an unknown character ends a word or not */
+#define RARE_HAN 11.5    /* at or above: rare enough to be evidence of damage */
+#define PUA 20.0         /* private use: a user-defined GB cell, damage */
+#define GLUED_LATIN 8.0  /* an ASCII letter touching Han or damage */
+#define LATIN 1.0        /* an ASCII letter inside Latin text */
+#define DIGIT 2.0
+#define RARE_PUNCT 6.5   /* punctuation and symbols not in punct_cost() */
+#define OTHER 6.0        /* anything else (Latin-1 letters, kana, symbols) */
+
+static long uni_index(const struct zhfix__lm_table *m, uint32_t cp)
+{
+  size_t lo = 0, hi = m->nuni;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (m->uni_cp[mid] < cp)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < m->nuni && m->uni_cp[lo] == cp ? (long)lo : -1;
+}
+
+static int bigram_cost(const struct zhfix__lm_table *m, long a, long b)
+{
+  uint32_t key = ((uint32_t)a << 16) | (uint32_t)b;
+  size_t lo = 0, hi = m->nbi;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (m->bi_key[mid] < key)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < m->nbi && m->bi_key[lo] == key ? m->bi_cost[lo] : -1;
+}
+
+/* Cost of Han character cp after prev (any character) under one model:
+ * P(c | p) = P(p continues) P(c | p, inside a word) + P(p ends) P(c) P(c starts). */
+static double han_cost(const struct zhfix__lm_table *m, uint32_t prev, uint32_t cp)
+{
+  long ic = uni_index(m, cp), ip;
+  double uni, start, end, p;
+  int bc;
+
+  if (ic < 0)
+    return UNKNOWN_HAN;
+  uni = m->uni_cost[ic] / COST_SCALE;
+  start = m->start_cost[ic] / COST_SCALE;
+  if (!zhfix__is_han(prev) || (ip = uni_index(m, prev)) < 0)
+    return uni + start;
+  end = exp(-m->end_cost[ip] / COST_SCALE);
+  p = end * exp(-uni - start);
+  bc = bigram_cost(m, ip, ic);
+  if (bc >= 0)
+    p += (1.0 - end) * exp(-bc / COST_SCALE);
+  return -log(p);
+}
+
+/* Cost of ending a word at Han character cp (before punctuation, Latin, ...). */
+static double end_cost(const struct zhfix__lm_table *m, uint32_t cp)
+{
+  long ic = uni_index(m, cp);
+  return ic < 0 ? UNKNOWN_END : m->end_cost[ic] / COST_SCALE;
+}
+
+static bool damage_or_han(uint32_t c)
+{
+  return c && (zhfix__is_han(c) || zhfix__is_pua(c) || c == 0xFFFD);
+}
+
+/* Costs of the punctuation of running Chinese text, fullwidth or folded to
+ * ASCII: roughly -ln of its share of characters in modern prose (， about 5%,
+ * 。 4%, 、 1%, ； ： ？ ！ well under 1%). Other marks cost RARE_PUNCT. */
+static double punct_cost(uint32_t c)
+{
+  static const struct {
+    uint32_t c;
+    double cost;
+  } marks[] = {
+    {',', 3.0}, {0xFF0C, 3.0}, {0x3002, 3.3}, {'.', 4.0}, {0x3001, 4.5}, {' ', 4.0},
+    {0x201C, 4.5}, {0x201D, 4.5}, {'"', 4.5}, {':', 5.0}, {0xFF1A, 5.0}, {';', 5.5},
+    {0xFF1B, 5.5}, {'?', 5.5}, {0xFF1F, 5.5}, {'!', 5.5}, {0xFF01, 5.5}, {'(', 5.5},
+    {')', 5.5}, {0xFF08, 5.5}, {0xFF09, 5.5}, {0x300A, 5.5}, {0x300B, 5.5},
+    {0x300C, 5.5}, {0x300D, 5.5}, {0x3000, 5.5},
+  };
+  size_t i;
+  for (i = 0; i < sizeof marks / sizeof *marks; i++)
+    if (c == marks[i].c)
+      return marks[i].cost;
+  return 0;
+}
+
+static double other_cost(uint32_t prev, uint32_t cp, uint32_t next)
+{
+  if (zhfix__is_pua(cp) || cp == 0xFFFD)
+    return PUA;
+  if (zhfix__is_ascii_alpha(cp))
+    return damage_or_han(prev) || damage_or_han(next) ? GLUED_LATIN : LATIN;
+  if (cp >= '0' && cp <= '9')
+    return DIGIT;
+  if (punct_cost(cp) > 0)
+    return punct_cost(cp);
+  if (cp < 0x80 || (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF00 && cp <= 0xFF65) ||
+      (cp >= 0x2010 && cp <= 0x206F))
+    return RARE_PUNCT;
+  return OTHER;
+}
+
+static double seq_cost(const struct zhfix__lm_table *m, uint32_t prev, const uint32_t *cp,
+                       size_t n, uint32_t next)
+{
+  double sum = 0;
+  size_t i;
+
+  for (i = 0; i <= n; i++) {
+    uint32_t c = i < n ? cp[i] : next, p = i ? cp[i - 1] : prev;
+    uint32_t after = i + 1 < n ? cp[i + 1] : i + 1 == n ? next : 0;
+    if (c == 0)
+      break;
+    if (zhfix__is_han(c))
+      sum += han_cost(m, p, c);
+    else
+      sum += other_cost(p, c, after) + (zhfix__is_han(p) ? end_cost(m, p) : 0);
+  }
+  return sum;
+}
+
+double zhfix__lm_cost(uint32_t prev, const uint32_t *cp, size_t n, uint32_t next)
+{
+  double s = seq_cost(&zhfix__lm_simp, prev, cp, n, next);
+  double t = seq_cost(&zhfix__lm_trad, prev, cp, n, next);
+  return s < t ? s : t;
+}
+
+double zhfix__lm_unigram(uint32_t cp)
+{
+  long is = uni_index(&zhfix__lm_simp, cp), it = uni_index(&zhfix__lm_trad, cp);
+  double s = is < 0 ? UNKNOWN_HAN : zhfix__lm_simp.uni_cost[is] / COST_SCALE;
+  double t = it < 0 ? UNKNOWN_HAN : zhfix__lm_trad.uni_cost[it] / COST_SCALE;
+  return s < t ? s : t;
+}
+
+bool zhfix__lm_is_rare(uint32_t cp)
+{
+  return zhfix__is_han(cp) && zhfix__lm_unigram(cp) >= RARE_HAN;
+}
