@@ -14,7 +14,8 @@ Inputs
 Outputs
   readings.c  for each Han code point, its Mandarin readings: the union of kMandarin,
               kHanyuPinyin, kXHC1983, kTGHZ2013 and kHanyuPinlu, as toned syllables
-              "base+tone" (ASCII base, u-umlaut as 'v', tone 1-4, 5 = neutral).
+              "base+tone" (ASCII base, u-umlaut as 'v', tone 1-4, 5 = neutral);
+              the common ones (kMandarin, kHanyuPinlu) first.
   lm.c        two character models, Simplified and Traditional, in units of 1/8 nat
               (uint8, capped at 255): unigram cost -ln P(c); word-boundary costs
               -ln P(c ends a word | c) and -ln P(c starts a word | c); word-internal
@@ -68,7 +69,8 @@ def field_readings(field, value):
 
 
 def read_unihan(path):
-    readings = collections.defaultdict(set)
+    """{cp: {syllable: common}}: common if kMandarin or kHanyuPinlu gives it."""
+    readings = collections.defaultdict(dict)
     with bz2.open(path, "rt", encoding="utf-8") as f:
         for line in f:
             if not line.startswith("U+"):
@@ -79,7 +81,9 @@ def read_unihan(path):
             for r in field_readings(field, value):
                 syl = toned_syllable(r)
                 if syl:
-                    readings[int(cp[2:], 16)].add(syl)
+                    common = field in ("kMandarin", "kHanyuPinlu")
+                    rs = readings[int(cp[2:], 16)]
+                    rs[syl] = rs.get(syl, False) or common
     return readings
 
 
@@ -169,8 +173,9 @@ def write_readings(path, readings, inputs):
     cps = sorted(readings)
     ids, entries = [], []
     for cp in cps:
-        rs = sorted(readings[cp], key=lambda s: sid[s])
-        entries.append((cp, len(ids), len(rs)))
+        rs = sorted(readings[cp], key=lambda s: (not readings[cp][s], sid[s]))
+        ncommon = sum(1 for s in rs if readings[cp][s])
+        entries.append((cp, len(ids), len(rs), ncommon))
         ids.extend(sid[s] for s in rs)
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write(banner(inputs))
@@ -181,10 +186,11 @@ def write_readings(path, readings, inputs):
             f.write("  " + " ".join('"%s",' % s for s in syllables[i:i + 10]) + "\n")
         f.write("};\n\n")
         f.write(c_array("uint16_t", "reading_ids", ids, "%d", 16))
-        f.write("\n/* code point, first index into reading_ids, count; sorted by code point */\n")
+        f.write("\n/* code point, first index into reading_ids, count, how many of them (first)\n"
+                " * are common readings (kMandarin, kHanyuPinlu); sorted by code point */\n")
         f.write("static const struct zhfix__reading_entry entries[%d] = {\n" % len(entries))
         for i in range(0, len(entries), 6):
-            f.write("  " + " ".join("{0x%X,%d,%d}," % e for e in entries[i:i + 6]) + "\n")
+            f.write("  " + " ".join("{0x%X,%d,%d,%d}," % e for e in entries[i:i + 6]) + "\n")
         f.write("};\n\n")
         f.write("const struct zhfix__readings_table zhfix__readings = {\n"
                 "  syllables, %d, reading_ids, entries, %d\n};\n" % (len(syllables), len(entries)))

@@ -15,6 +15,7 @@ struct zhfix__reading_entry {
   uint32_t cp;     /* Han code point */
   uint32_t first;  /* index of its first syllable id in ids[] */
   uint8_t count;   /* number of readings */
+  uint8_t common;  /* how many of them, first, are common (kMandarin, kHanyuPinlu) */
 };
 
 struct zhfix__readings_table {
@@ -109,7 +110,10 @@ struct zhfix__syllable {
 /* Parse one pinyin syllable cp[0, n): ASCII letters and tone-marked vowels
  * (any case, ü or v), or letters and a final tone digit 1-5. */
 bool zhfix__parse_pinyin(const uint32_t *cp, size_t n, struct zhfix__syllable *syl);
-/* True if syl is a reading of Han character cp (Unihan union; see readings.c). */
+/* How syl reads Han character cp (Unihan union; see readings.c). */
+enum zhfix__reading { ZHFIX__NOT_READING = 0, ZHFIX__RARE_READING, ZHFIX__COMMON_READING };
+enum zhfix__reading zhfix__reading_of(uint32_t cp, const struct zhfix__syllable *syl);
+/* True if syl is any reading of cp. */
 bool zhfix__is_reading(uint32_t cp, const struct zhfix__syllable *syl);
 
 /* ---- gb.c: GB18030 through iconv ---- */

@@ -20,6 +20,7 @@
 #include "internal.h"
 
 #define ANNOT_MAX 12 /* longest annotation, in code points */
+#define GLOSSED_HAN 10.0 /* nats: a character this rare is worth a reading gloss */
 
 /* Words that make a line about pronunciation, Simplified and Traditional. */
 static const char *const teaching_words[] = {
@@ -168,7 +169,7 @@ static size_t parse_zhuyin(const uint32_t *cp, size_t n, struct zhfix__syllable 
 
 /* ---- readings ---- */
 
-bool zhfix__is_reading(uint32_t cp, const struct zhfix__syllable *syl)
+enum zhfix__reading zhfix__reading_of(uint32_t cp, const struct zhfix__syllable *syl)
 {
   const struct zhfix__readings_table *r = &zhfix__readings;
   size_t lo = 0, hi = r->nentries, i, blen = strlen(syl->base);
@@ -181,7 +182,7 @@ bool zhfix__is_reading(uint32_t cp, const struct zhfix__syllable *syl)
       hi = mid;
   }
   if (lo == r->nentries || r->entries[lo].cp != cp)
-    return false;
+    return ZHFIX__NOT_READING;
   for (i = 0; i < r->entries[lo].count; i++) {
     const char *s = r->syllables[r->ids[r->entries[lo].first + i]];
     int tone = s[strlen(s) - 1] - '0';
@@ -189,9 +190,14 @@ bool zhfix__is_reading(uint32_t cp, const struct zhfix__syllable *syl)
       continue;
     /* No tone, or a neutral tone, in the annotation matches any tone. */
     if (syl->tone == 0 || syl->tone == 5 || syl->tone == tone)
-      return true;
+      return i < r->entries[lo].common ? ZHFIX__COMMON_READING : ZHFIX__RARE_READING;
   }
-  return false;
+  return ZHFIX__NOT_READING;
+}
+
+bool zhfix__is_reading(uint32_t cp, const struct zhfix__syllable *syl)
+{
+  return zhfix__reading_of(cp, syl) != ZHFIX__NOT_READING;
 }
 
 /* ---- the stage ---- */
@@ -199,6 +205,7 @@ bool zhfix__is_reading(uint32_t cp, const struct zhfix__syllable *syl)
 struct annot {
   size_t han, open, end; /* the annotated character, the annotation [open, end) */
   uint32_t cp;           /* the character it reads (differs from t->cp[han] across a boundary) */
+  enum zhfix__reading how;
   struct zhfix__syllable syl;
 };
 
@@ -255,20 +262,16 @@ static bool annotation_at(struct zhfix__gb *gb, const struct zhfix__text *t, siz
     return false;
   }
   a->cp = han;
-  return zhfix__is_reading(han, &a->syl);
+  a->how = zhfix__reading_of(han, &a->syl);
+  return a->how != ZHFIX__NOT_READING;
 }
 
-/* A tone-marked pinyin vowel (precomposed). */
+/* A tone-marked pinyin vowel: a Latin letter whose canonical decomposition
+ * carries a pinyin tone mark (macron, acute, caron, grave). */
 static bool tone_vowel(uint32_t c)
 {
-  static const char vowels[] = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜĀÁǍÀĒÉĚÈĪÍǏÌŌÓǑÒŪÚǓÙ";
-  char u[4];
-  size_t n = zhfix__utf8_encode(c, u);
-  const char *p;
-  for (p = vowels; *p; p += n)
-    if (memcmp(p, u, n) == 0 && (unsigned char)*p >= 0x80)
-      return true;
-  return false;
+  struct zhfix__syllable syl;
+  return c >= 0xC0 && c <= 0x24F && zhfix__parse_pinyin(&c, 1, &syl) && syl.tone != 0;
 }
 
 /* Two readings that cannot both be right: different syllables, or different
@@ -282,12 +285,18 @@ static bool different_reading(const struct zhfix__syllable *x, const struct zhfi
 
 /* Is the line about pronunciation? Yes if it gives one character two readings,
  * writes pinyin outside single-character annotations (a word gloss, or a
- * reading quoted in the sentence), or uses a teaching word. */
+ * reading quoted in the sentence), or uses a teaching word; and yes if every
+ * annotation glosses a rare character or a rare reading (蘧(qu2), 佛(bì)狸),
+ * which is how editors help readers, while flattened ruby marks characters
+ * whatever they are. */
 static bool teaching_line(const struct zhfix__text *t, const struct annot *a, size_t na)
 {
   struct zhfix__buf u = {0};
   size_t i, j, k = 0;
-  bool found = false;
+  bool found = true;
+
+  for (i = 0; i < na && found; i++)
+    found = a[i].how == ZHFIX__RARE_READING || zhfix__lm_unigram(a[i].cp) >= GLOSSED_HAN;
 
   for (i = 0; i < na && !found; i++)
     for (j = i + 1; j < na && !found; j++)
