@@ -310,6 +310,10 @@ bool zhfix__shift_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn r
     /* Evidence of damage: a rare or private-use character in the run, an
      * eaten-lead marker before it, or an annotation after the resync byte. */
     damage |= marker < lo || annotation_end(t, e + 1) > e + 1;
+    /* A misaligned run ends at the first byte that realigns the decoder, so no
+     * later run reaches back past this one: each character is searched at most
+     * once, which keeps the stage linear in the length of the line. */
+    done = e + 1;
     if ((lo == e && marker == lo) || !damage)
       continue;
 

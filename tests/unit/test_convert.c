@@ -1,1 +1,138 @@
-int main(void){return 0;}
+/* The OpenCC wrapper (zhfix__conv_open / zhfix__conv_run) and zhfix_set_target. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "internal.h"
+#include "zhfix.h"
+
+/* Open `target`, convert `in`, compare with `expected`. */
+static void check_conv(const char *target, const char *in, const char *expected)
+{
+  char err[256] = "";
+  struct zhfix__conv *c = zhfix__conv_open(target, err, sizeof err);
+  struct zhfix__buf out = {0};
+
+  if (!c)
+    fail_msg("zhfix__conv_open(\"%s\") failed: %s", target, err);
+  assert_int_equal(zhfix__conv_run(c, in, strlen(in), &out), ZHFIX_OK);
+  assert_int_equal(out.len, strlen(expected));
+  assert_memory_equal(out.data, expected, out.len);
+  zhfix__buf_free(&out);
+  zhfix__conv_close(c);
+}
+
+static void test_short_names(void **state)
+{
+  (void)state;
+  check_conv("simplified", "國際化", "国际化");
+  check_conv("traditional", "汉字", "漢字");
+  check_conv("traditional", "为了", "爲了");   /* s2t: OpenCC's standard form */
+  check_conv("tw", "为了", "為了");            /* s2tw: Taiwan variant */
+  check_conv("tw", "里面", "裡面");
+  check_conv("tw", "软件", "軟件");            /* characters only, no phrases */
+  check_conv("twp", "软件", "軟體");           /* s2twp: Taiwan phrases */
+  check_conv("twp", "鼠标和信息", "滑鼠和資訊");
+  check_conv("hk", "台湾", "台灣");            /* s2hk keeps 台 */
+  check_conv("hk", "为了", "為了");
+}
+
+static void test_config_names(void **state)
+{
+  (void)state;
+  check_conv("t2s", "國際化", "国际化");      /* bare name: ".json" added */
+  check_conv("s2t.json", "汉字", "漢字");
+  check_conv("s2twp", "软件", "軟體");
+  check_conv("/usr/share/opencc/t2s.json", "國際化", "国际化"); /* a path */
+  /* Text without anything to convert comes back as it was. */
+  check_conv("simplified", "abc 123", "abc 123");
+}
+
+static void test_run_empty(void **state)
+{
+  char err[256] = "";
+  struct zhfix__conv *c = zhfix__conv_open("simplified", err, sizeof err);
+  struct zhfix__buf out = {0};
+  (void)state;
+
+  assert_non_null(c);
+  assert_int_equal(zhfix__conv_run(c, "", 0, &out), ZHFIX_OK);
+  assert_int_equal(out.len, 0);
+  /* conv_run appends. */
+  assert_int_equal(zhfix__conv_run(c, "漢", strlen("漢"), &out), ZHFIX_OK);
+  assert_int_equal(zhfix__conv_run(c, "字", strlen("字"), &out), ZHFIX_OK);
+  assert_int_equal(out.len, strlen("汉字"));
+  assert_memory_equal(out.data, "汉字", out.len);
+  zhfix__buf_free(&out);
+  zhfix__conv_close(c);
+  zhfix__conv_close(NULL);
+}
+
+static void test_missing_config(void **state)
+{
+  static const char *const missing[] = {
+    "no-such-config", "no-such-config.json", "/nonexistent/t2s.json", "simplifed",
+  };
+  size_t i;
+  (void)state;
+
+  for (i = 0; i < sizeof missing / sizeof *missing; i++) {
+    char err[256] = "";
+    assert_null(zhfix__conv_open(missing[i], err, sizeof err));
+    assert_true(strlen(err) > 0);
+    /* The message names the config it tried. */
+    if (strstr(err, i == 2 ? "/nonexistent/t2s.json" : missing[i]) == NULL)
+      fail_msg("message for '%s' does not name it: %s", missing[i], err);
+  }
+}
+
+static void test_set_target(void **state)
+{
+  zhfix_ctx *ctx = NULL;
+  char *out = NULL;
+  size_t len = 0;
+  (void)state;
+
+  assert_int_equal(zhfix_open(&ctx, 0), ZHFIX_OK);
+  assert_string_equal(zhfix_errmsg(ctx), "");
+
+  assert_int_equal(zhfix_set_target(ctx, "no-such-config"), ZHFIX_ERR_CONFIG);
+  assert_true(strlen(zhfix_errmsg(ctx)) > 0);
+  assert_int_equal(zhfix_set_target(ctx, "/nonexistent/t2s.json"), ZHFIX_ERR_CONFIG);
+  assert_true(strstr(zhfix_errmsg(ctx), "/nonexistent/t2s.json") != NULL);
+  assert_int_equal(zhfix_set_target(ctx, ""), ZHFIX_ERR_ARG);
+  assert_true(strlen(zhfix_errmsg(ctx)) > 0);
+  assert_int_equal(zhfix_set_target(NULL, "simplified"), ZHFIX_ERR_ARG);
+
+  /* A good target converts; NULL turns conversion off again. */
+  assert_int_equal(zhfix_set_target(ctx, "simplified"), ZHFIX_OK);
+  assert_int_equal(zhfix_process(ctx, "國際化", strlen("國際化"), &out, &len), ZHFIX_OK);
+  assert_string_equal(out, "国际化");
+  zhfix_free(out);
+  assert_int_equal(zhfix_set_target(ctx, "twp"), ZHFIX_OK);
+  assert_int_equal(zhfix_process(ctx, "软件", strlen("软件"), &out, &len), ZHFIX_OK);
+  assert_string_equal(out, "軟體");
+  zhfix_free(out);
+  assert_int_equal(zhfix_set_target(ctx, NULL), ZHFIX_OK);
+  assert_int_equal(zhfix_process(ctx, "國際化", strlen("國際化"), &out, &len), ZHFIX_OK);
+  assert_string_equal(out, "國際化");
+  zhfix_free(out);
+  zhfix_close(&ctx);
+  assert_null(ctx);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_short_names),
+    cmocka_unit_test(test_config_names),
+    cmocka_unit_test(test_run_empty),
+    cmocka_unit_test(test_missing_config),
+    cmocka_unit_test(test_set_target),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
