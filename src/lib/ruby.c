@@ -49,15 +49,23 @@ bool zhfix__parse_pinyin(const uint32_t *cp, size_t n, struct zhfix__syllable *s
       syl->tone = (int)(c - '0');
       continue;
     }
-    if (c < 0x80) {
-      d[0] = (UChar)c;
-      dn = 1;
+    if (c < 0x80 || (c >= 0x300 && c <= 0x36F)) {
+      /* ASCII, or a combining mark written separately (decomposed text). */
+      if (c >= 0x300 && k == 0)
+        return false;
+      d[0] = 0;
+      d[1] = (UChar)c;
+      dn = 2;
+      if (c < 0x80) {
+        d[0] = (UChar)c;
+        dn = 1;
+      }
     } else {
       dn = unorm2_getDecomposition(nfd, (UChar32)c, d, 8, &err);
       if (U_FAILURE(err) || dn < 1)
         return false;
     }
-    for (j = 0; j < dn; j++) {
+    for (j = d[0] ? 0 : 1; j < dn; j++) {
       UChar u = d[j];
       if (j == 0) {
         if (!zhfix__is_ascii_alpha(u) || k + 1 >= sizeof syl->base)

@@ -297,7 +297,7 @@ bool zhfix__shift_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn r
      * not inside a Latin word. */
     if (!((c >= 0x40 && c <= 0x7E && c != '(' && c != ')') || c == '?' || c == 0xFFFD))
       continue;
-    if (t->cp[e - 1] < 0x80 && eaten_lead_marker(t, e) == e)
+    if (t->cp[e - 1] < 0x80 && !unfold(t->cp[e - 1]) && eaten_lead_marker(t, e) == e)
       continue;
     if (after && after < 0x80 && (zhfix__is_ascii_alpha(after) || (after >= '0' && after <= '9')))
       continue;
@@ -308,8 +308,10 @@ bool zhfix__shift_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn r
       damage |= zhfix__is_pua(t->cp[i]) || zhfix__lm_is_rare(t->cp[i]);
     marker = eaten_lead_marker(t, lo);
     /* Evidence of damage: a rare or private-use character in the run, an
-     * eaten-lead marker before it, or an annotation after the resync byte. */
-    damage |= marker < lo || annotation_end(t, e + 1) > e + 1;
+     * eaten-lead marker before it, an annotation after the resync byte, or a
+     * run that starts right at a splice (after an annotation). */
+    damage |= marker < lo || annotation_end(t, e + 1) > e + 1 ||
+              (lo < e && annotation_start(t, lo) < lo);
     /* A misaligned run ends at the first byte that realigns the decoder, so no
      * later run reaches back past this one: each character is searched at most
      * once, which keeps the stage linear in the length of the line. */
