@@ -20,31 +20,29 @@
 #define RARE_PUNCT 6.5   /* punctuation and symbols not in punct_cost() */
 #define OTHER 6.0        /* anything else (Latin-1 letters, kana, symbols) */
 
-static long uni_index(const struct zhfix__lm_table *m, uint32_t cp)
+/* Index of key in the sorted array a[0, n), or -1. */
+static long find_u32(const uint32_t *a, size_t n, uint32_t key)
 {
-  size_t lo = 0, hi = m->nuni;
+  size_t lo = 0, hi = n;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (m->uni_cp[mid] < cp)
+    if (a[mid] < key)
       lo = mid + 1;
     else
       hi = mid;
   }
-  return lo < m->nuni && m->uni_cp[lo] == cp ? (long)lo : -1;
+  return lo < n && a[lo] == key ? (long)lo : -1;
+}
+
+static long uni_index(const struct zhfix__lm_table *m, uint32_t cp)
+{
+  return find_u32(m->uni_cp, m->nuni, cp);
 }
 
 static int bigram_cost(const struct zhfix__lm_table *m, long a, long b)
 {
-  uint32_t key = ((uint32_t)a << 16) | (uint32_t)b;
-  size_t lo = 0, hi = m->nbi;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (m->bi_key[mid] < key)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo < m->nbi && m->bi_key[lo] == key ? m->bi_cost[lo] : -1;
+  long i = find_u32(m->bi_key, m->nbi, ((uint32_t)a << 16) | (uint32_t)b);
+  return i < 0 ? -1 : m->bi_cost[i];
 }
 
 /* Cost of Han character cp after prev (any character) under one model:
