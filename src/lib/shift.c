@@ -195,9 +195,9 @@ static void try_bytes(struct zhfix__gb *gb, const unsigned char *bytes, size_t n
 }
 
 /* The byte(s) the resync character at e may stand for: an ASCII trail byte is
- * itself; a "?" (or U+FFFD) is a byte the decoder rejected: 0x80, the only
- * trail byte that is no lead byte, or, when an eaten-lead marker names the lead
- * byte, any trail byte (the decoder rejected the pair that followed). */
+ * itself; a "?" (or U+FFFD) is a byte the decoder rejected, any trail byte, and
+ * is tried only when an eaten-lead marker names the lead byte (`any`): with both
+ * bytes of a pair unknown the evidence is too weak, and the run is left alone. */
 static size_t trail_bytes(uint32_t c, bool any, unsigned char *out)
 {
   size_t n = 0;
@@ -206,10 +206,8 @@ static size_t trail_bytes(uint32_t c, bool any, unsigned char *out)
     out[0] = (unsigned char)c;
     return 1;
   }
-  if (!any) {
-    out[0] = 0x80;
-    return 1;
-  }
+  if (!any)
+    return 0;
   for (b = 0x40; b <= 0xFE; b++)
     if (b != 0x7F)
       out[n++] = (unsigned char)b;
