@@ -36,7 +36,7 @@ typedef enum zhfix_status {
   ZHFIX_ERR_CONFIG = 3,     /**< an OpenCC config could not be opened */
   ZHFIX_ERR_CONVERT = 4,    /**< OpenCC failed to convert a segment */
   ZHFIX_ERR_OUTPUT = 5,     /**< the caller's write callback reported failure */
-  ZHFIX_ERR_CODEC = 6       /**< iconv could not open a converter (GB18030) */
+  ZHFIX_ERR_CODEC = 6       /**< iconv or ICU could not open a code page converter */
 } zhfix_status;
 
 /** Flags for zhfix_open(). */
@@ -52,8 +52,9 @@ typedef struct zhfix_change {
   uint64_t line;            /**< 1-based line number within the current document */
   uint64_t column;          /**< 1-based column, in code points, in the input line */
   uint64_t byte_offset;     /**< 0-based byte offset of the change in the input line */
-  const char *kind;         /**< "ruby" or "byte-shift"; static string */
-  const char *before;       /**< input text replaced (UTF-8, not NUL-terminated) */
+  const char *kind;         /**< "ruby", "byte-shift", "mojibake", ...; static string */
+  const char *before;       /**< input bytes replaced (not NUL-terminated; not UTF-8
+                                 when a whole line that was not UTF-8 was decoded) */
   size_t before_len;        /**< bytes */
   const char *after;        /**< replacement text (UTF-8, not NUL-terminated) */
   size_t after_len;         /**< bytes */

@@ -4,7 +4,7 @@
 
 #include "internal.h"
 
-bool zhfix__buf_add(struct zhfix__buf *b, const void *p, size_t n)
+bool zhfix__buf_reserve(struct zhfix__buf *b, size_t n)
 {
   if (n > b->cap - b->len) {
     size_t cap = b->cap ? b->cap : 256;
@@ -20,6 +20,13 @@ bool zhfix__buf_add(struct zhfix__buf *b, const void *p, size_t n)
     b->data = d;
     b->cap = cap;
   }
+  return true;
+}
+
+bool zhfix__buf_add(struct zhfix__buf *b, const void *p, size_t n)
+{
+  if (!zhfix__buf_reserve(b, n))
+    return false;
   if (n)
     memcpy(b->data + b->len, p, n);
   b->len += n;

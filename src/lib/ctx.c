@@ -22,6 +22,12 @@ zhfix_status zhfix_open(zhfix_ctx **ctx, unsigned flags)
     free(c);
     return ZHFIX_ERR_CODEC;
   }
+  if (!zhfix__codecs_open(&c->codecs)) {
+    zhfix__codecs_close(&c->codecs);
+    zhfix__gb_close(&c->gb);
+    free(c);
+    return ZHFIX_ERR_CODEC;
+  }
   *ctx = c;
   return ZHFIX_OK;
 }
@@ -35,6 +41,10 @@ void zhfix_close(zhfix_ctx **ctx)
   c = *ctx;
   zhfix__conv_close(c->conv);
   zhfix__gb_close(&c->gb);
+  zhfix__codecs_close(&c->codecs);
+  free(c->codecs.u);
+  zhfix__buf_free(&c->scratch);
+  zhfix__buf_free(&c->rawline);
   zhfix__buf_free(&c->pending);
   zhfix__buf_free(&c->out);
   zhfix__buf_free(&c->seg);
@@ -104,7 +114,7 @@ const char *zhfix_strerror(zhfix_status status)
   case ZHFIX_ERR_CONFIG: return "cannot open OpenCC config";
   case ZHFIX_ERR_CONVERT: return "OpenCC conversion failed";
   case ZHFIX_ERR_OUTPUT: return "output failed";
-  case ZHFIX_ERR_CODEC: return "cannot open GB18030 converter";
+  case ZHFIX_ERR_CODEC: return "cannot open a code page converter";
   }
   return "unknown status";
 }

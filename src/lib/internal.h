@@ -51,6 +51,8 @@ struct zhfix__buf {
 /* Append n bytes; false on out of memory (the buffer is unchanged then). */
 bool zhfix__buf_add(struct zhfix__buf *b, const void *p, size_t n);
 bool zhfix__buf_add_cp(struct zhfix__buf *b, uint32_t cp); /* UTF-8 encode and append */
+/* Make room for n more bytes (len unchanged); false on out of memory. */
+bool zhfix__buf_reserve(struct zhfix__buf *b, size_t n);
 void zhfix__buf_free(struct zhfix__buf *b);
 
 /* ---- utf8.c ---- */
@@ -132,6 +134,32 @@ size_t zhfix__gb_encode(struct zhfix__gb *gb, uint32_t cp, unsigned char out[4])
 size_t zhfix__gb_decode(struct zhfix__gb *gb, const unsigned char *bytes, size_t n,
                         uint32_t *cps, size_t max);
 
+/* ---- codec.c: legacy code pages through ICU, strict both ways ---- */
+
+enum zhfix__codec {
+  ZHFIX__UTF8, ZHFIX__CP1252, ZHFIX__LATIN1, ZHFIX__GB18030, ZHFIX__BIG5, ZHFIX__SJIS,
+  ZHFIX__EUCKR, ZHFIX__NCODECS
+};
+extern const char *const zhfix__codec_names[ZHFIX__NCODECS];
+
+struct UConverter;
+struct zhfix__codecs {
+  struct UConverter *cnv[ZHFIX__NCODECS]; /* NULL for UTF-8 (our own code) */
+  uint16_t *u;                            /* UTF-16 scratch (UChar) */
+  size_t nu;
+};
+
+bool zhfix__codecs_open(struct zhfix__codecs *c);
+void zhfix__codecs_close(struct zhfix__codecs *c);
+/* Encode cp[0, n) exactly into out (replacing its contents); false if a
+ * character has no mapping in the code page or on out of memory. */
+bool zhfix__encode(struct zhfix__codecs *c, enum zhfix__codec codec, const uint32_t *cp, size_t n,
+                   struct zhfix__buf *out);
+/* Decode bytes[0, n) strictly into at most max code points; returns the count,
+ * or (size_t)-1 on an illegal or truncated sequence or too many code points. */
+size_t zhfix__decode(struct zhfix__codecs *c, enum zhfix__codec codec, const char *bytes, size_t n,
+                     uint32_t *cp, size_t max);
+
 /* ---- convert.c: the single OpenCC wrapper ---- */
 
 struct zhfix__conv;
@@ -156,6 +184,12 @@ struct zhfix__edit {
 
 typedef void (*zhfix__edit_fn)(zhfix_ctx *ctx, const struct zhfix__edit *e);
 
+bool zhfix__mojibake_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report);
+/* A line that is not valid UTF-8: UTF-8 cut inside characters, or text in a
+ * legacy code page (GB18030, Big5; GBK with 0x5C trail bytes mangled to 0x2F).
+ * On success writes valid UTF-8 into out and returns the kind of the repair;
+ * NULL when no hypothesis reads as text (the bytes are then left alone). */
+const char *zhfix__raw_repair(zhfix_ctx *ctx, const char *s, size_t len, struct zhfix__buf *out);
 bool zhfix__shift_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report);
 bool zhfix__ruby_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report);
 
@@ -165,6 +199,9 @@ struct zhfix_ctx {
   unsigned flags;
   struct zhfix__conv *conv;    /* NULL: no conversion */
   struct zhfix__gb gb;
+  struct zhfix__codecs codecs;
+  struct zhfix__buf scratch;   /* scratch bytes for the mojibake stage */
+  struct zhfix__buf rawline;   /* a line decoded from raw bytes by zhfix__raw_repair */
   zhfix_change_fn change_fn;
   void *change_user;
   struct zhfix__buf pending;   /* incomplete line kept between feeds */

@@ -6,6 +6,7 @@
  * Traditional model and the lower cost wins, so text in either script, or
  * converted to either, scores alike. */
 #include <math.h>
+#include <unicode/uchar.h>
 
 #include "internal.h"
 
@@ -18,7 +19,9 @@
 #define LATIN 1.0        /* an ASCII letter inside Latin text */
 #define DIGIT 2.0
 #define RARE_PUNCT 6.5   /* punctuation and symbols not in punct_cost() */
-#define OTHER 6.0        /* anything else (Latin-1 letters, kana, symbols) */
+#define WORD_LETTER 3.0  /* kana or accented Latin inside a word of its script */
+#define LONE_LETTER 8.0  /* kana or accented Latin alone among other text */
+#define SYMBOL 10.0      /* any other symbol: rare in Chinese text */
 
 /* Index of key in the sorted array a[0, n), or -1. */
 static long find_u32(const uint32_t *a, size_t n, uint32_t key)
@@ -92,13 +95,23 @@ static double punct_cost(uint32_t c)
     {0x201C, 4.5}, {0x201D, 4.5}, {'"', 4.5}, {':', 5.0}, {0xFF1A, 5.0}, {';', 5.5},
     {0xFF1B, 5.5}, {'?', 5.5}, {0xFF1F, 5.5}, {'!', 5.5}, {0xFF01, 5.5}, {'(', 5.5},
     {')', 5.5}, {0xFF08, 5.5}, {0xFF09, 5.5}, {0x300A, 5.5}, {0x300B, 5.5},
-    {0x300C, 5.5}, {0x300D, 5.5}, {0x3000, 5.5},
+    {0x300C, 5.5}, {0x300D, 5.5}, {0x3000, 5.5}, {0x2014, 4.5}, {0x2026, 4.5},
+    {0x2018, 5.5}, {0x2019, 5.5}, {0x00B7, 5.5}, {0x300E, 5.5}, {0x300F, 5.5},
   };
   size_t i;
   for (i = 0; i < sizeof marks / sizeof *marks; i++)
     if (c == marks[i].c)
       return marks[i].cost;
   return 0;
+}
+
+/* Same script as c, for letters outside Han: a run of kana is Japanese, a run
+ * of accented Latin letters is a European word. */
+static bool same_run(uint32_t c, uint32_t other)
+{
+  if (c >= 0x3040 && c <= 0x30FF)
+    return other >= 0x3040 && other <= 0x30FF;
+  return other < 0x250 && u_isalpha((UChar32)other);
 }
 
 static double other_cost(uint32_t prev, uint32_t cp, uint32_t next)
@@ -114,9 +127,13 @@ static double other_cost(uint32_t prev, uint32_t cp, uint32_t next)
   if (cp < 0x80 || (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF00 && cp <= 0xFF65) ||
       (cp >= 0x2010 && cp <= 0x206F))
     return RARE_PUNCT;
-  return OTHER;
+  /* Kana and accented Latin letters are cheap inside words of their own script
+   * and dear alone among Han; every other symbol (box drawing, units, Greek,
+   * Cyrillic, zhuyin) is rare in Chinese text: what a wrong decode produces. */
+  if ((cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0xC0 && cp < 0x250 && u_isalpha((UChar32)cp)))
+    return same_run(cp, prev) || same_run(cp, next) ? WORD_LETTER : LONE_LETTER;
+  return SYMBOL;
 }
-
 static double seq_cost(const struct zhfix__lm_table *m, uint32_t prev, const uint32_t *cp,
                        size_t n, uint32_t next)
 {

@@ -57,12 +57,14 @@ static bool load(zhfix_ctx *ctx, const char *s, size_t len)
   return true;
 }
 
-/* Does the segment need the repair stages at all? Pure ASCII never does. */
+/* Does the segment need the repair stages at all? ASCII needs them only for
+ * character references ("&#") and RFC 2047 encoded words ("=?"). */
 static bool may_need_repair(const char *s, size_t len)
 {
   size_t i;
   for (i = 0; i < len; i++)
-    if ((unsigned char)s[i] >= 0x80)
+    if ((unsigned char)s[i] >= 0x80 ||
+        (i + 1 < len && ((s[i] == '&' && s[i + 1] == '#') || (s[i] == '=' && s[i + 1] == '?'))))
       return true;
   return false;
 }
@@ -80,8 +82,13 @@ static zhfix_status repair(zhfix_ctx *ctx, const char *s, size_t len, uint64_t c
   ctx->seg_bytes = s;
   ctx->seg_col = col;
   ctx->seg_byte = byte;
+  /* Byte-shift first: its runs are recognised by their resync byte and splice
+   * marks, and the code page hypotheses would read them as other mojibake.
+   * Ruby next, so annotations are gone before spans of Latin letters are read
+   * as code page mojibake. */
   if (!zhfix__shift_repair(ctx, &ctx->text, report_edit) ||
-      !zhfix__ruby_repair(ctx, &ctx->text, report_edit))
+      !zhfix__ruby_repair(ctx, &ctx->text, report_edit) ||
+      !zhfix__mojibake_repair(ctx, &ctx->text, report_edit))
     return ZHFIX_ERR_NOMEM;
   for (i = 0; i < ctx->text.n; i++)
     if (!zhfix__buf_add_cp(&ctx->seg, ctx->text.cp[i]))
@@ -89,11 +96,50 @@ static zhfix_status repair(zhfix_ctx *ctx, const char *s, size_t len, uint64_t c
   return ZHFIX_OK;
 }
 
+/* Is s[0, len) valid UTF-8 (NUL allowed)? */
+static bool valid_utf8(const char *s, size_t len)
+{
+  size_t i = 0, l;
+  uint32_t cp;
+  while (i < len && (l = zhfix__utf8_decode(s + i, s + len, &cp)) > 0)
+    i += l;
+  return i == len;
+}
+
+/* Report a repair of a whole line that was not UTF-8. */
+static void report_raw(zhfix_ctx *ctx, const char *kind, const char *s, size_t len)
+{
+  zhfix_change ch;
+  if (!ctx->change_fn)
+    return;
+  ch.line = ctx->line + 1;
+  ch.column = 1;
+  ch.byte_offset = 0;
+  ch.kind = kind;
+  ch.before = s;
+  ch.before_len = len;
+  ch.after = ctx->rawline.data;
+  ch.after_len = ctx->rawline.len;
+  ch.margin = 0;
+  ctx->change_fn(ctx->change_user, &ch);
+}
+
 /* Process one line without its terminator; append the result to ctx->out. */
 static zhfix_status process_line(zhfix_ctx *ctx, const char *s, size_t len)
 {
   size_t i = 0;
   uint64_t col = 0;
+
+  /* A line that is not UTF-8 may be claimed whole by a repair (a cut UTF-8
+   * character, a legacy code page); otherwise its invalid bytes pass through. */
+  if (!(ctx->flags & ZHFIX_NO_REPAIR) && !valid_utf8(s, len)) {
+    const char *kind = zhfix__raw_repair(ctx, s, len, &ctx->rawline);
+    if (kind) {
+      report_raw(ctx, kind, s, len);
+      s = ctx->rawline.data;
+      len = ctx->rawline.len;
+    }
+  }
 
   while (i < len) {
     size_t start = i, l;

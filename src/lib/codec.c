@@ -1,0 +1,127 @@
+/* Legacy code pages through ICU converters, exact in both directions: the
+ * only place that touches ucnv. Strict: an unmappable character or an illegal
+ * byte sequence fails the whole conversion (no substitution, no fallback).
+ *
+ * ICU's variants are the ones mojibake comes from (design.md section 2):
+ * windows-1252 passes the five undefined bytes 81 8D 8F 90 9D through as
+ * U+0081..., as Windows and browsers do; GB18030 maps the user-defined areas
+ * to the Private Use Area, as Windows cp936 does. */
+#include <stdlib.h>
+#include <unicode/ucnv.h>
+#include <unicode/ustring.h>
+
+#include "internal.h"
+
+static const char *const icu_names[ZHFIX__NCODECS] = {
+  [ZHFIX__CP1252] = "windows-1252", [ZHFIX__LATIN1] = "ISO-8859-1",
+  [ZHFIX__GB18030] = "GB18030",     [ZHFIX__BIG5] = "windows-950",
+  [ZHFIX__SJIS] = "windows-932",    [ZHFIX__EUCKR] = "windows-949",
+};
+
+const char *const zhfix__codec_names[ZHFIX__NCODECS] = {
+  [ZHFIX__UTF8] = "UTF-8",     [ZHFIX__CP1252] = "cp1252", [ZHFIX__LATIN1] = "Latin-1",
+  [ZHFIX__GB18030] = "GB18030", [ZHFIX__BIG5] = "Big5",    [ZHFIX__SJIS] = "Shift-JIS",
+  [ZHFIX__EUCKR] = "EUC-KR",
+};
+
+bool zhfix__codecs_open(struct zhfix__codecs *c)
+{
+  int i;
+  for (i = 0; i < ZHFIX__NCODECS; i++) {
+    UErrorCode err = U_ZERO_ERROR;
+    c->cnv[i] = NULL;
+    if (!icu_names[i])
+      continue;
+    c->cnv[i] = ucnv_open(icu_names[i], &err);
+    if (U_FAILURE(err))
+      return false;
+    ucnv_setToUCallBack(c->cnv[i], UCNV_TO_U_CALLBACK_STOP, NULL, NULL, NULL, &err);
+    ucnv_setFromUCallBack(c->cnv[i], UCNV_FROM_U_CALLBACK_STOP, NULL, NULL, NULL, &err);
+    if (U_FAILURE(err))
+      return false;
+  }
+  return true;
+}
+
+void zhfix__codecs_close(struct zhfix__codecs *c)
+{
+  int i;
+  for (i = 0; i < ZHFIX__NCODECS; i++) {
+    if (c->cnv[i])
+      ucnv_close(c->cnv[i]);
+    c->cnv[i] = NULL;
+  }
+}
+
+/* UTF-16 scratch for ICU, grown as needed. */
+static UChar *u16(struct zhfix__codecs *c, size_t n)
+{
+  if (n > c->nu) {
+    UChar *p = realloc(c->u, n * sizeof *p);
+    if (!p)
+      return NULL;
+    c->u = p;
+    c->nu = n;
+  }
+  return c->u;
+}
+
+bool zhfix__encode(struct zhfix__codecs *c, enum zhfix__codec codec, const uint32_t *cp, size_t n,
+                   struct zhfix__buf *out)
+{
+  UErrorCode err = U_ZERO_ERROR;
+  int32_t ulen, len;
+  size_t i;
+  UChar *u;
+
+  out->len = 0;
+  if (codec == ZHFIX__UTF8) {
+    for (i = 0; i < n; i++)
+      if (!zhfix__buf_add_cp(out, cp[i]))
+        return false;
+    return true;
+  }
+  if (n > INT32_MAX / 4 || !(u = u16(c, 2 * n + 1)))
+    return false;
+  u_strFromUTF32(u, (int32_t)(2 * n + 1), &ulen, (const UChar32 *)cp, (int32_t)n, &err);
+  if (U_FAILURE(err))
+    return false;
+  if (!zhfix__buf_reserve(out, 4 * n + 4) || out->cap > INT32_MAX)
+    return false;
+  ucnv_resetFromUnicode(c->cnv[codec]);
+  len = ucnv_fromUChars(c->cnv[codec], out->data, (int32_t)out->cap, u, ulen, &err);
+  if (U_FAILURE(err) || err == U_STRING_NOT_TERMINATED_WARNING)
+    return false;
+  out->len = (size_t)len;
+  return true;
+}
+
+size_t zhfix__decode(struct zhfix__codecs *c, enum zhfix__codec codec, const char *bytes, size_t n,
+                     uint32_t *cp, size_t max)
+{
+  UErrorCode err = U_ZERO_ERROR;
+  int32_t ulen, clen;
+  size_t i = 0, k = 0;
+  UChar *u;
+
+  if (codec == ZHFIX__UTF8) {
+    while (i < n) {
+      size_t l = zhfix__utf8_decode(bytes + i, bytes + n, k < max ? &cp[k] : &cp[0]);
+      if (!l || k == max)
+        return (size_t)-1;
+      k++;
+      i += l;
+    }
+    return k;
+  }
+  if (n > INT32_MAX / 2 || !(u = u16(c, n + 1)))
+    return (size_t)-1;
+  ucnv_resetToUnicode(c->cnv[codec]);
+  ulen = ucnv_toUChars(c->cnv[codec], u, (int32_t)(n + 1), bytes, (int32_t)n, &err);
+  if (U_FAILURE(err))
+    return (size_t)-1;
+  u_strToUTF32((UChar32 *)cp, (int32_t)max, &clen, u, ulen, &err);
+  if (U_FAILURE(err))
+    return (size_t)-1;
+  return (size_t)clen;
+}

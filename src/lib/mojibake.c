@@ -1,0 +1,580 @@
+/* Mojibake: text that is bytes B decoded with the wrong code page D, where B
+ * were really in code page E (UTF-8 read as GBK: 鍙傛暟; GBK read as Latin-1 or
+ * cp1252: ÖÐÎÄ; UTF-8 read as cp1252: ä¸­æ–‡; Big5 or Shift-JIS read as GBK).
+ *
+ * For each hypothesis (D, E) the stage takes the maximal spans of the line that
+ * D can encode (for the single-byte code pages, ASCII included, because GBK
+ * trail bytes are ASCII; for the CJK ones, runs of non-ASCII characters), encodes
+ * each exactly back to B with D, and decodes B strictly with E. Candidates over
+ * the same span compete; the best replaces the span only if the language model
+ * prefers it by a margin per character (design.md section 3). Spans repaired
+ * in one pass may hide another layer (double encoding), so the stage runs again
+ * on its own output, at most LAYERS times.
+ *
+ * Also here: numeric character references (&#x7CFB;) for CJK text, and RFC 2047
+ * encoded words split inside a character, undone before the code page layers;
+ * `锟斤拷` runs (U+FFFD read through GBK) taken back to U+FFFD; and memory fill
+ * (烫烫烫烫, 屯屯屯屯) glued to the end of a field removed. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+#define LAYERS 3         /* repair passes: mojibake of mojibake */
+#define MIN_HIGH 2       /* non-ASCII characters a span needs to be a candidate */
+#define MARGIN 1.0       /* nats per candidate character the repair must win by */
+#define MAX_SPAN 4096    /* code points; longer spans are not tried */
+#define FILL_RUN 4       /* memory fill: this many identical 烫 or 屯 at least */
+#define RAW_MAX_COST 9.0 /* nats per character: a line decoded from raw bytes must read as text */
+
+struct hypothesis {
+  enum zhfix__codec d, e; /* read as d, really e */
+  double prior;           /* nats per candidate character: rarer damage costs more */
+  size_t min_span;        /* code points: a shorter span is not evidence enough */
+};
+
+/* UTF-8 and GBK sources first: they are the common ones (design.md section 1).
+ * CJK read as another CJK code page decodes to plausible Chinese by chance
+ * (5 of 20 clean sentences re-encoded as GB18030 are valid Big5), so those
+ * hypotheses need longer spans and a higher margin. */
+static const struct hypothesis hypotheses[] = {
+  {ZHFIX__CP1252, ZHFIX__UTF8, 0, 2},     {ZHFIX__LATIN1, ZHFIX__UTF8, 0, 2},
+  {ZHFIX__GB18030, ZHFIX__UTF8, 0, 2},    {ZHFIX__CP1252, ZHFIX__GB18030, 0, 2},
+  {ZHFIX__LATIN1, ZHFIX__GB18030, 0, 2},  {ZHFIX__GB18030, ZHFIX__BIG5, 2.0, 4},
+  {ZHFIX__BIG5, ZHFIX__GB18030, 2.0, 4},  {ZHFIX__GB18030, ZHFIX__SJIS, 2.0, 4},
+  {ZHFIX__BIG5, ZHFIX__UTF8, 0.5, 2},     {ZHFIX__CP1252, ZHFIX__BIG5, 0.5, 2},
+};
+
+/* A character the true text of a CJK-read-as-CJK span may hold: Han, kana,
+ * CJK and fullwidth punctuation, ASCII. Pinyin letters, box drawing and other
+ * symbols are what a wrong decode of CJK bytes produces. */
+static bool cjk_text_char(uint32_t c)
+{
+  return c < 0x80 || zhfix__is_han(c) || (c >= 0x3000 && c <= 0x30FF) ||
+         (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x2010 && c <= 0x2027);
+}
+
+/* Can code page d hold character c (cheap test before the exact encode)? */
+static bool span_char(enum zhfix__codec d, uint32_t c)
+{
+  if (d == ZHFIX__LATIN1)
+    return c <= 0xFF;
+  if (d == ZHFIX__CP1252)
+    return c < 0x80 || (c >= 0xA0 && c <= 0xFF) || c == 0x81 || c == 0x8D || c == 0x8F ||
+           c == 0x90 || c == 0x9D || (c >= 0x152 && c <= 0x2122 &&
+           (c == 0x152 || c == 0x153 || c == 0x160 || c == 0x161 || c == 0x178 ||
+            c == 0x17D || c == 0x17E || c == 0x192 || c == 0x2C6 || c == 0x2DC ||
+            (c >= 0x2013 && c <= 0x203A) || c == 0x20AC || c == 0x2122));
+  return c >= 0x80; /* CJK code pages: runs of non-ASCII characters */
+}
+
+struct cand {
+  size_t from, to;   /* span [from, to) of the text */
+  uint32_t *cp;      /* replacement (malloc'd) */
+  size_t n;
+  double gain, margin;
+  const char *kind;
+};
+
+/* Report and apply a replacement of t->cp[from, to). */
+static bool apply(zhfix_ctx *ctx, struct zhfix__text *t, size_t from, size_t to,
+                  const uint32_t *cp, size_t n, const char *kind, double margin,
+                  zhfix__edit_fn report)
+{
+  struct zhfix__edit ed;
+  ed.from = t->src[from];
+  ed.to = t->src[to - 1] + 1;
+  ed.kind = kind;
+  ed.margin = margin;
+  ed.after = cp;
+  ed.nafter = n;
+  report(ctx, &ed);
+  return zhfix__text_splice(t, from, to - from, cp, n, t->src[from]);
+}
+
+static size_t han_count(const uint32_t *cp, size_t n)
+{
+  size_t i, k = 0;
+  for (i = 0; i < n; i++)
+    k += zhfix__is_han(cp[i]);
+  return k;
+}
+
+/* The best hypothesis for span [from, to) of t, into *best (best->cp NULL: none). */
+static bool best_for_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t from, size_t to,
+                          enum zhfix__codec d, struct cand *best)
+{
+  struct zhfix__buf *bytes = &ctx->scratch;
+  uint32_t prev = from ? t->cp[from - 1] : 0, next = to < t->n ? t->cp[to] : 0;
+  double orig = -1;
+  size_t h;
+
+  if (!zhfix__encode(&ctx->codecs, d, t->cp + from, to - from, bytes))
+    return true; /* not exactly D: not this hypothesis */
+  for (h = 0; h < sizeof hypotheses / sizeof *hypotheses; h++) {
+    const struct hypothesis *hy = &hypotheses[h];
+    uint32_t *cp;
+    size_t n, k;
+    double gain;
+
+    if (hy->d != d || to - from < hy->min_span)
+      continue;
+    cp = malloc((bytes->len + 1) * sizeof *cp);
+    if (!cp)
+      return false;
+    n = zhfix__decode(&ctx->codecs, hy->e, bytes->data, bytes->len, cp, bytes->len + 1);
+    /* The true text has Han in it, and differs from what we see. */
+    if (n == (size_t)-1 || n == 0 || han_count(cp, n) == 0 ||
+        (n == to - from && memcmp(cp, t->cp + from, n * sizeof *cp) == 0)) {
+      free(cp);
+      continue;
+    }
+    for (k = 0; k < n && (d == ZHFIX__CP1252 || d == ZHFIX__LATIN1 || cjk_text_char(cp[k])); k++)
+      ;
+    if (k < n) {
+      free(cp);
+      continue;
+    }
+    if (orig < 0)
+      orig = zhfix__lm_cost(prev, t->cp + from, to - from, next);
+    gain = orig - zhfix__lm_cost(prev, cp, n, next) - hy->prior * (double)n;
+    if (gain / (double)n >= MARGIN && (!best->cp || gain > best->gain)) {
+      free(best->cp);
+      best->from = from;
+      best->to = to;
+      best->cp = cp;
+      best->n = n;
+      best->gain = gain;
+      best->margin = gain / (double)n;
+      best->kind = "mojibake";
+      continue;
+    }
+    free(cp);
+  }
+  return true;
+}
+
+/* One pass of the code page hypotheses over the line. Sets *changed. */
+static bool codepage_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report,
+                          bool *changed)
+{
+  static const enum zhfix__codec sources[] = {ZHFIX__CP1252, ZHFIX__LATIN1, ZHFIX__GB18030,
+                                              ZHFIX__BIG5};
+  size_t s, i, j;
+
+  *changed = false;
+  for (s = 0; s < sizeof sources / sizeof *sources; s++) {
+    enum zhfix__codec d = sources[s];
+    for (i = 0; i < t->n;) {
+      struct cand best = {0};
+      size_t high = 0;
+      if (!span_char(d, t->cp[i])) {
+        i++;
+        continue;
+      }
+      /* Single-byte sources need Latin-1 letters or signs (A0-FF): cp1252's
+       * own punctuation alone (——, “”) is just text. */
+      for (j = i; j < t->n && span_char(d, t->cp[j]); j++)
+        high += d == ZHFIX__CP1252 || d == ZHFIX__LATIN1 ? t->cp[j] >= 0xA0 && t->cp[j] <= 0xFF
+                                                        : t->cp[j] >= 0x80;
+      if (high >= MIN_HIGH && j - i <= MAX_SPAN && !best_for_span(ctx, t, i, j, d, &best))
+        return false;
+      if (best.cp) {
+        bool ok = apply(ctx, t, best.from, best.to, best.cp, best.n, best.kind, best.margin,
+                        report);
+        j = best.from + best.n;
+        free(best.cp);
+        if (!ok)
+          return false;
+        *changed = true;
+      }
+      i = j;
+    }
+  }
+  return true;
+}
+
+/* ---- 锟斤拷: U+FFFD (EF BF BD) read through GBK ---- */
+
+/* Runs of non-ASCII text holding 锟斤拷 go back through GBK and UTF-8: the
+ * reversible layer is undone, the loss below it stays U+FFFD. */
+static bool fffd_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report)
+{
+  static const uint32_t kjk[3] = {0x951F, 0x65A4, 0x62F7}; /* 锟斤拷 */
+  size_t i, j, k;
+
+  for (i = 0; i + 3 <= t->n; i++) {
+    uint32_t *cp;
+    size_t n;
+    bool has = false;
+    if (t->cp[i] < 0x80)
+      continue;
+    for (j = i; j < t->n && t->cp[j] >= 0x80; j++)
+      ;
+    for (k = i; k + 3 <= j && !has; k++)
+      has = memcmp(t->cp + k, kjk, sizeof kjk) == 0;
+    if (!has || !zhfix__encode(&ctx->codecs, ZHFIX__GB18030, t->cp + i, j - i, &ctx->scratch)) {
+      i = j;
+      continue;
+    }
+    cp = malloc((ctx->scratch.len + 1) * sizeof *cp);
+    if (!cp)
+      return false;
+    n = zhfix__decode(&ctx->codecs, ZHFIX__UTF8, ctx->scratch.data, ctx->scratch.len, cp,
+                      ctx->scratch.len + 1);
+    if (n != (size_t)-1 && !apply(ctx, t, i, j, cp, n, "fffd-as-gbk", 0, report)) {
+      free(cp);
+      return false;
+    }
+    if (n != (size_t)-1)
+      j = i + n;
+    free(cp);
+    i = j;
+  }
+  return true;
+}
+
+/* ---- memory fill ---- */
+
+/* MSVC debug fill read as GBK: 0xCCCC uninitialised stack is 烫, 0xCDCD
+ * uninitialised heap is 屯. A run of FILL_RUN or more identical ones glued to
+ * the end of a field (end of line, or before ASCII) is removed; 烫 alone is a
+ * word. */
+static bool fill_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report)
+{
+  size_t i, j;
+  for (i = 0; i < t->n; i = j) {
+    uint32_t c = t->cp[i];
+    j = i + 1;
+    if (c != 0x70EB && c != 0x5C6F)
+      continue;
+    while (j < t->n && t->cp[j] == c)
+      j++;
+    if (j - i >= FILL_RUN && (j == t->n || t->cp[j] < 0x80) && i > 0 &&
+        !zhfix__is_han(t->cp[i - 1])) {
+      if (!apply(ctx, t, i, j, NULL, 0, "memory-fill", 0, report))
+        return false;
+      j = i;
+    }
+  }
+  return true;
+}
+
+/* ---- numeric character references ---- */
+
+static bool cjk(uint32_t c)
+{
+  return zhfix__is_han(c) || (c >= 0x3000 && c <= 0x30FF) || (c >= 0xFF00 && c <= 0xFFEF);
+}
+
+/* Parse "&#x7CFB;" or "&#33274;" at t->cp[i]; returns its length, 0 if none. */
+static size_t ncr_at(const struct zhfix__text *t, size_t i, uint32_t *value)
+{
+  size_t j = i + 2;
+  uint32_t v = 0;
+  bool hex;
+
+  if (i + 3 >= t->n || t->cp[i] != '&' || t->cp[i + 1] != '#')
+    return 0;
+  hex = t->cp[j] == 'x' || t->cp[j] == 'X';
+  j += hex;
+  for (; j < t->n && j - i < 12; j++) {
+    uint32_t c = t->cp[j], d;
+    if (c >= '0' && c <= '9')
+      d = c - '0';
+    else if (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+      d = (c | 0x20) - 'a' + 10;
+    else
+      break;
+    v = v * (hex ? 16 : 10) + d;
+  }
+  if (j >= t->n || t->cp[j] != ';' || j == i + 2 + hex)
+    return 0;
+  *value = v;
+  return j + 1 - i;
+}
+
+/* Character references to CJK characters are decoded: in scraped text they are
+ * an HTML renderer's escaping left in the text, never meant to be read as such. */
+static bool entity_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report)
+{
+  size_t i, len;
+  uint32_t v;
+  for (i = 0; i < t->n; i++) {
+    if (t->cp[i] != '&' || !(len = ncr_at(t, i, &v)) || v > 0x10FFFF || !cjk(v))
+      continue;
+    if (!apply(ctx, t, i, i + len, &v, 1, "html-entity", 0, report))
+      return false;
+  }
+  return true;
+}
+
+/* ---- RFC 2047 encoded words ---- */
+
+static int b64(uint32_t c)
+{
+  if (c >= 'A' && c <= 'Z')
+    return (int)(c - 'A');
+  if (c >= 'a' && c <= 'z')
+    return (int)(c - 'a' + 26);
+  if (c >= '0' && c <= '9')
+    return (int)(c - '0' + 52);
+  return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+struct word {
+  size_t from, to;       /* "=?" .. "?=" */
+  char charset[32];
+};
+
+/* Parse an encoded word "=?charset?B|Q?text?=" at i, appending its bytes. */
+static bool encoded_word(const struct zhfix__text *t, size_t i, struct word *w,
+                         struct zhfix__buf *bytes)
+{
+  size_t j = i + 2, k = 0;
+  uint32_t enc;
+  unsigned acc = 0;
+  int bits = 0;
+
+  if (i + 8 > t->n || t->cp[i] != '=' || t->cp[i + 1] != '?')
+    return false;
+  for (; j < t->n && t->cp[j] != '?' && k + 1 < sizeof w->charset; j++) {
+    if (t->cp[j] >= 0x80 || t->cp[j] <= ' ')
+      return false;
+    w->charset[k++] = (char)t->cp[j];
+  }
+  w->charset[k] = '\0';
+  if (j + 3 >= t->n || t->cp[j] != '?' || k == 0)
+    return false;
+  enc = t->cp[j + 1] | 0x20;
+  if ((enc != 'b' && enc != 'q') || t->cp[j + 2] != '?')
+    return false;
+  for (j += 3; j + 1 < t->n && !(t->cp[j] == '?' && t->cp[j + 1] == '='); j++) {
+    uint32_t c = t->cp[j];
+    unsigned char byte;
+    if (enc == 'b') {
+      int v = b64(c);
+      if (c == '=')
+        continue;
+      if (v < 0)
+        return false;
+      acc = (acc << 6) | (unsigned)v;
+      bits += 6;
+      if (bits < 8)
+        continue;
+      bits -= 8;
+      byte = (unsigned char)(acc >> bits);
+    } else if (c == '=' && j + 2 < t->n && b64(t->cp[j + 1]) >= 0) {
+      unsigned hi = (unsigned)(t->cp[j + 1] <= '9' ? t->cp[j + 1] - '0' : (t->cp[j + 1] | 0x20) - 'a' + 10);
+      unsigned lo = (unsigned)(t->cp[j + 2] <= '9' ? t->cp[j + 2] - '0' : (t->cp[j + 2] | 0x20) - 'a' + 10);
+      if (hi > 15 || lo > 15)
+        return false;
+      byte = (unsigned char)(hi << 4 | lo);
+      j += 2;
+    } else if (c < 0x80) {
+      byte = c == '_' ? ' ' : (unsigned char)c;
+    } else {
+      return false;
+    }
+    if (!zhfix__buf_add(bytes, &byte, 1))
+      return false;
+  }
+  if (j + 1 >= t->n)
+    return false;
+  w->from = i;
+  w->to = j + 2;
+  return true;
+}
+
+/* Adjacent encoded words in the same charset are joined as bytes before
+ * decoding (mailers split them inside a character, which RFC 2047 forbids);
+ * gb2312 is decoded as GB18030, its superset, as browsers do. */
+static bool rfc2047_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report)
+{
+  size_t i;
+  for (i = 0; i + 8 <= t->n; i++) {
+    struct zhfix__buf *bytes = &ctx->scratch;
+    struct word first, w;
+    size_t end, j, n;
+    uint32_t *cp;
+    enum zhfix__codec codec;
+
+    bytes->len = 0;
+    if (t->cp[i] != '=' || !encoded_word(t, i, &first, bytes))
+      continue;
+    end = first.to;
+    for (;;) { /* the next word after white space, same charset */
+      size_t mark = bytes->len;
+      for (j = end; j < t->n && (t->cp[j] == ' ' || t->cp[j] == '\t'); j++)
+        ;
+      if (j == end || !encoded_word(t, j, &w, bytes) || strcasecmp(w.charset, first.charset)) {
+        bytes->len = mark;
+        break;
+      }
+      end = w.to;
+    }
+    if (!strcasecmp(first.charset, "gb2312") || !strcasecmp(first.charset, "gbk") ||
+        !strcasecmp(first.charset, "gb18030") || !strcasecmp(first.charset, "cp936"))
+      codec = ZHFIX__GB18030;
+    else if (!strcasecmp(first.charset, "utf-8"))
+      codec = ZHFIX__UTF8;
+    else if (!strcasecmp(first.charset, "big5"))
+      codec = ZHFIX__BIG5;
+    else
+      continue;
+    cp = malloc((bytes->len + 1) * sizeof *cp);
+    if (!cp)
+      return false;
+    n = zhfix__decode(&ctx->codecs, codec, bytes->data, bytes->len, cp, bytes->len + 1);
+    if (n != (size_t)-1 && !apply(ctx, t, i, end, cp, n, "rfc2047", 0, report)) {
+      free(cp);
+      return false;
+    }
+    free(cp);
+  }
+  return true;
+}
+
+bool zhfix__mojibake_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report)
+{
+  bool changed = true;
+  int layer;
+
+  if (!entity_pass(ctx, t, report) || !rfc2047_pass(ctx, t, report))
+    return false;
+  for (layer = 0; layer < LAYERS && changed; layer++)
+    if (!codepage_pass(ctx, t, report, &changed))
+      return false;
+  return fffd_pass(ctx, t, report) && fill_pass(ctx, t, report);
+}
+
+/* ---- lines that are not UTF-8 ---- */
+
+/* Length of a truncated UTF-8 sequence at p: a lead byte and fewer
+ * continuation bytes than it needs, then a byte that continues nothing. */
+static size_t truncated_at(const unsigned char *p, const unsigned char *end)
+{
+  size_t need, i;
+  if (p[0] >= 0xC2 && p[0] <= 0xDF)
+    need = 2;
+  else if (p[0] >= 0xE0 && p[0] <= 0xEF)
+    need = 3;
+  else if (p[0] >= 0xF0 && p[0] <= 0xF4)
+    need = 4;
+  else
+    return 0;
+  for (i = 1; i < need && p + i < end && (p[i] & 0xC0) == 0x80; i++)
+    ;
+  return i < need && (p + i == end || (p[i] & 0xC0) != 0x80) ? i : 0;
+}
+
+/* UTF-8 cut inside characters (substr() by bytes): each cut character becomes
+ * one U+FFFD, if every invalid byte of the line belongs to such a cut. */
+static bool truncated_utf8(const char *s, size_t len, struct zhfix__buf *out)
+{
+  const unsigned char *p = (const unsigned char *)s, *end = p + len;
+  uint32_t cp;
+  size_t cuts = 0;
+
+  out->len = 0;
+  while (p < end) {
+    size_t l = zhfix__utf8_decode((const char *)p, (const char *)end, &cp);
+    if (l) {
+      if (!zhfix__buf_add(out, p, l))
+        return false;
+      p += l;
+    } else if ((l = truncated_at(p, end)) != 0) {
+      if (!zhfix__buf_add_cp(out, 0xFFFD))
+        return false;
+      p += l;
+      cuts++;
+    } else {
+      return false;
+    }
+  }
+  return cuts > 0;
+}
+
+/* GBK bytes whose trail byte 0x5C (backslash) a path normaliser turned into
+ * 0x2F: inside a two-byte cell 0x2F is never a trail byte, so lead + 2F goes
+ * back to lead + 5C, and only inside a pair. */
+static bool unmangle_5c(const char *s, size_t len, struct zhfix__buf *out)
+{
+  size_t i = 0, fixed = 0;
+  out->len = 0;
+  if (!zhfix__buf_add(out, s, len))
+    return false;
+  while (i < len) {
+    unsigned char b = (unsigned char)out->data[i];
+    if (b < 0x81 || b == 0xFF || i + 1 >= len) {
+      i++;
+      continue;
+    }
+    if (out->data[i + 1] == '/') {
+      out->data[i + 1] = '\\';
+      fixed++;
+    }
+    i += (unsigned char)out->data[i + 1] >= 0x30 && (unsigned char)out->data[i + 1] <= 0x39 ? 4 : 2;
+  }
+  return fixed > 0;
+}
+
+/* Decode bytes with codec into out as UTF-8; returns the cost per character
+ * under the language model, or -1 if the bytes are not valid in the codec. */
+static double decoded_cost(zhfix_ctx *ctx, enum zhfix__codec codec, const char *s, size_t len,
+                           struct zhfix__buf *out)
+{
+  uint32_t *cp = malloc((len + 1) * sizeof *cp);
+  size_t n, i;
+  double cost = -1;
+
+  out->len = 0;
+  if (!cp)
+    return -1;
+  n = zhfix__decode(&ctx->codecs, codec, s, len, cp, len + 1);
+  if (n != (size_t)-1 && n > 0 && han_count(cp, n) > 0) {
+    for (i = 0; i < n; i++)
+      if (!zhfix__buf_add_cp(out, cp[i]))
+        break;
+    if (i == n)
+      cost = zhfix__lm_cost(0, cp, n, 0) / (double)n;
+  }
+  free(cp);
+  return cost;
+}
+
+const char *zhfix__raw_repair(zhfix_ctx *ctx, const char *s, size_t len, struct zhfix__buf *out)
+{
+  static const enum zhfix__codec legacy[] = {ZHFIX__GB18030, ZHFIX__BIG5};
+  struct zhfix__buf alt = {0}, fixed = {0};
+  const char *kind = NULL;
+  double best = RAW_MAX_COST;
+  size_t i;
+
+  if (truncated_utf8(s, len, out))
+    return "truncated-utf8";
+  /* The line is in a legacy code page: the one whose text reads best. */
+  for (i = 0; i < sizeof legacy / sizeof *legacy; i++) {
+    double c = decoded_cost(ctx, legacy[i], s, len, &alt);
+    if (c < 0 && legacy[i] == ZHFIX__GB18030 && unmangle_5c(s, len, &fixed)) {
+      c = decoded_cost(ctx, legacy[i], fixed.data, fixed.len, &alt);
+      if (c >= 0 && c < best) {
+        best = c;
+        kind = "gbk-0x5c-mangled";
+        out->len = 0;
+        zhfix__buf_add(out, alt.data, alt.len);
+      }
+      continue;
+    }
+    if (c >= 0 && c < best) {
+      best = c;
+      kind = legacy[i] == ZHFIX__GB18030 ? "decode-gb18030" : "decode-big5";
+      out->len = 0;
+      zhfix__buf_add(out, alt.data, alt.len);
+    }
+  }
+  zhfix__buf_free(&alt);
+  zhfix__buf_free(&fixed);
+  return kind;
+}
