@@ -15,6 +15,7 @@
 #define UNKNOWN_END 0.69 /* -ln 1/2: an unknown character ends a word or not */
 #define RARE_HAN 11.5    /* at or above: rare enough to be evidence of damage */
 #define PUA 20.0         /* private use: a user-defined GB cell, damage */
+#define LOST 9.0         /* U+FFFD: one character lost, as dear as an unknown one */
 #define GLUED_LATIN 8.0  /* an ASCII letter touching Han or damage */
 #define LATIN 1.0        /* an ASCII letter inside Latin text */
 #define DIGIT 2.0
@@ -116,8 +117,10 @@ static bool same_run(uint32_t c, uint32_t other)
 
 static double other_cost(uint32_t prev, uint32_t cp, uint32_t next)
 {
-  if (zhfix__is_pua(cp) || cp == 0xFFFD)
+  if (zhfix__is_pua(cp))
     return PUA;
+  if (cp == 0xFFFD)
+    return LOST;
   if (zhfix__is_ascii_alpha(cp))
     return damage_or_han(prev) || damage_or_han(next) ? GLUED_LATIN : LATIN;
   if (cp >= '0' && cp <= '9')

@@ -75,6 +75,7 @@ struct cand {
   size_t n;
   double gain, margin;
   const char *kind;
+  size_t hyp;        /* index in hypotheses[] */
 };
 
 /* Report and apply a replacement of t->cp[from, to). */
@@ -101,36 +102,136 @@ static size_t han_count(const uint32_t *cp, size_t n)
   return k;
 }
 
+/* Length of a truncated UTF-8 sequence at p: a lead byte and fewer
+ * continuation bytes than it needs, then the end or a byte that continues
+ * nothing. 0 if there is none. */
+static size_t truncated_at(const unsigned char *p, const unsigned char *end)
+{
+  size_t need, i;
+  if (p[0] >= 0xC2 && p[0] <= 0xDF)
+    need = 2;
+  else if (p[0] >= 0xE0 && p[0] <= 0xEF)
+    need = 3;
+  else if (p[0] >= 0xF0 && p[0] <= 0xF4)
+    need = 4;
+  else
+    return 0;
+  for (i = 1; i < need && p + i < end && (p[i] & 0xC0) == 0x80; i++)
+    ;
+  return i < need && (p + i == end || (p[i] & 0xC0) != 0x80) ? i : 0;
+}
+
+/* UTF-8 that lost bytes, decoded with ONE U+FFFD per character that lost a
+ * byte: a truncated sequence, or a run of continuation bytes whose lead was
+ * lost. holes[0, nholes) are sorted byte offsets where a byte is known to be
+ * missing (a U+FFFD the first decoder left); a hole inside or before a damaged
+ * character merges into its U+FFFD, a hole between whole characters stays a
+ * U+FFFD of its own. Returns the count, or (size_t)-1 on bytes that are no
+ * UTF-8 at all (C0, C1, F5-FF). *nlost receives the number of U+FFFD. */
+static size_t utf8_lossy(const unsigned char *b, size_t n, const size_t *holes, size_t nholes,
+                         uint32_t *out, size_t *nlost)
+{
+  size_t i = 0, h = 0, k = 0, l;
+
+  *nlost = 0;
+  while (i < n || h < nholes) {
+    size_t end = h < nholes ? holes[h] : n;
+    if (h < nholes && holes[h] == i) {
+      h++;
+      while (i < n && (b[i] & 0xC0) == 0x80 && (h == nholes || i < holes[h]))
+        i++; /* the hole was a lead byte: its continuations go with it */
+    } else if ((l = zhfix__utf8_decode((const char *)b + i, (const char *)b + end, &out[k])) > 0) {
+      k++;
+      i += l;
+      continue;
+    } else if ((l = truncated_at(b + i, b + end)) > 0) {
+      size_t need = b[i] >= 0xF0 ? 4 : b[i] >= 0xE0 ? 3 : 2;
+      i += l;
+      if (h < nholes && holes[h] == i) {
+        h++; /* the lost byte was this character's: so are its other continuations */
+        for (l++; l < need && i < n && (b[i] & 0xC0) == 0x80 && (h == nholes || i < holes[h]); l++)
+          i++;
+      }
+    } else if ((b[i] & 0xC0) == 0x80) {
+      while (i < end && (b[i] & 0xC0) == 0x80)
+        i++;
+    } else {
+      return (size_t)-1;
+    }
+    out[k++] = 0xFFFD;
+    (*nlost)++;
+  }
+  return k;
+}
+
+/* Encode t->cp[from, to) with d into bytes; each U+FFFD (a byte the first
+ * decoder could not read) becomes a hole, recorded in holes. */
+static bool encode_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t from, size_t to,
+                        enum zhfix__codec d, struct zhfix__buf *bytes, size_t *holes,
+                        size_t *nholes)
+{
+  struct zhfix__buf piece = {0};
+  size_t i = from, j;
+  bool ok = true;
+
+  bytes->len = 0;
+  *nholes = 0;
+  while (ok && i < to) {
+    for (j = i; j < to && t->cp[j] != 0xFFFD; j++)
+      ;
+    if (j > i)
+      ok = zhfix__encode(&ctx->codecs, d, t->cp + i, j - i, &piece) &&
+           zhfix__buf_add(bytes, piece.data, piece.len);
+    if (ok && j < to)
+      holes[(*nholes)++] = bytes->len;
+    i = j + (j < to);
+  }
+  zhfix__buf_free(&piece);
+  return ok;
+}
+
 /* The best hypothesis for span [from, to) of t, into *best (best->cp NULL: none). */
 static bool best_for_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t from, size_t to,
-                          enum zhfix__codec d, struct cand *best)
+                          enum zhfix__codec d, const bool *seen, struct cand *best)
 {
   struct zhfix__buf *bytes = &ctx->scratch;
   uint32_t prev = from ? t->cp[from - 1] : 0, next = to < t->n ? t->cp[to] : 0;
   double orig = -1;
-  size_t h;
+  size_t h, nholes, *holes = malloc((to - from) * sizeof *holes);
+  bool ok = true;
 
-  if (!zhfix__encode(&ctx->codecs, d, t->cp + from, to - from, bytes))
-    return true; /* not exactly D: not this hypothesis */
+  if (!holes)
+    return false;
+  if (!encode_span(ctx, t, from, to, d, bytes, holes, &nholes))
+    goto out; /* not exactly D: not this hypothesis */
   for (h = 0; h < sizeof hypotheses / sizeof *hypotheses; h++) {
     const struct hypothesis *hy = &hypotheses[h];
     uint32_t *cp;
-    size_t n, k;
+    size_t n = (size_t)-1, k, lost = 0;
     double gain;
 
-    if (hy->d != d || to - from < hy->min_span)
+    if (hy->d != d || to - from < hy->min_span || (nholes && hy->e != ZHFIX__UTF8))
       continue;
-    cp = malloc((bytes->len + 1) * sizeof *cp);
-    if (!cp)
-      return false;
-    n = zhfix__decode(&ctx->codecs, hy->e, bytes->data, bytes->len, cp, bytes->len + 1);
-    /* The true text has Han in it, and differs from what we see. */
-    if (n == (size_t)-1 || n == 0 || han_count(cp, n) == 0 ||
+    cp = malloc((bytes->len + nholes + 1) * sizeof *cp);
+    if (!cp) {
+      ok = false;
+      goto out;
+    }
+    if (!nholes)
+      n = zhfix__decode(&ctx->codecs, hy->e, bytes->data, bytes->len, cp, bytes->len + 1);
+    /* UTF-8 that lost bytes on the way: structured loss, one U+FFFD per lost character. */
+    if (n == (size_t)-1 && hy->e == ZHFIX__UTF8)
+      n = utf8_lossy((const unsigned char *)bytes->data, bytes->len, holes, nholes, cp, &lost);
+    /* The true text has Han in it (unless the line already showed this damage),
+     * keeps more than it lost, and differs from what we see. */
+    if (n == (size_t)-1 || n == 0 ||
+        (!seen[h] && (2 * lost > n || han_count(cp, n) < (lost ? 2 : 1))) ||
         (n == to - from && memcmp(cp, t->cp + from, n * sizeof *cp) == 0)) {
       free(cp);
       continue;
     }
-    for (k = 0; k < n && (d == ZHFIX__CP1252 || d == ZHFIX__LATIN1 || cjk_text_char(cp[k])); k++)
+    for (k = 0; k < n && (d == ZHFIX__CP1252 || d == ZHFIX__LATIN1 || cjk_text_char(cp[k]) ||
+                          cp[k] == 0xFFFD); k++)
       ;
     if (k < n) {
       free(cp);
@@ -139,7 +240,9 @@ static bool best_for_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t fr
     if (orig < 0)
       orig = zhfix__lm_cost(prev, t->cp + from, to - from, next);
     gain = orig - zhfix__lm_cost(prev, cp, n, next) - hy->prior * (double)n;
-    if (gain / (double)n >= MARGIN && (!best->cp || gain > best->gain)) {
+    /* Damage is consistent along a line: where this hypothesis was already
+     * accepted, a short span needs only to read better, by any margin. */
+    if (gain / (double)n >= (seen[h] ? 0 : MARGIN) && gain > 0 && (!best->cp || gain > best->gain)) {
       free(best->cp);
       best->from = from;
       best->to = to;
@@ -147,17 +250,20 @@ static bool best_for_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t fr
       best->n = n;
       best->gain = gain;
       best->margin = gain / (double)n;
-      best->kind = "mojibake";
+      best->kind = lost ? "mojibake-lossy" : "mojibake";
+      best->hyp = h;
       continue;
     }
     free(cp);
   }
-  return true;
+out:
+  free(holes);
+  return ok;
 }
 
 /* One pass of the code page hypotheses over the line. Sets *changed. */
 static bool codepage_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report,
-                          bool *changed)
+                          bool *seen, bool *changed)
 {
   static const enum zhfix__codec sources[] = {ZHFIX__CP1252, ZHFIX__LATIN1, ZHFIX__GB18030,
                                               ZHFIX__BIG5};
@@ -168,21 +274,27 @@ static bool codepage_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn 
     enum zhfix__codec d = sources[s];
     for (i = 0; i < t->n;) {
       struct cand best = {0};
-      size_t high = 0;
+      size_t high = 0, c1;
       if (!span_char(d, t->cp[i])) {
         i++;
         continue;
       }
       /* Single-byte sources need Latin-1 letters or signs (A0-FF): cp1252's
        * own punctuation alone (——, “”) is just text. */
-      for (j = i; j < t->n && span_char(d, t->cp[j]); j++)
+      for (j = i, c1 = 0; j < t->n && span_char(d, t->cp[j]); j++) {
         high += d == ZHFIX__CP1252 || d == ZHFIX__LATIN1 ? t->cp[j] >= 0xA0 && t->cp[j] <= 0xFF
                                                         : t->cp[j] >= 0x80;
-      if (high >= MIN_HIGH && j - i <= MAX_SPAN && !best_for_span(ctx, t, i, j, d, &best))
+        c1 += t->cp[j] >= 0x80 && t->cp[j] < 0xA0;
+      }
+      /* Latin-1 differs from cp1252 only in reading 80-9F as C1 controls. */
+      if (d == ZHFIX__LATIN1 && c1 == 0)
+        high = 0;
+      if (high >= MIN_HIGH && j - i <= MAX_SPAN && !best_for_span(ctx, t, i, j, d, seen, &best))
         return false;
       if (best.cp) {
         bool ok = apply(ctx, t, best.from, best.to, best.cp, best.n, best.kind, best.margin,
                         report);
+        seen[best.hyp] = true;
         j = best.from + best.n;
         free(best.cp);
         if (!ok)
@@ -438,36 +550,18 @@ static bool rfc2047_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn r
 
 bool zhfix__mojibake_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report)
 {
-  bool changed = true;
+  bool changed = true, seen[sizeof hypotheses / sizeof *hypotheses] = {false};
   int layer;
 
   if (!entity_pass(ctx, t, report) || !rfc2047_pass(ctx, t, report))
     return false;
   for (layer = 0; layer < LAYERS && changed; layer++)
-    if (!codepage_pass(ctx, t, report, &changed))
+    if (!codepage_pass(ctx, t, report, seen, &changed))
       return false;
   return fffd_pass(ctx, t, report) && fill_pass(ctx, t, report);
 }
 
 /* ---- lines that are not UTF-8 ---- */
-
-/* Length of a truncated UTF-8 sequence at p: a lead byte and fewer
- * continuation bytes than it needs, then a byte that continues nothing. */
-static size_t truncated_at(const unsigned char *p, const unsigned char *end)
-{
-  size_t need, i;
-  if (p[0] >= 0xC2 && p[0] <= 0xDF)
-    need = 2;
-  else if (p[0] >= 0xE0 && p[0] <= 0xEF)
-    need = 3;
-  else if (p[0] >= 0xF0 && p[0] <= 0xF4)
-    need = 4;
-  else
-    return 0;
-  for (i = 1; i < need && p + i < end && (p[i] & 0xC0) == 0x80; i++)
-    ;
-  return i < need && (p + i == end || (p[i] & 0xC0) != 0x80) ? i : 0;
-}
 
 /* UTF-8 cut inside characters (substr() by bytes): each cut character becomes
  * one U+FFFD, if every invalid byte of the line belongs to such a cut. */
