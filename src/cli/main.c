@@ -15,7 +15,8 @@ enum exit_status {
   EXIT_DAMAGE = 1,      /* reserved: damage found with --check */
   EXIT_USAGE = 2,       /* bad option or argument */
   EXIT_IO = 3,          /* a file could not be read, or output could not be written */
-  EXIT_CONVERT = 4      /* OpenCC config missing, or conversion failed */
+  EXIT_CONVERT = 4,     /* OpenCC config missing, or conversion failed */
+  EXIT_WRITE = 100      /* internal: a write to standard output failed (exits as EXIT_IO) */
 };
 
 static const char *progname = "zhfix";
@@ -30,9 +31,10 @@ static void usage(FILE *f)
     "\n"
     "  -t, --to=TARGET   after repair, convert: simplified (OpenCC t2s), traditional (s2t),\n"
     "                    tw (s2tw), twp (s2twp), hk (s2hk), or any OpenCC config name or path\n"
-    "  -R, --no-repair   convert only\n"
-    "      --explain     on standard error, one line per change:\n"
-    "                    FILE:LINE:COLUMN: KIND: BEFORE -> AFTER (COLUMN counts code points)\n"
+    "  -R, --no-repair   convert only (with --to); alone, copy the input unchanged\n"
+    "      --explain     on standard error, one line per repair (conversion is not listed):\n"
+    "                    FILE:LINE:COLUMN: KIND: BEFORE -> AFTER (COLUMN counts code points;\n"
+    "                    FILE is (standard input) for standard input)\n"
     "  -h, --help        display this help and exit\n"
     "  -V, --version     output version information and exit\n"
     "\n"
@@ -52,10 +54,15 @@ static void explain_change(void *user, const zhfix_change *ch)
           (int)ch->after_len, ch->after);
 }
 
+static int write_errno; /* errno of the first failed write to standard output */
+
 static int write_stdout(void *user, const char *buf, size_t len)
 {
   (void)user;
-  return fwrite(buf, 1, len, stdout) == len ? 0 : -1;
+  if (fwrite(buf, 1, len, stdout) == len)
+    return 0;
+  write_errno = errno;
+  return -1;
 }
 
 /* Run one input through the handle. Returns an exit status. */
@@ -82,11 +89,14 @@ static int run_file(zhfix_ctx *ctx, const char *name, struct explain *ex)
     st = zhfix_finish(ctx, write_stdout, NULL);
   else
     zhfix_finish(ctx, write_stdout, NULL);
-  if (st != ZHFIX_OK) {
+  if (st == ZHFIX_ERR_OUTPUT) {
+    fprintf(stderr, "%s: write error: %s\n", progname, strerror(write_errno));
+    rc = EXIT_WRITE;
+  } else if (st != ZHFIX_OK) {
     const char *detail = zhfix_errmsg(ctx);
     fprintf(stderr, "%s: %s: %s%s%s\n", progname, ex->file, zhfix_strerror(st),
             *detail ? ": " : "", detail);
-    rc = st == ZHFIX_ERR_OUTPUT ? EXIT_IO : st == ZHFIX_ERR_CONVERT ? EXIT_CONVERT : EXIT_IO;
+    rc = st == ZHFIX_ERR_CONVERT ? EXIT_CONVERT : EXIT_IO;
   }
   if (in != stdin)
     fclose(in);
@@ -111,7 +121,8 @@ int main(int argc, char **argv)
   struct explain ex = {"-"};
 
   setlocale(LC_ALL, "");
-  while ((opt = getopt_long(argc, argv, "t:RhV", longopts, NULL)) != -1) {
+  opterr = 0; /* our own messages: argv[0] may be a libtool wrapper's path */
+  while ((opt = getopt_long(argc, argv, ":t:RhV", longopts, NULL)) != -1) {
     switch (opt) {
     case 't': target = optarg; break;
     case 'R': flags |= ZHFIX_NO_REPAIR; break;
@@ -120,7 +131,15 @@ int main(int argc, char **argv)
     case 'V':
       printf("zhfix %s\n", zhfix_version());
       return fclose(stdout) == 0 ? EXIT_OK : EXIT_IO;
+    case ':':
+      fprintf(stderr, "%s: option '%s' requires an argument\n", progname, argv[optind - 1]);
+      fprintf(stderr, "Try '%s --help' for more information.\n", progname);
+      return EXIT_USAGE;
     default:
+      if (optopt)
+        fprintf(stderr, "%s: invalid option -- '%c'\n", progname, optopt);
+      else
+        fprintf(stderr, "%s: unrecognized option '%s'\n", progname, argv[optind - 1]);
       fprintf(stderr, "Try '%s --help' for more information.\n", progname);
       return EXIT_USAGE;
     }
@@ -142,16 +161,20 @@ int main(int argc, char **argv)
   if (optind == argc) {
     rc = run_file(ctx, "-", &ex);
   } else {
-    for (i = optind; i < argc; i++) {
+    /* Like cat: go on past a file that cannot be read, stop at a write error. */
+    for (i = optind; i < argc && rc != EXIT_WRITE; i++) {
       int r = run_file(ctx, argv[i], &ex);
-      if (r != EXIT_OK && rc == EXIT_OK)
+      if (r != EXIT_OK && (rc == EXIT_OK || r == EXIT_WRITE))
         rc = r;
     }
   }
   zhfix_close(&ctx);
-  if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+  if (rc != EXIT_WRITE && (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0)) {
     fprintf(stderr, "%s: write error: %s\n", progname, strerror(errno));
     return EXIT_IO;
   }
-  return rc;
+  /* --explain writes its report to standard error: losing it is an error too. */
+  if (fflush(stderr) != 0 || ferror(stderr))
+    return EXIT_IO;
+  return rc == EXIT_WRITE ? EXIT_IO : rc;
 }

@@ -291,6 +291,39 @@ static bool different_reading(const struct zhfix__syllable *x, const struct zhfi
   return x->tone && y->tone && x->tone != 5 && y->tone != 5 && x->tone != y->tone;
 }
 
+static int by_char(const void *x, const void *y)
+{
+  const struct annot *p = *(const struct annot *const *)x, *q = *(const struct annot *const *)y;
+  return p->cp < q->cp ? -1 : p->cp > q->cp;
+}
+
+/* Does the line give some character two different readings? Sorted by
+ * character, so that a long line costs n log n, not n squared. */
+static bool two_readings(const struct annot *a, size_t na)
+{
+  const struct annot **p = malloc(na * sizeof *p);
+  size_t i, j;
+  bool found = false;
+
+  if (!p)
+    return true; /* out of memory: leave the line alone */
+  for (i = 0; i < na; i++)
+    p[i] = &a[i];
+  qsort(p, na, sizeof *p, by_char);
+  for (i = 0; i < na && !found; i = j) {
+    const struct zhfix__syllable *toned = NULL;
+    for (j = i; j < na && p[j]->cp == p[i]->cp && !found; j++) {
+      found = different_reading(&p[i]->syl, &p[j]->syl);
+      if (!found && p[j]->syl.tone && p[j]->syl.tone != 5) {
+        found = toned && different_reading(toned, &p[j]->syl);
+        toned = &p[j]->syl;
+      }
+    }
+  }
+  free(p);
+  return found;
+}
+
 /* Is the line about pronunciation? Yes if it gives one character two readings,
  * writes pinyin outside single-character annotations (a word gloss, or a
  * reading quoted in the sentence), or uses a teaching word; and yes if every
@@ -306,9 +339,8 @@ static bool teaching_line(const struct zhfix__text *t, const struct annot *a, si
   for (i = 0; i < na && found; i++)
     found = a[i].how == ZHFIX__RARE_READING || zhfix__lm_unigram(a[i].cp) >= GLOSSED_HAN;
 
-  for (i = 0; i < na && !found; i++)
-    for (j = i + 1; j < na && !found; j++)
-      found = a[i].cp == a[j].cp && different_reading(&a[i].syl, &a[j].syl);
+  if (!found)
+    found = two_readings(a, na);
   for (i = 0; i < t->n && !found; i++) {
     while (k < na && a[k].end <= i)
       k++;
@@ -329,7 +361,7 @@ static bool teaching_line(const struct zhfix__text *t, const struct annot *a, si
 bool zhfix__ruby_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report)
 {
   struct annot stack[64], *a = stack;
-  size_t na = 0, cap = sizeof stack / sizeof *stack, i;
+  size_t na = 0, cap = sizeof stack / sizeof *stack, i, k, w;
   bool ok = true;
 
   for (i = 0; i + 1 < t->n; i++) {
@@ -365,12 +397,16 @@ bool zhfix__ruby_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn re
     ed.nafter = whole ? 1 : 0;
     report(ctx, &ed);
   }
-  /* Remove from the right so earlier indices stay valid. */
-  for (i = na; i-- > 0;)
-    if (!zhfix__text_splice(t, a[i].open, a[i].end - a[i].open, NULL, 0, 0)) {
-      ok = false;
-      goto out;
-    }
+  /* Remove every annotation in one pass over the line. */
+  for (i = 0, k = 0, w = 0; i < t->n; i++) {
+    while (k < na && a[k].end <= i)
+      k++;
+    if (k < na && a[k].open <= i)
+      continue;
+    t->cp[w] = t->cp[i];
+    t->src[w++] = t->src[i];
+  }
+  t->n = w;
 out:
   if (a != stack)
     free(a);
