@@ -35,15 +35,18 @@ struct hypothesis {
 };
 
 /* UTF-8 and GBK sources first: they are the common ones (design.md section 1).
+ * "cp1252" here is the sloppy single-byte reading that covers Latin-1 too: every
+ * byte 00-FF as the code point of the same number (Latin-1, C1 controls for
+ * 80-9F), except that cp1252's own characters for 80-9F are also read back as
+ * their bytes; the two never collide, so one encoder serves both.
  * CJK read as another CJK code page decodes to plausible Chinese by chance
  * (5 of 20 clean sentences re-encoded as GB18030 are valid Big5), so those
  * hypotheses need longer spans and a higher margin. */
 static const struct hypothesis hypotheses[] = {
-  {ZHFIX__CP1252, ZHFIX__UTF8, 0, 2},     {ZHFIX__LATIN1, ZHFIX__UTF8, 0, 2},
-  {ZHFIX__GB18030, ZHFIX__UTF8, 0, 2},    {ZHFIX__CP1252, ZHFIX__GB18030, 0, 2},
-  {ZHFIX__LATIN1, ZHFIX__GB18030, 0, 2},  {ZHFIX__GB18030, ZHFIX__BIG5, 2.0, 4},
-  {ZHFIX__BIG5, ZHFIX__GB18030, 2.0, 4},  {ZHFIX__GB18030, ZHFIX__SJIS, 2.0, 4},
-  {ZHFIX__BIG5, ZHFIX__UTF8, 0.5, 2},     {ZHFIX__CP1252, ZHFIX__BIG5, 0.5, 2},
+  {ZHFIX__CP1252, ZHFIX__UTF8, 0, 2},    {ZHFIX__GB18030, ZHFIX__UTF8, 0, 2},
+  {ZHFIX__CP1252, ZHFIX__GB18030, 0, 2}, {ZHFIX__GB18030, ZHFIX__BIG5, 2.0, 4},
+  {ZHFIX__BIG5, ZHFIX__GB18030, 2.0, 4}, {ZHFIX__GB18030, ZHFIX__SJIS, 2.0, 4},
+  {ZHFIX__BIG5, ZHFIX__UTF8, 0.5, 2},    {ZHFIX__CP1252, ZHFIX__BIG5, 0.5, 2},
 };
 
 /* A character the true text of a CJK-read-as-CJK span may hold: Han, kana,
@@ -55,18 +58,39 @@ static bool cjk_text_char(uint32_t c)
          (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x2010 && c <= 0x2027);
 }
 
+static bool single_byte(enum zhfix__codec d)
+{
+  return d == ZHFIX__CP1252;
+}
+
 /* Can code page d hold character c (cheap test before the exact encode)? */
+/* The byte a character stands for when bytes were read as cp1252 or Latin-1
+ * (see hypotheses[]), or -1. */
+static int sloppy_byte(uint32_t c)
+{
+  /* cp1252's characters for bytes 80-9F */
+  static const uint16_t cp1252_high[32] = {
+    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+  };
+  int i;
+
+  if (c <= 0xFF)
+    return (int)c;
+  for (i = 0; i < 32; i++)
+    if (c == cp1252_high[i])
+      return 0x80 + i;
+  return -1;
+}
+
 static bool span_char(enum zhfix__codec d, uint32_t c)
 {
-  if (d == ZHFIX__LATIN1)
-    return c <= 0xFF;
-  if (d == ZHFIX__CP1252)
-    return c < 0x80 || (c >= 0xA0 && c <= 0xFF) || c == 0x81 || c == 0x8D || c == 0x8F ||
-           c == 0x90 || c == 0x9D || (c >= 0x152 && c <= 0x2122 &&
-           (c == 0x152 || c == 0x153 || c == 0x160 || c == 0x161 || c == 0x178 ||
-            c == 0x17D || c == 0x17E || c == 0x192 || c == 0x2C6 || c == 0x2DC ||
-            (c >= 0x2013 && c <= 0x203A) || c == 0x20AC || c == 0x2122));
-  return c >= 0x80; /* CJK code pages: runs of non-ASCII characters */
+  if (single_byte(d))
+    return sloppy_byte(c) >= 0;
+  /* CJK code pages: non-ASCII characters, and the ASCII digits, spaces and
+   * punctuation between them (bytes both code pages read alike). */
+  return c >= 0x80 || (c >= 0x20 && !zhfix__is_ascii_alpha(c));
 }
 
 struct cand {
@@ -164,6 +188,44 @@ static size_t utf8_lossy(const unsigned char *b, size_t n, const size_t *holes, 
   return k;
 }
 
+/* Encode cp[0, n) exactly with d into out (replacing its contents). */
+static bool encode_cps(zhfix_ctx *ctx, enum zhfix__codec d, const uint32_t *cp, size_t n,
+                       struct zhfix__buf *out)
+{
+  size_t k;
+  if (!single_byte(d))
+    return zhfix__encode(&ctx->codecs, d, cp, n, out);
+  out->len = 0;
+  for (k = 0; k < n; k++) {
+    int b = sloppy_byte(cp[k]);
+    unsigned char byte = (unsigned char)b;
+    if (b < 0 || !zhfix__buf_add(out, &byte, 1))
+      return false;
+  }
+  return true;
+}
+
+/* While cp[0, *n) has no Han and is UTF-8 read as d again, decode that layer
+ * too (at most LAYERS - 1 more). False on out of memory only. */
+static bool peel(zhfix_ctx *ctx, enum zhfix__codec d, uint32_t *cp, size_t *n)
+{
+  struct zhfix__buf bytes = {0};
+  int layer;
+  bool ok = true;
+
+  for (layer = 1; layer < LAYERS && han_count(cp, *n) == 0; layer++) {
+    size_t m;
+    if (!encode_cps(ctx, d, cp, *n, &bytes))
+      break;
+    m = zhfix__decode(&ctx->codecs, ZHFIX__UTF8, bytes.data, bytes.len, cp, *n);
+    if (m == (size_t)-1)
+      break;
+    *n = m;
+  }
+  zhfix__buf_free(&bytes);
+  return ok;
+}
+
 /* Encode t->cp[from, to) with d into bytes; each U+FFFD (a byte the first
  * decoder could not read) becomes a hole, recorded in holes. */
 static bool encode_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t from, size_t to,
@@ -180,7 +242,7 @@ static bool encode_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t from
     for (j = i; j < to && t->cp[j] != 0xFFFD; j++)
       ;
     if (j > i)
-      ok = zhfix__encode(&ctx->codecs, d, t->cp + i, j - i, &piece) &&
+      ok = encode_cps(ctx, d, t->cp + i, j - i, &piece) &&
            zhfix__buf_add(bytes, piece.data, piece.len);
     if (ok && j < to)
       holes[(*nholes)++] = bytes->len;
@@ -222,15 +284,25 @@ static bool best_for_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t fr
     /* UTF-8 that lost bytes on the way: structured loss, one U+FFFD per lost character. */
     if (n == (size_t)-1 && hy->e == ZHFIX__UTF8)
       n = utf8_lossy((const unsigned char *)bytes->data, bytes->len, holes, nholes, cp, &lost);
+    /* Double encoding: a result with no Han that reads as the same damage
+     * again is peeled once more, and judged by what comes out last. */
+    if (n != (size_t)-1 && !lost && single_byte(d) && hy->e == ZHFIX__UTF8 &&
+        !peel(ctx, d, cp, &n)) {
+      free(cp);
+      ok = false;
+      goto out;
+    }
     /* The true text has Han in it (unless the line already showed this damage),
      * keeps more than it lost, and differs from what we see. */
+    /* Bytes read as one of the single-byte code pages must give two Han
+     * characters at least: one pair of Latin-1 signs ([x] ©) often does. */
     if (n == (size_t)-1 || n == 0 ||
-        (!seen[h] && (2 * lost > n || han_count(cp, n) < (lost ? 2 : 1))) ||
+        (!seen[h] && (2 * lost > n || han_count(cp, n) < (lost || single_byte(d) ? 2 : 1))) ||
         (n == to - from && memcmp(cp, t->cp + from, n * sizeof *cp) == 0)) {
       free(cp);
       continue;
     }
-    for (k = 0; k < n && (d == ZHFIX__CP1252 || d == ZHFIX__LATIN1 || cjk_text_char(cp[k]) ||
+    for (k = 0; k < n && (single_byte(d) || cjk_text_char(cp[k]) ||
                           cp[k] == 0xFFFD); k++)
       ;
     if (k < n) {
@@ -265,8 +337,7 @@ out:
 static bool codepage_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report,
                           bool *seen, bool *changed)
 {
-  static const enum zhfix__codec sources[] = {ZHFIX__CP1252, ZHFIX__LATIN1, ZHFIX__GB18030,
-                                              ZHFIX__BIG5};
+  static const enum zhfix__codec sources[] = {ZHFIX__CP1252, ZHFIX__GB18030, ZHFIX__BIG5};
   size_t s, i, j;
 
   *changed = false;
@@ -274,21 +345,21 @@ static bool codepage_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn 
     enum zhfix__codec d = sources[s];
     for (i = 0; i < t->n;) {
       struct cand best = {0};
-      size_t high = 0, c1;
+      size_t high = 0;
       if (!span_char(d, t->cp[i])) {
         i++;
         continue;
       }
       /* Single-byte sources need Latin-1 letters or signs (A0-FF): cp1252's
        * own punctuation alone (——, “”) is just text. */
-      for (j = i, c1 = 0; j < t->n && span_char(d, t->cp[j]); j++) {
-        high += d == ZHFIX__CP1252 || d == ZHFIX__LATIN1 ? t->cp[j] >= 0xA0 && t->cp[j] <= 0xFF
-                                                        : t->cp[j] >= 0x80;
-        c1 += t->cp[j] >= 0x80 && t->cp[j] < 0xA0;
+      if (!single_byte(d) && t->cp[i] < 0x80) {
+        i++; /* CJK spans start, and end, with non-ASCII */
+        continue;
       }
-      /* Latin-1 differs from cp1252 only in reading 80-9F as C1 controls. */
-      if (d == ZHFIX__LATIN1 && c1 == 0)
-        high = 0;
+      for (j = i; j < t->n && span_char(d, t->cp[j]); j++)
+        high += single_byte(d) ? t->cp[j] >= 0xA0 && t->cp[j] <= 0xFF : t->cp[j] >= 0x80;
+      while (!single_byte(d) && j > i && t->cp[j - 1] < 0x80)
+        j--;
       if (high >= MIN_HIGH && j - i <= MAX_SPAN && !best_for_span(ctx, t, i, j, d, seen, &best))
         return false;
       if (best.cp) {
@@ -407,14 +478,21 @@ static size_t ncr_at(const struct zhfix__text *t, size_t i, uint32_t *value)
   return j + 1 - i;
 }
 
-/* Character references to CJK characters are decoded: in scraped text they are
- * an HTML renderer's escaping left in the text, never meant to be read as such. */
+/* Character references in a line that has one for a CJK character are decoded
+ * (those for non-ASCII characters; "&#60;" may be meant as markup): in scraped
+ * text they are an HTML renderer's escaping left in the text, never meant to be
+ * read as such. */
 static bool entity_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report)
 {
   size_t i, len;
   uint32_t v;
-  for (i = 0; i < t->n; i++) {
-    if (t->cp[i] != '&' || !(len = ncr_at(t, i, &v)) || v > 0x10FFFF || !cjk(v))
+  bool any = false;
+
+  for (i = 0; i < t->n && !any; i++)
+    any = t->cp[i] == '&' && (len = ncr_at(t, i, &v)) && v <= 0x10FFFF && cjk(v);
+  for (i = 0; i < t->n && any; i++) {
+    if (t->cp[i] != '&' || !(len = ncr_at(t, i, &v)) || v < 0x80 || v > 0x10FFFF ||
+        (v >= 0xD800 && v <= 0xDFFF))
       continue;
     if (!apply(ctx, t, i, i + len, &v, 1, "html-entity", 0, report))
       return false;
