@@ -44,10 +44,15 @@ struct hypothesis {
  * hypotheses need longer spans and a higher margin. */
 static const struct hypothesis hypotheses[] = {
   {ZHFIX__CP1252, ZHFIX__UTF8, 0, 2},    {ZHFIX__GB18030, ZHFIX__UTF8, 0, 2},
-  {ZHFIX__CP1252, ZHFIX__GB18030, 0, 2}, {ZHFIX__GB18030, ZHFIX__BIG5, 2.0, 4},
-  {ZHFIX__BIG5, ZHFIX__GB18030, 2.0, 4}, {ZHFIX__GB18030, ZHFIX__SJIS, 2.0, 4},
+  {ZHFIX__CP1252, ZHFIX__GB18030, 0, 2}, {ZHFIX__GB18030, ZHFIX__BIG5, 1.0, 4},
+  {ZHFIX__BIG5, ZHFIX__GB18030, 1.0, 4}, {ZHFIX__GB18030, ZHFIX__SJIS, 1.0, 4},
   {ZHFIX__BIG5, ZHFIX__UTF8, 0.5, 2},    {ZHFIX__CP1252, ZHFIX__BIG5, 0.5, 2},
 };
+
+static bool kana(uint32_t c)
+{
+  return c >= 0x3040 && c <= 0x30FF;
+}
 
 /* A character the true text of a CJK-read-as-CJK span may hold: Han, kana,
  * CJK and fullwidth punctuation, ASCII. Pinyin letters, box drawing and other
@@ -55,7 +60,10 @@ static const struct hypothesis hypotheses[] = {
 static bool cjk_text_char(uint32_t c)
 {
   return c < 0x80 || zhfix__is_han(c) || (c >= 0x3000 && c <= 0x30FF) ||
-         (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x2010 && c <= 0x2027);
+         (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x2010 && c <= 0x203B) ||
+         (c >= 0x2103 && c <= 0x2109) /* ℃ ℉ */ || (c >= 0x2160 && c <= 0x217F) /* Ⅻ */ ||
+         (c >= 0x2460 && c <= 0x249B) /* ① ⑴ ⒈ */ || c == 0xB0 || c == 0xB7 || c == 0xD7 ||
+         c == 0xF7;
 }
 
 static bool single_byte(enum zhfix__codec d)
@@ -272,7 +280,7 @@ static bool best_for_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t fr
     size_t n = (size_t)-1, k, lost = 0;
     double gain;
 
-    if (hy->d != d || to - from < hy->min_span || (nholes && hy->e != ZHFIX__UTF8))
+    if (hy->d != d || (!seen[h] && to - from < hy->min_span) || (nholes && hy->e != ZHFIX__UTF8))
       continue;
     cp = malloc((bytes->len + nholes + 1) * sizeof *cp);
     if (!cp) {
@@ -296,13 +304,17 @@ static bool best_for_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t fr
      * keeps more than it lost, and differs from what we see. */
     /* Bytes read as one of the single-byte code pages must give two Han
      * characters at least: one pair of Latin-1 signs ([x] ©) often does. */
+    /* Relaxed (seen) or not, a loss the span does not already show (a hole)
+     * needs full evidence: reading bytes as lost is itself a guess. */
     if (n == (size_t)-1 || n == 0 ||
-        (!seen[h] && (2 * lost > n || han_count(cp, n) < (lost || single_byte(d) ? 2 : 1))) ||
+        ((!seen[h] || (lost && !nholes)) &&
+         (2 * lost > n || han_count(cp, n) < (lost || single_byte(d) ? 2 : 1))) ||
         (n == to - from && memcmp(cp, t->cp + from, n * sizeof *cp) == 0)) {
       free(cp);
       continue;
     }
-    for (k = 0; k < n && (single_byte(d) || cjk_text_char(cp[k]) ||
+    for (k = 0; k < n && (single_byte(d) || (cjk_text_char(cp[k]) && (hy->e == ZHFIX__SJIS ||
+                                                                       !kana(cp[k]))) ||
                           cp[k] == 0xFFFD); k++)
       ;
     if (k < n) {
@@ -314,7 +326,8 @@ static bool best_for_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t fr
     gain = orig - zhfix__lm_cost(prev, cp, n, next) - hy->prior * (double)n;
     /* Damage is consistent along a line: where this hypothesis was already
      * accepted, a short span needs only to read better, by any margin. */
-    if (gain / (double)n >= (seen[h] ? 0 : MARGIN) && gain > 0 && (!best->cp || gain > best->gain)) {
+    if (gain / (double)n >= (seen[h] && (!lost || nholes) ? 0 : MARGIN) && gain > 0 &&
+        (!best->cp || gain > best->gain)) {
       free(best->cp);
       best->from = from;
       best->to = to;
@@ -331,6 +344,16 @@ static bool best_for_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t fr
 out:
   free(holes);
   return ok;
+}
+
+/* Has the line shown a hypothesis that reads bytes as d? */
+static bool seen_from(const bool *seen, enum zhfix__codec d)
+{
+  size_t h;
+  for (h = 0; h < sizeof hypotheses / sizeof *hypotheses; h++)
+    if (seen[h] && hypotheses[h].d == d)
+      return true;
+  return false;
 }
 
 /* One pass of the code page hypotheses over the line. Sets *changed. */
@@ -360,7 +383,8 @@ static bool codepage_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn 
         high += single_byte(d) ? t->cp[j] >= 0xA0 && t->cp[j] <= 0xFF : t->cp[j] >= 0x80;
       while (!single_byte(d) && j > i && t->cp[j - 1] < 0x80)
         j--;
-      if (high >= MIN_HIGH && j - i <= MAX_SPAN && !best_for_span(ctx, t, i, j, d, seen, &best))
+      if (high >= (seen_from(seen, d) ? 1 : MIN_HIGH) && j - i <= MAX_SPAN &&
+          !best_for_span(ctx, t, i, j, d, seen, &best))
         return false;
       if (best.cp) {
         bool ok = apply(ctx, t, best.from, best.to, best.cp, best.n, best.kind, best.margin,
