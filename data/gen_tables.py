@@ -10,8 +10,12 @@ Inputs
   --jieba    jieba's dict.txt, "word freq tag" per line (Debian package python3-jieba, MIT)
   --opencc   the `opencc` command (Debian package opencc, Apache-2.0), used to derive
              the Traditional word list from jieba's Simplified one (s2t, s2tw, s2hk)
+  --opencc-dict, --opencc-data  `opencc_dict` and OpenCC's dictionary directory
+             (same package), for the Simplified-only and Traditional-only characters
 
 Outputs
+  script.c    characters only Simplified text uses, and only Traditional text uses,
+              from OpenCC's character dictionaries (STCharacters, TSCharacters).
   readings.c  for each Han code point, its Mandarin readings: the union of kMandarin,
               kHanyuPinyin, kXHC1983, kTGHZ2013 and kHanyuPinlu, as toned syllables
               "base+tone" (ASCII base, u-umlaut as 'v', tone 1-4, 5 = neutral);
@@ -214,11 +218,47 @@ def write_lm(path, models, inputs):
                     % (name, name, name, name, name, len(chars), name, name, len(rows)))
 
 
+def read_opencc_chars(opencc_dict, datadir, name):
+    """{key: [values]} of an OpenCC character dictionary, through opencc_dict."""
+    out = subprocess.run([opencc_dict, "-i", os.path.join(datadir, name + ".ocd2"), "-f", "ocd2",
+                          "-o", "/dev/stdout", "-t", "text"], stdout=subprocess.PIPE,
+                         check=True).stdout.decode("utf-8")
+    table = {}
+    for line in out.splitlines():
+        if "\t" in line:
+            key, values = line.split("\t", 1)
+            table[key] = values.split()
+    return table
+
+
+def write_script(path, st, ts, inputs):
+    """Characters only Simplified text uses, and only Traditional text uses:
+    s2t changes a character of the first kind, t2s one of the second, and
+    neither is a form the other direction produces."""
+    s_changes = {k for k, v in st.items() if len(k) == 1 and k not in v}
+    t_changes = {k for k, v in ts.items() if len(k) == 1 and k not in v}
+    trad_forms = {c for v in st.values() for c in v}
+    simp_forms = {c for v in ts.values() for c in v}
+    simp_only = sorted(s_changes - t_changes - trad_forms, key=ord)
+    trad_only = sorted(t_changes - s_changes - simp_forms, key=ord)
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(banner(inputs))
+        f.write('#include "internal.h"\n\n')
+        f.write("/* %d characters only Simplified text uses */\n" % len(simp_only))
+        f.write(c_array("uint32_t", "simp_only", [ord(c) for c in simp_only], "0x%X"))
+        f.write("/* %d characters only Traditional text uses */\n" % len(trad_only))
+        f.write(c_array("uint32_t", "trad_only", [ord(c) for c in trad_only], "0x%X"))
+        f.write("const struct zhfix__script_table zhfix__script_chars = {\n"
+                "  simp_only, %d, trad_only, %d\n};\n" % (len(simp_only), len(trad_only)))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--unihan", required=True)
     ap.add_argument("--jieba", required=True)
     ap.add_argument("--opencc", default="opencc")
+    ap.add_argument("--opencc-dict", default="opencc_dict")
+    ap.add_argument("--opencc-data", default="/usr/share/opencc")
     ap.add_argument("--outdir", required=True)
     ap.add_argument("--unicode-version", default="unknown")
     ap.add_argument("--jieba-version", default="unknown")
@@ -229,6 +269,12 @@ def main():
     write_readings(os.path.join(args.outdir, "readings.c"), readings,
                    ["%s (unicode-data %s)" % (os.path.basename(args.unihan), args.unicode_version),
                     "fields: " + ", ".join(READING_FIELDS)])
+
+    st = read_opencc_chars(args.opencc_dict, args.opencc_data, "STCharacters")
+    ts = read_opencc_chars(args.opencc_dict, args.opencc_data, "TSCharacters")
+    write_script(os.path.join(args.outdir, "script.c"), st, ts,
+                 ["STCharacters.ocd2, TSCharacters.ocd2 (opencc %s, Apache-2.0), through opencc_dict"
+                  % args.opencc_version])
 
     words = read_jieba(args.jieba)
     simp = count(words)

@@ -59,9 +59,38 @@ typedef struct zhfix_change {
   const char *after;        /**< replacement text (UTF-8, not NUL-terminated) */
   size_t after_len;         /**< bytes */
   double margin;            /**< language-model margin in nats per character; 0 for rule-based changes */
+  int reported;             /**< 1: damage found but not repaired (the text is unchanged) */
 } zhfix_change;
 
-/** Called once per change. @p change and its strings live only during the call. */
+/** The script of a line or a document. Append only. */
+typedef enum zhfix_script {
+  ZHFIX_SCRIPT_NONE = 0,        /**< no Han characters */
+  ZHFIX_SCRIPT_SIMPLIFIED = 1,
+  ZHFIX_SCRIPT_TRADITIONAL = 2,
+  ZHFIX_SCRIPT_MIXED = 3        /**< both, each in strength (a partial conversion) */
+} zhfix_script;
+
+/** Counts for the current document, from zhfix_get_stats(). */
+typedef struct zhfix_stats {
+  uint64_t lines;               /**< lines processed */
+  uint64_t lines_by_script[4];  /**< lines per zhfix_script (after repair) */
+  uint64_t han;                 /**< Han characters (code points) */
+  uint64_t simplified_only;     /**< of them, characters only Simplified text uses */
+  uint64_t traditional_only;    /**< of them, characters only Traditional text uses */
+  uint64_t repaired;            /**< findings repaired */
+  uint64_t reported;            /**< findings reported and left alone */
+} zhfix_stats;
+
+/** An encoding guess from zhfix_detect_encoding(). */
+typedef struct zhfix_encoding_guess {
+  const char *name;   /**< "UTF-8", "ASCII", "UTF-16LE", "UTF-16BE", "GBK", "GB18030", "Big5",
+                           "Big5-HKSCS", "Shift_JIS", "EUC-KR" or "unknown"; static string */
+  size_t bom_len;     /**< bytes of byte order mark at the start of the input, 0 if none */
+  double confidence;  /**< 0..1: how clearly the guess beat the next candidate */
+} zhfix_encoding_guess;
+
+/** Called once per finding: a change made by a repair stage (reported == 0), or
+ * damage found and left alone (reported == 1: before == after, nothing changed). */
 typedef void (*zhfix_change_fn)(void *user, const zhfix_change *change);
 
 /** Receives output bytes. Return 0 on success, non-zero to stop with ZHFIX_ERR_OUTPUT. */
@@ -90,8 +119,39 @@ void zhfix_close(zhfix_ctx **ctx);
  */
 zhfix_status zhfix_set_target(zhfix_ctx *ctx, const char *target);
 
-/** Report every change to @p fn (NULL to stop). @p user is passed back unchanged. */
+/** Report every finding to @p fn (NULL to stop). @p user is passed back unchanged. */
 void zhfix_set_change_cb(zhfix_ctx *ctx, zhfix_change_fn fn, void *user);
+
+/**
+ * Guess the encoding of raw input from a sample of its first bytes.
+ * @param buf,len  the sample (bytes; may end inside a character)
+ * @param[out] guess  filled in; guess->name is a static string
+ * @return ZHFIX_OK, ZHFIX_ERR_ARG
+ * @note Candidates: BOM, UTF-8, UTF-16LE/BE, GB18030/GBK, Big5, Big5-HKSCS,
+ *       Shift_JIS, EUC-KR; each decodes the sample strictly and the language
+ *       model scores the text (see src/lib/detect.c).
+ */
+zhfix_status zhfix_detect_encoding(zhfix_ctx *ctx, const char *buf, size_t len,
+                                   zhfix_encoding_guess *guess);
+
+/**
+ * Decode the input from @p encoding (an iconv name such as "GB18030", "BIG5",
+ * "UTF-16LE") to UTF-8 before repair; NULL, "UTF-8" or "ASCII" for none (the
+ * default). Bytes invalid in the encoding are passed through as they are.
+ * Takes effect for the next document (call before the first zhfix_feed()).
+ * @return ZHFIX_OK, ZHFIX_ERR_ARG, ZHFIX_ERR_CODEC (iconv does not know it)
+ */
+zhfix_status zhfix_set_input_encoding(zhfix_ctx *ctx, const char *encoding);
+
+/**
+ * Counts for the current document (since the first zhfix_feed() after the last
+ * zhfix_finish(); still valid after zhfix_finish()).
+ * @return ZHFIX_OK, ZHFIX_ERR_ARG
+ */
+zhfix_status zhfix_get_stats(const zhfix_ctx *ctx, zhfix_stats *stats);
+
+/** English name of a script ("Simplified", "Traditional", "mixed", "no Han"); static. */
+const char *zhfix_script_name(zhfix_script script);
 
 /**
  * Stream input: process every complete line in @p buf and write the result.

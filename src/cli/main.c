@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <json-c/json.h>
 
 #include "zhfix.h"
 
@@ -35,23 +36,202 @@ static void usage(FILE *f)
     "      --explain     on standard error, one line per repair (conversion is not listed):\n"
     "                    FILE:LINE:COLUMN: KIND: BEFORE -> AFTER (COLUMN counts code points;\n"
     "                    FILE is (standard input) for standard input)\n"
+    "      --from=ENC    the input's encoding (an iconv name: GB18030, BIG5, UTF-16LE, ...);\n"
+    "                    default: detected from the first 64 KiB of each file\n"
+    "      --detect      write no text; one summary line per file:\n"
+    "                    FILE: ENCODING, SCRIPT (mixed N%%), COUNT FINDINGS, ...\n"
+    "      --check       write no text; exit 1 if any file has damage (repaired or not)\n"
+    "      --report=json JSON Lines on standard error: one object per finding (repaired or\n"
+    "                    reported) and one summary object per file\n"
+    "      --report-file=F  write the JSON report to F instead\n"
     "  -h, --help        display this help and exit\n"
     "  -V, --version     output version information and exit\n"
     "\n"
-    "Exit status: 0 success, 2 usage error, 3 input or output error,\n"
-    "4 OpenCC config or conversion error.\n", progname);
+    "Exit status: 0 success (with --check: no damage), 1 damage found (--check),\n"
+    "2 usage error, 3 input or output error, 4 OpenCC config or conversion error.\n", progname);
 }
 
-struct explain {
-  const char *file;
+/* The run's options and its per-file state. */
+struct run {
+  int explain, detect, check, json;
+  const char *from;             /* --from, or NULL to detect */
+  FILE *report;                 /* --report destination (standard error by default) */
+  const char *file;             /* the file being processed, as shown in messages */
+  const char *encoding;         /* its input encoding, as detected or given */
+  unsigned long kinds_n[16];    /* findings per kind (see count_kind) */
+  const char *kinds[16];
+  size_t nkinds;
+  int damaged;                  /* some file had a finding */
 };
 
-static void explain_change(void *user, const zhfix_change *ch)
+static void count_kind(struct run *r, const char *kind)
 {
-  const struct explain *ex = user;
-  fprintf(stderr, "%s:%llu:%llu: %s: %.*s -> %.*s\n", ex->file, (unsigned long long)ch->line,
-          (unsigned long long)ch->column, ch->kind, (int)ch->before_len, ch->before,
-          (int)ch->after_len, ch->after);
+  size_t i;
+  for (i = 0; i < r->nkinds && strcmp(r->kinds[i], kind) != 0; i++)
+    ;
+  if (i == r->nkinds) {
+    if (r->nkinds == sizeof r->kinds / sizeof *r->kinds)
+      return;
+    r->kinds[r->nkinds] = kind;
+    r->kinds_n[r->nkinds++] = 0;
+  }
+  r->kinds_n[i]++;
+}
+
+/* Is s[0, len) valid UTF-8? (A finding on a line that was not UTF-8 shows raw bytes.) */
+static int valid_utf8(const char *s, size_t len)
+{
+  size_t i = 0;
+  while (i < len) {
+    unsigned char c = (unsigned char)s[i];
+    size_t n = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
+               : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (n == 0 || i + n > len)
+      return 0;
+    while (--n)
+      if (((unsigned char)s[++i] & 0xC0) != 0x80)
+        return 0;
+    i++;
+  }
+  return 1;
+}
+
+static void json_text(json_object *o, const char *key, const char *s, size_t len)
+{
+  static const char hex[] = "0123456789abcdef";
+  char *h;
+  size_t i;
+
+  if (valid_utf8(s, len)) {
+    json_object_object_add(o, key, json_object_new_string_len(s, (int)len));
+    return;
+  }
+  /* Not UTF-8: null, and the bytes in hexadecimal beside it. */
+  json_object_object_add(o, key, NULL);
+  h = malloc(2 * len + 1);
+  if (!h)
+    return;
+  for (i = 0; i < len; i++) {
+    h[2 * i] = hex[(unsigned char)s[i] >> 4];
+    h[2 * i + 1] = hex[(unsigned char)s[i] & 15];
+  }
+  h[2 * len] = '\0';
+  {
+    char k[32];
+    snprintf(k, sizeof k, "%s_hex", key);
+    json_object_object_add(o, k, json_object_new_string(h));
+  }
+  free(h);
+}
+
+static void print_json(struct run *r, json_object *o)
+{
+  fprintf(r->report, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+                                                                 JSON_C_TO_STRING_NOSLASHESCAPE));
+  json_object_put(o);
+}
+
+static void on_finding(void *user, const zhfix_change *ch)
+{
+  struct run *r = user;
+
+  count_kind(r, ch->kind);
+  r->damaged = 1;
+  if (r->explain && !ch->reported)
+    fprintf(stderr, "%s:%llu:%llu: %s: %.*s -> %.*s\n", r->file, (unsigned long long)ch->line,
+            (unsigned long long)ch->column, ch->kind, (int)ch->before_len, ch->before,
+            (int)ch->after_len, ch->after);
+  if (r->json) {
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "type", json_object_new_string("finding"));
+    json_object_object_add(o, "file", json_object_new_string(r->file));
+    json_object_object_add(o, "line", json_object_new_int64((int64_t)ch->line));
+    json_object_object_add(o, "column", json_object_new_int64((int64_t)ch->column));
+    json_object_object_add(o, "byte_offset", json_object_new_int64((int64_t)ch->byte_offset));
+    json_object_object_add(o, "kind", json_object_new_string(ch->kind));
+    json_text(o, "before", ch->before, ch->before_len);
+    json_text(o, "after", ch->after, ch->after_len);
+    json_object_object_add(o, "action", json_object_new_string(ch->reported ? "reported"
+                                                                             : "repaired"));
+    json_object_object_add(o, "margin", json_object_new_double(ch->margin));
+    print_json(r, o);
+  }
+}
+
+/* The document's script: the script-specific characters decide, and a share of
+ * mixed lines is shown. */
+static const char *doc_script(const zhfix_stats *s, double *mixed_share)
+{
+  uint64_t han_lines = s->lines_by_script[ZHFIX_SCRIPT_SIMPLIFIED] +
+                       s->lines_by_script[ZHFIX_SCRIPT_TRADITIONAL] +
+                       s->lines_by_script[ZHFIX_SCRIPT_MIXED];
+  *mixed_share = han_lines ? 100.0 * (double)s->lines_by_script[ZHFIX_SCRIPT_MIXED] /
+                             (double)han_lines : 0;
+  if (han_lines == 0)
+    return zhfix_script_name(ZHFIX_SCRIPT_NONE);
+  if (s->simplified_only != s->traditional_only)
+    return zhfix_script_name(s->simplified_only > s->traditional_only ? ZHFIX_SCRIPT_SIMPLIFIED
+                                                                      : ZHFIX_SCRIPT_TRADITIONAL);
+  return zhfix_script_name(s->lines_by_script[ZHFIX_SCRIPT_SIMPLIFIED] >=
+                                   s->lines_by_script[ZHFIX_SCRIPT_TRADITIONAL]
+                               ? ZHFIX_SCRIPT_SIMPLIFIED
+                               : ZHFIX_SCRIPT_TRADITIONAL);
+}
+
+/* Plural label of a finding kind for the --detect line. */
+static const char *kind_label(const char *kind)
+{
+  static const char *const labels[][2] = {
+    {"ruby", "ruby residues"}, {"byte-shift", "byte-shift runs"}, {"mojibake", "mojibake runs"},
+    {"mojibake-lossy", "lossy mojibake runs"}, {"replacement-character", "U+FFFD runs"},
+    {"private-use", "private-use runs"}, {"halfwidth-punctuation", "halfwidth punctuation marks"},
+    {"mixed-script", "mixed-script lines"},
+  };
+  size_t i;
+  for (i = 0; i < sizeof labels / sizeof *labels; i++)
+    if (strcmp(kind, labels[i][0]) == 0)
+      return labels[i][1];
+  return kind;
+}
+
+static void summary(struct run *r, zhfix_ctx *ctx)
+{
+  zhfix_stats s;
+  double mixed;
+  const char *script;
+  size_t i;
+
+  zhfix_get_stats(ctx, &s);
+  script = doc_script(&s, &mixed);
+  if (r->detect) {
+    printf("%s: %s, %s", r->file, r->encoding, script);
+    if (mixed > 0)
+      printf(" (mixed %.1f%%)", mixed);
+    for (i = 0; i < r->nkinds; i++)
+      printf(", %lu %s", r->kinds_n[i], kind_label(r->kinds[i]));
+    if (r->nkinds == 0)
+      printf(", clean");
+    printf("\n");
+  }
+  if (r->json) {
+    json_object *o = json_object_new_object(), *k = json_object_new_object();
+    json_object_object_add(o, "type", json_object_new_string("summary"));
+    json_object_object_add(o, "file", json_object_new_string(r->file));
+    json_object_object_add(o, "encoding", json_object_new_string(r->encoding));
+    json_object_object_add(o, "script", json_object_new_string(script));
+    json_object_object_add(o, "mixed_lines_percent", json_object_new_double(mixed));
+    json_object_object_add(o, "lines", json_object_new_int64((int64_t)s.lines));
+    json_object_object_add(o, "han", json_object_new_int64((int64_t)s.han));
+    json_object_object_add(o, "simplified_only", json_object_new_int64((int64_t)s.simplified_only));
+    json_object_object_add(o, "traditional_only",
+                           json_object_new_int64((int64_t)s.traditional_only));
+    json_object_object_add(o, "repaired", json_object_new_int64((int64_t)s.repaired));
+    json_object_object_add(o, "reported", json_object_new_int64((int64_t)s.reported));
+    for (i = 0; i < r->nkinds; i++)
+      json_object_object_add(k, r->kinds[i], json_object_new_int64((int64_t)r->kinds_n[i]));
+    json_object_object_add(o, "findings", k);
+    print_json(r, o);
+  }
 }
 
 static int write_errno; /* errno of the first failed write to standard output */
@@ -65,11 +245,31 @@ static int write_stdout(void *user, const char *buf, size_t len)
   return -1;
 }
 
+/* --detect and --check write no text. */
+static int write_none(void *user, const char *buf, size_t len)
+{
+  (void)user;
+  (void)buf;
+  (void)len;
+  return 0;
+}
+
+/* Read up to sizeof buf bytes, or to the end of the input (a short read is not
+ * the end). */
+static size_t fill(FILE *in, char *buf, size_t size)
+{
+  size_t n = 0, k;
+  while (n < size && (k = fread(buf + n, 1, size - n, in)) > 0)
+    n += k;
+  return n;
+}
+
 /* Run one input through the handle. Returns an exit status. */
-static int run_file(zhfix_ctx *ctx, const char *name, struct explain *ex)
+static int run_file(zhfix_ctx *ctx, const char *name, struct run *r)
 {
   static char buf[1 << 16];
   FILE *in = strcmp(name, "-") == 0 ? stdin : fopen(name, "rb");
+  zhfix_write_fn out = r->detect || r->check ? write_none : write_stdout;
   zhfix_status st = ZHFIX_OK;
   size_t n;
   int rc = EXIT_OK;
@@ -78,26 +278,46 @@ static int run_file(zhfix_ctx *ctx, const char *name, struct explain *ex)
     fprintf(stderr, "%s: %s: %s\n", progname, name, strerror(errno));
     return EXIT_IO;
   }
-  ex->file = strcmp(name, "-") == 0 ? "(standard input)" : name;
+  r->file = strcmp(name, "-") == 0 ? "(standard input)" : name;
+  r->nkinds = 0;
+  /* The input encoding: given, or guessed from the first block. */
+  n = fill(in, buf, sizeof buf);
+  r->encoding = r->from;
+  if (!r->from) {
+    zhfix_encoding_guess g;
+    zhfix_detect_encoding(ctx, buf, n, &g);
+    r->encoding = g.name;
+  }
+  st = zhfix_set_input_encoding(ctx, strcmp(r->encoding, "unknown") ? r->encoding : NULL);
+  if (st != ZHFIX_OK) {
+    fprintf(stderr, "%s: %s: %s\n", progname, r->file, zhfix_errmsg(ctx));
+    if (in != stdin)
+      fclose(in);
+    return EXIT_USAGE;
+  }
+  if (n > 0)
+    st = zhfix_feed(ctx, buf, n, out, NULL);
   while (st == ZHFIX_OK && (n = fread(buf, 1, sizeof buf, in)) > 0)
-    st = zhfix_feed(ctx, buf, n, write_stdout, NULL);
+    st = zhfix_feed(ctx, buf, n, out, NULL);
   if (st == ZHFIX_OK && ferror(in)) {
     fprintf(stderr, "%s: %s: %s\n", progname, name, strerror(errno));
     rc = EXIT_IO;
   }
   if (st == ZHFIX_OK)
-    st = zhfix_finish(ctx, write_stdout, NULL);
+    st = zhfix_finish(ctx, out, NULL);
   else
-    zhfix_finish(ctx, write_stdout, NULL);
+    zhfix_finish(ctx, out, NULL);
   if (st == ZHFIX_ERR_OUTPUT) {
     fprintf(stderr, "%s: write error: %s\n", progname, strerror(write_errno));
     rc = EXIT_WRITE;
   } else if (st != ZHFIX_OK) {
     const char *detail = zhfix_errmsg(ctx);
-    fprintf(stderr, "%s: %s: %s%s%s\n", progname, ex->file, zhfix_strerror(st),
+    fprintf(stderr, "%s: %s: %s%s%s\n", progname, r->file, zhfix_strerror(st),
             *detail ? ": " : "", detail);
     rc = st == ZHFIX_ERR_CONVERT ? EXIT_CONVERT : EXIT_IO;
   }
+  if (rc == EXIT_OK)
+    summary(r, ctx);
   if (in != stdin)
     fclose(in);
   return rc;
@@ -109,24 +329,42 @@ int main(int argc, char **argv)
     {"to", required_argument, NULL, 't'},
     {"no-repair", no_argument, NULL, 'R'},
     {"explain", no_argument, NULL, 'E'},
+    {"from", required_argument, NULL, 'f'},
+    {"detect", no_argument, NULL, 'D'},
+    {"check", no_argument, NULL, 'C'},
+    {"report", required_argument, NULL, 'J'},
+    {"report-file", required_argument, NULL, 'F'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
   };
-  const char *target = NULL;
+  const char *target = NULL, *report_file = NULL;
   unsigned flags = 0;
-  int explain = 0, opt, rc = EXIT_OK, i;
+  int opt, rc = EXIT_OK, i;
   zhfix_ctx *ctx = NULL;
   zhfix_status st;
-  struct explain ex = {"-"};
+  struct run r;
 
+  memset(&r, 0, sizeof r);
+  r.report = stderr;
   setlocale(LC_ALL, "");
   opterr = 0; /* our own messages: argv[0] may be a libtool wrapper's path */
   while ((opt = getopt_long(argc, argv, ":t:RhV", longopts, NULL)) != -1) {
     switch (opt) {
     case 't': target = optarg; break;
     case 'R': flags |= ZHFIX_NO_REPAIR; break;
-    case 'E': explain = 1; break;
+    case 'E': r.explain = 1; break;
+    case 'f': r.from = optarg; break;
+    case 'D': r.detect = 1; break;
+    case 'C': r.check = 1; break;
+    case 'F': report_file = optarg; r.json = 1; break;
+    case 'J':
+      if (strcmp(optarg, "json") != 0) {
+        fprintf(stderr, "%s: unknown report format '%s' (known: json)\n", progname, optarg);
+        return EXIT_USAGE;
+      }
+      r.json = 1;
+      break;
     case 'h': usage(stdout); return fclose(stdout) == 0 ? EXIT_OK : EXIT_IO;
     case 'V':
       printf("zhfix %s\n", zhfix_version());
@@ -155,20 +393,30 @@ int main(int argc, char **argv)
     zhfix_close(&ctx);
     return st == ZHFIX_ERR_CONFIG ? EXIT_CONVERT : EXIT_USAGE;
   }
-  if (explain)
-    zhfix_set_change_cb(ctx, explain_change, &ex);
+  if (report_file && !(r.report = fopen(report_file, "w"))) {
+    fprintf(stderr, "%s: %s: %s\n", progname, report_file, strerror(errno));
+    zhfix_close(&ctx);
+    return EXIT_IO;
+  }
+  zhfix_set_change_cb(ctx, on_finding, &r);
 
   if (optind == argc) {
-    rc = run_file(ctx, "-", &ex);
+    rc = run_file(ctx, "-", &r);
   } else {
     /* Like cat: go on past a file that cannot be read, stop at a write error. */
     for (i = optind; i < argc && rc != EXIT_WRITE; i++) {
-      int r = run_file(ctx, argv[i], &ex);
-      if (r != EXIT_OK && (rc == EXIT_OK || r == EXIT_WRITE))
-        rc = r;
+      int x = run_file(ctx, argv[i], &r);
+      if (x != EXIT_OK && (rc == EXIT_OK || x == EXIT_WRITE))
+        rc = x;
     }
   }
   zhfix_close(&ctx);
+  if (r.report != stderr && fclose(r.report) != 0) {
+    fprintf(stderr, "%s: %s: %s\n", progname, report_file, strerror(errno));
+    rc = EXIT_IO;
+  }
+  if (r.check && rc == EXIT_OK && r.damaged)
+    rc = EXIT_DAMAGE;
   if (rc != EXIT_WRITE && (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0)) {
     fprintf(stderr, "%s: write error: %s\n", progname, strerror(errno));
     return EXIT_IO;

@@ -16,12 +16,15 @@ static const char *const icu_names[ZHFIX__NCODECS] = {
   [ZHFIX__CP1252] = "windows-1252", [ZHFIX__LATIN1] = "ISO-8859-1",
   [ZHFIX__GB18030] = "GB18030",     [ZHFIX__BIG5] = "windows-950",
   [ZHFIX__SJIS] = "windows-932",    [ZHFIX__EUCKR] = "windows-949",
+  [ZHFIX__UTF16LE] = "UTF-16LE",    [ZHFIX__UTF16BE] = "UTF-16BE",
+  [ZHFIX__BIG5HKSCS] = "ibm-1375_P100-2008",
 };
 
 const char *const zhfix__codec_names[ZHFIX__NCODECS] = {
   [ZHFIX__UTF8] = "UTF-8",     [ZHFIX__CP1252] = "cp1252", [ZHFIX__LATIN1] = "Latin-1",
   [ZHFIX__GB18030] = "GB18030", [ZHFIX__BIG5] = "Big5",    [ZHFIX__SJIS] = "Shift-JIS",
-  [ZHFIX__EUCKR] = "EUC-KR",
+  [ZHFIX__EUCKR] = "EUC-KR",   [ZHFIX__UTF16LE] = "UTF-16LE", [ZHFIX__UTF16BE] = "UTF-16BE",
+  [ZHFIX__BIG5HKSCS] = "Big5-HKSCS",
 };
 
 bool zhfix__codecs_open(struct zhfix__codecs *c)

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config.h"
 #include "internal.h"
@@ -18,6 +19,7 @@ zhfix_status zhfix_open(zhfix_ctx **ctx, unsigned flags)
   if (!c)
     return ZHFIX_ERR_NOMEM;
   c->flags = flags;
+  c->in_cd = (iconv_t)-1;
   if (!zhfix__gb_open(&c->gb)) {
     free(c);
     return ZHFIX_ERR_CODEC;
@@ -45,6 +47,11 @@ void zhfix_close(zhfix_ctx **ctx)
   free(c->codecs.u);
   zhfix__buf_free(&c->scratch);
   zhfix__buf_free(&c->rawline);
+  zhfix__buf_free(&c->in_pending);
+  zhfix__buf_free(&c->decoded);
+  zhfix__buf_free(&c->linetext);
+  if (c->in_cd != (iconv_t)-1)
+    iconv_close(c->in_cd);
   zhfix__buf_free(&c->pending);
   zhfix__buf_free(&c->out);
   zhfix__buf_free(&c->seg);
@@ -79,6 +86,37 @@ zhfix_status zhfix_set_target(zhfix_ctx *ctx, const char *target)
   }
   zhfix__conv_close(ctx->conv);
   ctx->conv = conv;
+  return ZHFIX_OK;
+}
+
+zhfix_status zhfix_set_input_encoding(zhfix_ctx *ctx, const char *encoding)
+{
+  iconv_t cd = (iconv_t)-1;
+
+  if (!ctx)
+    return ZHFIX_ERR_ARG;
+  if (encoding && strcasecmp(encoding, "UTF-8") != 0 && strcasecmp(encoding, "UTF8") != 0 &&
+      strcasecmp(encoding, "ASCII") != 0) {
+    /* GBK text is decoded as GB18030, its superset: user-defined cells become
+     * private-use characters instead of errors. */
+    const char *from = strcasecmp(encoding, "GBK") == 0 || strcasecmp(encoding, "GB2312") == 0 ||
+                       strcasecmp(encoding, "CP936") == 0 ? "GB18030" : encoding;
+    cd = iconv_open("UTF-8", from);
+    if (cd == (iconv_t)-1)
+      return zhfix__fail(ctx, ZHFIX_ERR_CODEC, "unknown input encoding '%s'", encoding);
+  }
+  if (ctx->in_cd != (iconv_t)-1)
+    iconv_close(ctx->in_cd);
+  ctx->in_cd = cd;
+  ctx->in_pending.len = 0;
+  return ZHFIX_OK;
+}
+
+zhfix_status zhfix_get_stats(const zhfix_ctx *ctx, zhfix_stats *stats)
+{
+  if (!ctx || !stats)
+    return ZHFIX_ERR_ARG;
+  *stats = ctx->stats;
   return ZHFIX_OK;
 }
 

@@ -41,6 +41,15 @@ struct zhfix__lm_table {
 
 extern const struct zhfix__lm_table zhfix__lm_simp, zhfix__lm_trad;
 
+struct zhfix__script_table {
+  const uint32_t *simp_only; /* sorted: characters only Simplified text uses */
+  size_t nsimp;
+  const uint32_t *trad_only; /* sorted: characters only Traditional text uses */
+  size_t ntrad;
+};
+
+extern const struct zhfix__script_table zhfix__script_chars;
+
 /* ---- buf.c: growable byte buffer ---- */
 
 struct zhfix__buf {
@@ -134,11 +143,21 @@ size_t zhfix__gb_encode(struct zhfix__gb *gb, uint32_t cp, unsigned char out[4])
 size_t zhfix__gb_decode(struct zhfix__gb *gb, const unsigned char *bytes, size_t n,
                         uint32_t *cps, size_t max);
 
+/* ---- detect.c ---- */
+
+struct zhfix__script_count {
+  uint64_t han, simplified_only, traditional_only;
+};
+/* Script of cp[0, n); adds its counts to *count if count is not NULL. */
+zhfix_script zhfix__classify(const uint32_t *cp, size_t n, struct zhfix__script_count *count);
+/* Cost under the Simplified model minus cost under the Traditional one (nats). */
+double zhfix__lm_script_bias(const uint32_t *cp, size_t n);
+
 /* ---- codec.c: legacy code pages through ICU, strict both ways ---- */
 
 enum zhfix__codec {
   ZHFIX__UTF8, ZHFIX__CP1252, ZHFIX__LATIN1, ZHFIX__GB18030, ZHFIX__BIG5, ZHFIX__SJIS,
-  ZHFIX__EUCKR, ZHFIX__NCODECS
+  ZHFIX__EUCKR, ZHFIX__UTF16LE, ZHFIX__UTF16BE, ZHFIX__BIG5HKSCS, ZHFIX__NCODECS
 };
 extern const char *const zhfix__codec_names[ZHFIX__NCODECS];
 
@@ -213,6 +232,12 @@ struct zhfix_ctx {
   const char *seg_bytes;       /* the segment being repaired (for change reports) */
   uint64_t seg_col, seg_byte;  /* its column (0-based) and byte offset in the line */
   uint64_t line;               /* lines finished in this document */
+  zhfix_stats stats;           /* counts for this document */
+  bool doc_done;               /* zhfix_finish() ran: the next feed starts a document */
+  iconv_t in_cd;               /* input encoding -> UTF-8, or (iconv_t)-1 */
+  struct zhfix__buf in_pending;/* input bytes of an incomplete character */
+  struct zhfix__buf decoded;   /* scratch: decoded input */
+  struct zhfix__buf linetext;  /* the repaired text of the current line (script, findings) */
   char errmsg[256];
 };
 

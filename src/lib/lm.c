@@ -20,7 +20,9 @@
 #define LATIN 1.0        /* an ASCII letter inside Latin text */
 #define DIGIT 2.0
 #define RARE_PUNCT 6.5   /* punctuation and symbols not in punct_cost() */
-#define WORD_LETTER 3.0  /* kana or accented Latin inside a word of its script */
+#define WORD_LETTER 3.0  /* accented Latin inside a word */
+#define KANA 4.5         /* kana among kana or kanji: about -ln 1/90 */
+#define HANGUL 7.0       /* Hangul syllable among others: about -ln 1/1000 */
 #define LONE_LETTER 8.0  /* kana or accented Latin alone among other text */
 #define SYMBOL 10.0      /* any other symbol: rare in Chinese text */
 
@@ -108,10 +110,22 @@ static double punct_cost(uint32_t c)
 
 /* Same script as c, for letters outside Han: a run of kana is Japanese, a run
  * of accented Latin letters is a European word. */
+static bool kana(uint32_t c)
+{
+  return c >= 0x3040 && c <= 0x30FF;
+}
+
+static bool hangul(uint32_t c)
+{
+  return c >= 0xAC00 && c <= 0xD7A3;
+}
+
 static bool same_run(uint32_t c, uint32_t other)
 {
-  if (c >= 0x3040 && c <= 0x30FF)
-    return other >= 0x3040 && other <= 0x30FF;
+  if (kana(c))
+    return kana(other) || zhfix__is_han(other);
+  if (hangul(c))
+    return hangul(other);
   return other < 0x250 && u_isalpha((UChar32)other);
 }
 
@@ -125,6 +139,8 @@ static double other_cost(uint32_t prev, uint32_t cp, uint32_t next)
     return damage_or_han(prev) || damage_or_han(next) ? GLUED_LATIN : LATIN;
   if (cp >= '0' && cp <= '9')
     return DIGIT;
+  if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7F)
+    return PUA; /* controls: what a wrong decode makes */
   if (punct_cost(cp) > 0)
     return punct_cost(cp);
   if (cp < 0x80 || (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF00 && cp <= 0xFF65) ||
@@ -133,8 +149,14 @@ static double other_cost(uint32_t prev, uint32_t cp, uint32_t next)
   /* Kana and accented Latin letters are cheap inside words of their own script
    * and dear alone among Han; every other symbol (box drawing, units, Greek,
    * Cyrillic, zhuyin) is rare in Chinese text: what a wrong decode produces. */
-  if ((cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0xC0 && cp < 0x250 && u_isalpha((UChar32)cp)))
+  if (kana(cp))
+    return same_run(cp, prev) || same_run(cp, next) ? KANA : LONE_LETTER;
+  if (hangul(cp))
+    return same_run(cp, prev) || same_run(cp, next) ? HANGUL : LONE_LETTER;
+  if (cp >= 0xC0 && cp < 0x250 && u_isalpha((UChar32)cp))
     return same_run(cp, prev) || same_run(cp, next) ? WORD_LETTER : LONE_LETTER;
+  if (u_charType((UChar32)cp) == U_UNASSIGNED || u_charType((UChar32)cp) == U_CONTROL_CHAR)
+    return PUA; /* what a wrong decode makes: as dear as a private-use character */
   return SYMBOL;
 }
 static double seq_cost(const struct zhfix__lm_table *m, uint32_t prev, const uint32_t *cp,
@@ -161,6 +183,11 @@ double zhfix__lm_cost(uint32_t prev, const uint32_t *cp, size_t n, uint32_t next
   double s = seq_cost(&zhfix__lm_simp, prev, cp, n, next);
   double t = seq_cost(&zhfix__lm_trad, prev, cp, n, next);
   return s < t ? s : t;
+}
+
+double zhfix__lm_script_bias(const uint32_t *cp, size_t n)
+{
+  return seq_cost(&zhfix__lm_simp, 0, cp, n, 0) - seq_cost(&zhfix__lm_trad, 0, cp, n, 0);
 }
 
 double zhfix__lm_unigram(uint32_t cp)

@@ -2,6 +2,7 @@
  * UTF-8 segments and the bytes between them (invalid UTF-8, NUL), repair each
  * segment (byte-shift resync, then ruby residue), convert it, write it. Bytes
  * between segments and line terminators are written unchanged. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@ static void report_edit(zhfix_ctx *ctx, const struct zhfix__edit *e)
   zhfix_change ch;
   size_t i;
 
+  ctx->stats.repaired++;
   if (!ctx->change_fn)
     return;
   for (i = 0; i < e->nafter; i++)
@@ -28,6 +30,7 @@ static void report_edit(zhfix_ctx *ctx, const struct zhfix__edit *e)
   ch.after = after.data ? after.data : "";
   ch.after_len = after.len;
   ch.margin = e->margin;
+  ch.reported = 0;
   ctx->change_fn(ctx->change_user, &ch);
   zhfix__buf_free(&after);
 }
@@ -69,14 +72,86 @@ static bool may_need_repair(const char *s, size_t len)
   return false;
 }
 
+/* Report damage found in the repaired text t (segment starting at column col,
+ * byte offset byte of the line) that no stage repaired. */
+static void report_left(zhfix_ctx *ctx, const char *kind, uint64_t col, uint64_t byte,
+                        const char *text, size_t len)
+{
+  zhfix_change ch;
+  ctx->stats.reported++;
+  if (!ctx->change_fn)
+    return;
+  ch.line = ctx->line + 1;
+  ch.column = col + 1;
+  ch.byte_offset = byte;
+  ch.kind = kind;
+  ch.before = ch.after = text;
+  ch.before_len = ch.after_len = len;
+  ch.margin = 0;
+  ch.reported = 1;
+  ctx->change_fn(ctx->change_user, &ch);
+}
+
+static bool cjk_letter(uint32_t c)
+{
+  return zhfix__is_han(c) || (c >= 0x3000 && c <= 0x30FF) || (c >= 0xFF00 && c <= 0xFFEF);
+}
+
+/* Damage that zhfix does not repair but a reader should know of: U+FFFD (a
+ * lossy decode upstream), private-use characters (user-defined cells of a
+ * wrong decode), runs of "?" glued to CJK text (a lossy conversion stored each
+ * character as "?"), ASCII punctuation between CJK characters (fullwidth
+ * punctuation folded; --punct in a later version). Columns are those of the
+ * repaired text. */
+static void find_left(zhfix_ctx *ctx, const char *s, size_t len, uint64_t col, uint64_t byte)
+{
+  size_t i = 0, l;
+  uint32_t cp, prev = 0;
+
+  while (i < len) {
+    size_t start = i, n = 0;
+    l = zhfix__utf8_decode(s + i, s + len, &cp);
+    if (cp == 0xFFFD || zhfix__is_pua(cp) || cp == '?') {
+      uint32_t c = cp, next = 0;
+      while (i < len && zhfix__utf8_decode(s + i, s + len, &cp) && (cp == c ||
+             (c != '?' && (cp == 0xFFFD || zhfix__is_pua(cp))))) {
+        i += zhfix__utf8_decode(s + i, s + len, &cp);
+        n++;
+      }
+      if (i < len)
+        zhfix__utf8_decode(s + i, s + len, &next);
+      if (c == 0xFFFD)
+        report_left(ctx, "replacement-character", col, byte + start, s + start, i - start);
+      else if (c != '?')
+        report_left(ctx, "private-use", col, byte + start, s + start, i - start);
+      else if (n >= 2 && (cjk_letter(prev) || cjk_letter(next)))
+        report_left(ctx, "question-mark-loss", col, byte + start, s + start, i - start);
+      col += n;
+      prev = c;
+      continue;
+    }
+    if ((cp == ',' || cp == ';' || cp == ':' || cp == '!') && zhfix__is_han(prev) && i + l < len) {
+      uint32_t next;
+      if (zhfix__utf8_decode(s + i + l, s + len, &next) && zhfix__is_han(next))
+        report_left(ctx, "halfwidth-punctuation", col, byte + i, s + i, l);
+    }
+    prev = cp;
+    i += l;
+    col++;
+  }
+}
+
 /* Repair one valid UTF-8 segment; the result goes to ctx->seg. */
 static zhfix_status repair(zhfix_ctx *ctx, const char *s, size_t len, uint64_t col, uint64_t byte)
 {
   size_t i;
 
   ctx->seg.len = 0;
-  if ((ctx->flags & ZHFIX_NO_REPAIR) || !may_need_repair(s, len))
+  if ((ctx->flags & ZHFIX_NO_REPAIR) || !may_need_repair(s, len)) {
+    if (!(ctx->flags & ZHFIX_NO_REPAIR))
+      find_left(ctx, s, len, col, byte);
     return zhfix__buf_add(&ctx->seg, s, len) ? ZHFIX_OK : ZHFIX_ERR_NOMEM;
+  }
   if (!load(ctx, s, len))
     return ZHFIX_ERR_NOMEM;
   ctx->seg_bytes = s;
@@ -93,6 +168,7 @@ static zhfix_status repair(zhfix_ctx *ctx, const char *s, size_t len, uint64_t c
   for (i = 0; i < ctx->text.n; i++)
     if (!zhfix__buf_add_cp(&ctx->seg, ctx->text.cp[i]))
       return ZHFIX_ERR_NOMEM;
+  find_left(ctx, ctx->seg.data, ctx->seg.len, col, byte);
   return ZHFIX_OK;
 }
 
@@ -156,6 +232,8 @@ static zhfix_status process_line(zhfix_ctx *ctx, const char *s, size_t len)
       st = repair(ctx, s + start, i - start, start_col, start);
       if (st != ZHFIX_OK)
         return st;
+      if (!zhfix__buf_add(&ctx->linetext, ctx->seg.data, ctx->seg.len))
+        return ZHFIX_ERR_NOMEM;
       if (ctx->conv) {
         st = zhfix__conv_run(ctx->conv, ctx->seg.data, ctx->seg.len, &ctx->out);
         if (st == ZHFIX_ERR_CONVERT)
@@ -179,6 +257,39 @@ static zhfix_status process_line(zhfix_ctx *ctx, const char *s, size_t len)
   return ZHFIX_OK;
 }
 
+/* Count the script of the line just repaired (ctx->linetext); a mixed line is
+ * reported as a finding. */
+static zhfix_status line_script(zhfix_ctx *ctx)
+{
+  struct zhfix__script_count count = {0, 0, 0};
+  uint32_t *cp;
+  size_t n = 0, i = 0, l;
+  zhfix_script script;
+
+  if (ctx->linetext.len == 0) {
+    ctx->stats.lines_by_script[ZHFIX_SCRIPT_NONE]++;
+    return ZHFIX_OK;
+  }
+  cp = malloc(ctx->linetext.len * sizeof *cp);
+  if (!cp)
+    return ZHFIX_ERR_NOMEM;
+  while (i < ctx->linetext.len &&
+         (l = zhfix__utf8_decode(ctx->linetext.data + i, ctx->linetext.data + ctx->linetext.len,
+                                 &cp[n])) > 0) {
+    i += l;
+    n++;
+  }
+  script = zhfix__classify(cp, n, &count);
+  free(cp);
+  ctx->stats.lines_by_script[script]++;
+  ctx->stats.han += count.han;
+  ctx->stats.simplified_only += count.simplified_only;
+  ctx->stats.traditional_only += count.traditional_only;
+  if (script == ZHFIX_SCRIPT_MIXED && !(ctx->flags & ZHFIX_NO_REPAIR))
+    report_left(ctx, "mixed-script", 0, 0, ctx->linetext.data, ctx->linetext.len);
+  return ZHFIX_OK;
+}
+
 /* Process s[0, len), which ends with its terminator if term is set. */
 static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term,
                             zhfix_write_fn write, void *user)
@@ -193,9 +304,13 @@ static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term
   }
   tl = len - body;
   ctx->out.len = 0;
+  ctx->linetext.len = 0;
   st = process_line(ctx, s, body);
+  if (st == ZHFIX_OK)
+    st = line_script(ctx);
   if (st != ZHFIX_OK)
     return st;
+  ctx->stats.lines++;
   if (!zhfix__buf_add(&ctx->out, s + body, tl))
     return ZHFIX_ERR_NOMEM;
   if (term)
@@ -205,14 +320,71 @@ static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term
   return ZHFIX_OK;
 }
 
+/* Decode buf[0, len) from the input encoding into ctx->decoded (UTF-8),
+ * keeping an incomplete character for the next call (or, at the end of the
+ * document, passing it through). Bytes invalid in the encoding pass through. */
+static zhfix_status decode_input(zhfix_ctx *ctx, const char *buf, size_t len, bool last)
+{
+  char *in, *out;
+  size_t inleft, outleft;
+
+  if (!zhfix__buf_add(&ctx->in_pending, buf, len))
+    return ZHFIX_ERR_NOMEM;
+  ctx->decoded.len = 0;
+  in = ctx->in_pending.data;
+  inleft = ctx->in_pending.len;
+  while (inleft > 0) {
+    size_t before;
+    if (!zhfix__buf_reserve(&ctx->decoded, 4 * inleft + 16))
+      return ZHFIX_ERR_NOMEM;
+    out = ctx->decoded.data + ctx->decoded.len;
+    outleft = ctx->decoded.cap - ctx->decoded.len;
+    before = outleft;
+    if (iconv(ctx->in_cd, &in, &inleft, &out, &outleft) != (size_t)-1) {
+      ctx->decoded.len += before - outleft;
+      break;
+    }
+    ctx->decoded.len += before - outleft;
+    if (errno == E2BIG)
+      continue;
+    if (errno == EINVAL && !last)
+      break; /* an incomplete character: wait for the rest */
+    /* Invalid (or incomplete at the end): the byte passes through as it is. */
+    ctx->decoded.data[ctx->decoded.len++] = *in++;
+    inleft--;
+    iconv(ctx->in_cd, NULL, NULL, NULL, NULL);
+  }
+  memmove(ctx->in_pending.data, in, inleft);
+  ctx->in_pending.len = inleft;
+  return ZHFIX_OK;
+}
+
+static zhfix_status feed_utf8(zhfix_ctx *ctx, const char *buf, size_t len, zhfix_write_fn write,
+                              void *user);
+
 zhfix_status zhfix_feed(zhfix_ctx *ctx, const char *buf, size_t len, zhfix_write_fn write,
                         void *user)
 {
-  const char *p = buf, *end = buf + len, *nl;
   zhfix_status st;
 
   if (!ctx || !write || (!buf && len))
     return ZHFIX_ERR_ARG;
+  if (ctx->doc_done) {
+    memset(&ctx->stats, 0, sizeof ctx->stats);
+    ctx->doc_done = false;
+  }
+  if (ctx->in_cd == (iconv_t)-1)
+    return feed_utf8(ctx, buf, len, write, user);
+  st = decode_input(ctx, buf, len, false);
+  return st == ZHFIX_OK ? feed_utf8(ctx, ctx->decoded.data, ctx->decoded.len, write, user) : st;
+}
+
+static zhfix_status feed_utf8(zhfix_ctx *ctx, const char *buf, size_t len, zhfix_write_fn write,
+                              void *user)
+{
+  const char *p = buf, *end = buf + len, *nl;
+  zhfix_status st;
+
   while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
     size_t n = (size_t)(nl + 1 - p);
     if (ctx->pending.len) {
@@ -238,10 +410,21 @@ zhfix_status zhfix_finish(zhfix_ctx *ctx, zhfix_write_fn write, void *user)
 
   if (!ctx || !write)
     return ZHFIX_ERR_ARG;
-  if (ctx->pending.len)
+  if (ctx->doc_done) { /* an empty document */
+    memset(&ctx->stats, 0, sizeof ctx->stats);
+    ctx->doc_done = false;
+  }
+  if (ctx->in_cd != (iconv_t)-1 && ctx->in_pending.len) {
+    st = decode_input(ctx, "", 0, true);
+    if (st == ZHFIX_OK)
+      st = feed_utf8(ctx, ctx->decoded.data, ctx->decoded.len, write, user);
+  }
+  if (st == ZHFIX_OK && ctx->pending.len)
     st = do_line(ctx, ctx->pending.data, ctx->pending.len, false, write, user);
   ctx->pending.len = 0;
+  ctx->in_pending.len = 0;
   ctx->line = 0;
+  ctx->doc_done = true;
   return st;
 }
 

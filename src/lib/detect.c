@@ -1,0 +1,186 @@
+/* Detection: the encoding of raw input, and the script of text.
+ *
+ * Encoding, in the way chardetng and compact_enc_det score short legacy CJK
+ * input: a byte order mark decides at once; valid UTF-8 with non-ASCII text
+ * decides next (legacy CJK text is almost never valid UTF-8); otherwise every
+ * candidate code page decodes the bytes strictly (one invalid sequence kills
+ * it) and the one whose text the language model finds likeliest wins: common
+ * Han characters and their pairs cost little, private-use characters, controls
+ * and Han glued to ASCII letters cost much. All candidates explain the same
+ * bytes, so their total costs compare directly.
+ *
+ * Script: characters only Simplified text uses, and only Traditional text uses
+ * (tables/script.c, from OpenCC's character dictionaries) are counted; a line
+ * with both in strength is mixed, and a line with neither is judged by which
+ * of the two language models reads it better. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define TAIL_CUT 3          /* bytes a sample may end inside a character */
+#define MIXED_MIN 2         /* characters of the minority script to call a line mixed */
+#define MIXED_SHARE 0.2     /* ... and its share of the script-specific characters */
+
+struct candidate {
+  enum zhfix__codec codec;
+  const char *name;
+};
+
+static const struct candidate candidates[] = {
+  {ZHFIX__GB18030, "GB18030"}, {ZHFIX__BIG5, "Big5"},         {ZHFIX__BIG5HKSCS, "Big5-HKSCS"},
+  {ZHFIX__SJIS, "Shift_JIS"},  {ZHFIX__EUCKR, "EUC-KR"},       {ZHFIX__UTF16LE, "UTF-16LE"},
+  {ZHFIX__UTF16BE, "UTF-16BE"},
+};
+
+/* Decode buf[0, len) with codec, allowing a sample cut inside its last
+ * character; cost of the text, or -1 if the bytes are not in the codec. */
+static double decoded_cost(zhfix_ctx *ctx, enum zhfix__codec codec, const char *buf, size_t len,
+                           bool *four_byte)
+{
+  uint32_t *cp = malloc((len + 1) * sizeof *cp);
+  size_t n = (size_t)-1, cut, i;
+  double cost = -1;
+
+  if (!cp)
+    return -1;
+  for (cut = 0; cut <= TAIL_CUT && cut < len && n == (size_t)-1; cut++)
+    n = zhfix__decode(&ctx->codecs, codec, buf, len - cut, cp, len + 1);
+  if (n != (size_t)-1 && n > 0) {
+    cost = zhfix__lm_cost(0, cp, n, 0);
+    if (four_byte) { /* GB18030 needs four bytes for what GBK does not have */
+      *four_byte = false;
+      for (i = 0; i < n; i++)
+        *four_byte |= cp[i] >= 0x10000 || (cp[i] >= 0x3400 && cp[i] <= 0x4DBF) ||
+                      (cp[i] >= 0x9FA6 && cp[i] <= 0x9FFF);
+    }
+  }
+  free(cp);
+  return cost;
+}
+
+/* Valid UTF-8, apart from a character cut at the end of the sample? */
+static bool utf8_ok(const char *buf, size_t len, bool *non_ascii)
+{
+  size_t i = 0, l;
+  uint32_t cp;
+  *non_ascii = false;
+  while (i < len) {
+    l = zhfix__utf8_decode(buf + i, buf + len, &cp);
+    if (!l)
+      return len - i <= TAIL_CUT && (unsigned char)buf[i] >= 0xC2;
+    *non_ascii |= cp >= 0x80;
+    i += l;
+  }
+  return true;
+}
+
+zhfix_status zhfix_detect_encoding(zhfix_ctx *ctx, const char *buf, size_t len,
+                                   zhfix_encoding_guess *guess)
+{
+  const unsigned char *b = (const unsigned char *)buf;
+  size_t i, nul = 0;
+  double best = -1;
+  bool non_ascii;
+
+  if (!ctx || !guess || (!buf && len))
+    return ZHFIX_ERR_ARG;
+  guess->bom_len = 0;
+  guess->confidence = 1.0;
+  if (len >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF) {
+    guess->name = "UTF-8";
+    guess->bom_len = 3;
+    return ZHFIX_OK;
+  }
+  if (len >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))) {
+    guess->name = b[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
+    guess->bom_len = 2;
+    return ZHFIX_OK;
+  }
+  for (i = 0; i < len; i++)
+    nul += b[i] == 0;
+  /* UTF-16 text of ASCII has a NUL in every other byte; real text has none. */
+  if (utf8_ok(buf, len, &non_ascii) && 8 * nul < len) {
+    guess->name = non_ascii ? "UTF-8" : "ASCII";
+    return ZHFIX_OK;
+  }
+  guess->name = "unknown";
+  guess->confidence = 0;
+  for (i = 0; i < sizeof candidates / sizeof *candidates; i++) {
+    bool four = false;
+    double c;
+    if ((candidates[i].codec == ZHFIX__UTF16LE || candidates[i].codec == ZHFIX__UTF16BE) &&
+        len % 2 != 0 && len > 64)
+      continue;
+    if (candidates[i].codec == ZHFIX__BIG5HKSCS && strcmp(guess->name, "Big5") == 0)
+      continue; /* HKSCS only where plain Big5 fails */
+    c = decoded_cost(ctx, candidates[i].codec, buf, len,
+                     candidates[i].codec == ZHFIX__GB18030 ? &four : NULL);
+    if (c < 0 || (best >= 0 && c >= best))
+      continue;
+    if (best >= 0) /* confidence: how clearly the winner beats the runner-up */
+      guess->confidence = 1.0 - c / best;
+    else
+      guess->confidence = 1.0;
+    best = c;
+    guess->name = candidates[i].codec == ZHFIX__GB18030 && !four ? "GBK" : candidates[i].name;
+  }
+  return ZHFIX_OK;
+}
+
+/* ---- script ---- */
+
+static bool in_set(const uint32_t *set, size_t n, uint32_t c)
+{
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (set[mid] < c)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < n && set[lo] == c;
+}
+
+zhfix_script zhfix__classify(const uint32_t *cp, size_t n, struct zhfix__script_count *count)
+{
+  const struct zhfix__script_table *st = &zhfix__script_chars;
+  size_t i, s = 0, t = 0, han = 0, lo;
+  double bias;
+
+  for (i = 0; i < n; i++) {
+    if (!zhfix__is_han(cp[i]))
+      continue;
+    han++;
+    if (in_set(st->simp_only, st->nsimp, cp[i]))
+      s++;
+    else if (in_set(st->trad_only, st->ntrad, cp[i]))
+      t++;
+  }
+  if (count) {
+    count->han += han;
+    count->simplified_only += s;
+    count->traditional_only += t;
+  }
+  if (han == 0)
+    return ZHFIX_SCRIPT_NONE;
+  lo = s < t ? s : t;
+  if (lo >= MIXED_MIN && (double)lo >= MIXED_SHARE * (double)(s + t))
+    return ZHFIX_SCRIPT_MIXED;
+  if (s != t)
+    return s > t ? ZHFIX_SCRIPT_SIMPLIFIED : ZHFIX_SCRIPT_TRADITIONAL;
+  bias = zhfix__lm_script_bias(cp, n);
+  return bias <= 0 ? ZHFIX_SCRIPT_SIMPLIFIED : ZHFIX_SCRIPT_TRADITIONAL;
+}
+
+const char *zhfix_script_name(zhfix_script script)
+{
+  switch (script) {
+  case ZHFIX_SCRIPT_NONE: return "no Han";
+  case ZHFIX_SCRIPT_SIMPLIFIED: return "Simplified";
+  case ZHFIX_SCRIPT_TRADITIONAL: return "Traditional";
+  case ZHFIX_SCRIPT_MIXED: return "mixed";
+  }
+  return "unknown";
+}
