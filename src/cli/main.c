@@ -62,6 +62,7 @@ struct run {
   const char *kinds[16];
   size_t nkinds;
   int damaged;                  /* some file had a finding */
+  int damaged_file;             /* this file had a finding */
 };
 
 static void count_kind(struct run *r, const char *kind)
@@ -136,7 +137,7 @@ static void on_finding(void *user, const zhfix_change *ch)
   struct run *r = user;
 
   count_kind(r, ch->kind);
-  r->damaged = 1;
+  r->damaged = r->damaged_file = 1;
   if (r->explain && !ch->reported)
     fprintf(stderr, "%s:%llu:%llu: %s: %.*s -> %.*s\n", r->file, (unsigned long long)ch->line,
             (unsigned long long)ch->column, ch->kind, (int)ch->before_len, ch->before,
@@ -185,7 +186,7 @@ static const char *kind_label(const char *kind)
     {"ruby", "ruby residues"}, {"byte-shift", "byte-shift runs"}, {"mojibake", "mojibake runs"},
     {"mojibake-lossy", "lossy mojibake runs"}, {"replacement-character", "U+FFFD runs"},
     {"private-use", "private-use runs"}, {"halfwidth-punctuation", "halfwidth punctuation marks"},
-    {"mixed-script", "mixed-script lines"},
+    {"mixed-script", "mixed-script lines"}, {"question-mark-loss", "question-mark runs"},
   };
   size_t i;
   for (i = 0; i < sizeof labels / sizeof *labels; i++)
@@ -208,8 +209,9 @@ static void summary(struct run *r, zhfix_ctx *ctx)
     if (mixed > 0)
       printf(" (mixed %.1f%%)", mixed);
     for (i = 0; i < r->nkinds; i++)
-      printf(", %lu %s", r->kinds_n[i], kind_label(r->kinds[i]));
-    if (r->nkinds == 0)
+      if (strcmp(r->kinds[i], "legacy-encoding") != 0) /* the encoding is shown first */
+        printf(", %lu %s", r->kinds_n[i], kind_label(r->kinds[i]));
+    if (!r->damaged_file)
       printf(", clean");
     printf("\n");
   }
@@ -280,6 +282,7 @@ static int run_file(zhfix_ctx *ctx, const char *name, struct run *r)
   }
   r->file = strcmp(name, "-") == 0 ? "(standard input)" : name;
   r->nkinds = 0;
+  r->damaged_file = 0;
   /* The input encoding: given, or guessed from the first block. */
   n = fill(in, buf, sizeof buf);
   r->encoding = r->from;
@@ -294,6 +297,19 @@ static int run_file(zhfix_ctx *ctx, const char *name, struct run *r)
     if (in != stdin)
       fclose(in);
     return EXIT_USAGE;
+  }
+  /* Text that is not UTF-8 needs converting: a finding of its own. */
+  if (strcmp(r->encoding, "UTF-8") != 0 && strcmp(r->encoding, "ASCII") != 0 &&
+      strcmp(r->encoding, "unknown") != 0 && n > 0) {
+    zhfix_change ch;
+    memset(&ch, 0, sizeof ch);
+    ch.line = 1;
+    ch.column = 1;
+    ch.kind = "legacy-encoding";
+    ch.before = ch.after = r->encoding;
+    ch.before_len = ch.after_len = strlen(r->encoding);
+    ch.reported = 1;
+    on_finding(r, &ch);
   }
   if (n > 0)
     st = zhfix_feed(ctx, buf, n, out, NULL);

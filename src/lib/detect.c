@@ -21,6 +21,10 @@
 #define TAIL_CUT 3          /* bytes a sample may end inside a character */
 #define MIXED_MIN 2         /* characters of the minority script to call a line mixed */
 #define MIXED_SHARE 0.2     /* ... and its share of the script-specific characters */
+#define BROKEN_BYTE 20.0    /* nats: an invalid byte in text taken as UTF-8 */
+#define MAX_CHAR_COST 11.0  /* nats per character: above, a decode is not text */
+#define EXTENSION_PAIR 8.0  /* nats: a pair from a code page's rare extension */
+#define MISCONVERSION 10.0   /* nats: a conversion alternative this much likelier is reported */
 
 struct candidate {
   enum zhfix__codec codec;
@@ -32,6 +36,26 @@ static const struct candidate candidates[] = {
   {ZHFIX__SJIS, "Shift_JIS"},  {ZHFIX__EUCKR, "EUC-KR"},       {ZHFIX__UTF16LE, "UTF-16LE"},
   {ZHFIX__UTF16BE, "UTF-16BE"},
 };
+
+/* Pairs outside the core of a code page cost extra: EUC-KR text is KS X 1001
+ * (A1-FE A1-FE); cp949's extension (leads 81-A0, trails below A1) holds the
+ * 8822 rare Hangul syllables that other CJK bytes decode to. */
+static double extension_cost(enum zhfix__codec codec, const char *buf, size_t len)
+{
+  const unsigned char *b = (const unsigned char *)buf;
+  size_t i = 0, ext = 0;
+  if (codec != ZHFIX__EUCKR)
+    return 0;
+  while (i + 1 < len) {
+    if (b[i] < 0x80) {
+      i++;
+      continue;
+    }
+    ext += b[i] < 0xA1 || b[i + 1] < 0xA1;
+    i += 2;
+  }
+  return EXTENSION_PAIR * (double)ext;
+}
 
 /* Decode buf[0, len) with codec, allowing a sample cut inside its last
  * character; cost of the text, or -1 if the bytes are not in the codec. */
@@ -47,7 +71,9 @@ static double decoded_cost(zhfix_ctx *ctx, enum zhfix__codec codec, const char *
   for (cut = 0; cut <= TAIL_CUT && cut < len && n == (size_t)-1; cut++)
     n = zhfix__decode(&ctx->codecs, codec, buf, len - cut, cp, len + 1);
   if (n != (size_t)-1 && n > 0) {
-    cost = zhfix__lm_cost(0, cp, n, 0);
+    cost = zhfix__lm_cost(0, cp, n, 0) + extension_cost(codec, buf, len);
+    if (cost > MAX_CHAR_COST * (double)n)
+      cost = -1; /* decodes, but to nothing that reads as text */
     if (four_byte) { /* GB18030 needs four bytes for what GBK does not have */
       *four_byte = false;
       for (i = 0; i < n; i++)
@@ -73,6 +99,31 @@ static bool utf8_ok(const char *buf, size_t len, bool *non_ascii)
     i += l;
   }
   return true;
+}
+
+/* Cost of buf as UTF-8 whose invalid bytes are damage, or -1 if it has none
+ * of the text a UTF-8 file would have. */
+static double broken_utf8_cost(const char *buf, size_t len)
+{
+  uint32_t *cp = malloc((len + 1) * sizeof *cp);
+  size_t i = 0, n = 0, bad = 0, l;
+  double cost = -1;
+
+  if (!cp)
+    return -1;
+  while (i < len) {
+    if ((l = zhfix__utf8_decode(buf + i, buf + len, &cp[n])) > 0) {
+      n++;
+      i += l;
+    } else {
+      bad++;
+      i++;
+    }
+  }
+  if (n > bad)
+    cost = zhfix__lm_cost(0, cp, n, 0) + BROKEN_BYTE * (double)bad;
+  free(cp);
+  return cost;
 }
 
 zhfix_status zhfix_detect_encoding(zhfix_ctx *ctx, const char *buf, size_t len,
@@ -106,6 +157,12 @@ zhfix_status zhfix_detect_encoding(zhfix_ctx *ctx, const char *buf, size_t len,
   }
   guess->name = "unknown";
   guess->confidence = 0;
+  /* UTF-8 with some bytes broken (a cut character, a stray byte) competes too:
+   * each invalid byte costs as much as a private-use character. */
+  if (8 * nul < len && (best = broken_utf8_cost(buf, len)) >= 0) {
+    guess->name = "UTF-8";
+    guess->confidence = 1.0;
+  }
   for (i = 0; i < sizeof candidates / sizeof *candidates; i++) {
     bool four = false;
     double c;
