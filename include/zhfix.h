@@ -150,6 +150,18 @@ zhfix_status zhfix_set_input_encoding(zhfix_ctx *ctx, const char *encoding);
  */
 zhfix_status zhfix_get_stats(const zhfix_ctx *ctx, zhfix_stats *stats);
 
+/**
+ * The script of a text (one line, typically).
+ * @param utf8,len  UTF-8 text, bytes; invalid bytes are skipped
+ * @return ZHFIX_SCRIPT_NONE without Han characters; MIXED when characters only
+ *         Simplified text uses and characters only Traditional text uses both
+ *         appear in strength; otherwise the script they show, or, with none of
+ *         them, the script whose language model reads the text better.
+ * @note The character sets come from OpenCC's STCharacters and TSCharacters
+ *       (src/lib/tables/script.c).
+ */
+zhfix_script zhfix_detect_script(const char *utf8, size_t len);
+
 /** English name of a script ("Simplified", "Traditional", "mixed", "no Han"); static. */
 const char *zhfix_script_name(zhfix_script script);
 

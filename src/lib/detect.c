@@ -19,8 +19,8 @@
 #include "internal.h"
 
 #define TAIL_CUT 3          /* bytes a sample may end inside a character */
-#define MIXED_MIN 2         /* characters of the minority script to call a line mixed */
-#define MIXED_SHARE 0.2     /* ... and its share of the script-specific characters */
+#define MIXED_MIN 1         /* characters of the minority script to call a line mixed */
+#define MIXED_SHARE 0.1     /* ... and its share of the script-specific characters */
 #define BROKEN_BYTE 20.0    /* nats: an invalid byte in text taken as UTF-8 */
 #define MAX_CHAR_COST 11.0  /* nats per character: above, a decode is not text */
 #define EXTENSION_PAIR 8.0  /* nats: a pair from a code page's rare extension */
@@ -240,4 +240,26 @@ const char *zhfix_script_name(zhfix_script script)
   case ZHFIX_SCRIPT_MIXED: return "mixed";
   }
   return "unknown";
+}
+
+zhfix_script zhfix_detect_script(const char *utf8, size_t len)
+{
+  uint32_t *cp = malloc((len + 1) * sizeof *cp);
+  size_t i = 0, n = 0, l;
+  zhfix_script script;
+
+  if (!cp)
+    return ZHFIX_SCRIPT_NONE;
+  while (i < len) {
+    l = zhfix__utf8_decode(utf8 + i, utf8 + len, &cp[n]);
+    if (l) {
+      n++;
+      i += l;
+    } else {
+      i++;
+    }
+  }
+  script = zhfix__classify(cp, n, NULL);
+  free(cp);
+  return script;
 }
