@@ -8,6 +8,9 @@
 
 #include "internal.h"
 
+#define UTF16_GAIN 2.5   /* nats: U+xx0A reads this much better as U+xx0D */
+#define UTF16_SITES 2    /* such characters in a segment to report it */
+
 /* Report a stage's edit through the user's callback, in input terms. */
 static void report_edit(zhfix_ctx *ctx, const struct zhfix__edit *e)
 {
@@ -141,6 +144,37 @@ static void find_left(zhfix_ctx *ctx, const char *s, size_t len, uint64_t col, u
   }
 }
 
+/* UTF-16 text whose newline bytes were translated (0D -> 0A) reads every
+ * U+xx0D as U+xx0A: 不 U+4E0D as 上 U+4E0A. Where a segment has no U+xx0D left
+ * and at least UTF16_SITES of its U+xx0A characters read much better as
+ * U+xx0D (UTF16_GAIN nats in context), it is reported; the choice per
+ * character is too weak to repair. */
+static void find_utf16_newline(zhfix_ctx *ctx, uint64_t col, uint64_t byte)
+{
+  const struct zhfix__text *t = &ctx->text;
+  size_t i, sites = 0, first = 0;
+  for (i = 0; i < t->n; i++)
+    if ((t->cp[i] & 0xFF) == 0x0D && t->cp[i] >= 0x3000)
+      return;
+  for (i = 0; i < t->n; i++) {
+    uint32_t c = t->cp[i], w[2];
+    size_t k = 0;
+    double gain;
+    if ((c & 0xFF) != 0x0A || !zhfix__is_han(c) || !zhfix__is_han((c & ~0xFFu) | 0x0D))
+      continue;
+    w[k++] = c;
+    if (i + 1 < t->n)
+      w[k++] = t->cp[i + 1];
+    gain = zhfix__lm_cost(i ? t->cp[i - 1] : 0, w, k, i + 2 < t->n ? t->cp[i + 2] : 0);
+    w[0] = (c & ~0xFFu) | 0x0D;
+    gain -= zhfix__lm_cost(i ? t->cp[i - 1] : 0, w, k, i + 2 < t->n ? t->cp[i + 2] : 0);
+    if (gain >= UTF16_GAIN && sites++ == 0)
+      first = i;
+  }
+  if (sites >= UTF16_SITES)
+    report_left(ctx, "utf16-newline", col + first, byte, ctx->seg.data, ctx->seg.len);
+}
+
 /* Repair one valid UTF-8 segment; the result goes to ctx->seg. */
 static zhfix_status repair(zhfix_ctx *ctx, const char *s, size_t len, uint64_t col, uint64_t byte)
 {
@@ -169,6 +203,7 @@ static zhfix_status repair(zhfix_ctx *ctx, const char *s, size_t len, uint64_t c
     if (!zhfix__buf_add_cp(&ctx->seg, ctx->text.cp[i]))
       return ZHFIX_ERR_NOMEM;
   find_left(ctx, ctx->seg.data, ctx->seg.len, col, byte);
+  find_utf16_newline(ctx, col, byte);
   return ZHFIX_OK;
 }
 
