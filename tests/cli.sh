@@ -1,0 +1,224 @@
+#!/bin/sh
+# The command line beyond repair: encoding detection and decoding (--detect,
+# --from), --check and its exit status, the JSON report (--report=json,
+# --report-file), --explain, and bytes that are not UTF-8 with --no-repair.
+# Legacy-encoded inputs are made at test time with iconv from our own sentences
+# (tests/data), so every expected value is the UTF-8 text they came from.
+# tests/unit/json_lines (built by make check) validates the JSON Lines.
+. "$ZHFIX_SRCDIR/tests/setup.sh"
+data=$ZHFIX_SRCDIR/tests/data
+golden=$ZHFIX_SRCDIR/tests/golden/input
+json_lines=$(dirname "$ZHFIX")/tests/unit/json_lines
+if ! command -v iconv >/dev/null 2>&1; then
+  echo "1..0 # SKIP iconv is not available"
+  exit 0
+fi
+if [ ! -x "$json_lines" ]; then
+  echo "1..0 # SKIP $json_lines is not built (make check builds it)"
+  exit 0
+fi
+# File names in messages and reports are as given: work in $tmp, relative names.
+cd "$tmp"
+
+# ---- inputs ----
+head -n 5 "$data/sentences.zh-Hans.txt" >hans.txt
+head -n 5 "$data/sentences.zh-Hant.txt" >hant.txt
+iconv -f UTF-8 -t GBK hans.txt >gbk.txt
+# GB18030 beyond GBK: U+20000 is the 4-byte sequence 95 32 82 36.
+{ cat hans.txt; printf '\360\240\200\200字在这里。\n'; } >hans4.txt
+iconv -f UTF-8 -t GB18030 hans4.txt >gb18030.txt
+grep -q "$(printf '\225\062\202\066')" gb18030.txt
+# Big5: the first five Traditional lines that Big5 can encode (麪 it cannot).
+: >big5-src.txt
+while IFS= read -r line && [ "$(wc -l <big5-src.txt)" -lt 5 ]; do
+  if printf '%s\n' "$line" | iconv -f UTF-8 -t BIG5 >/dev/null 2>&1; then
+    printf '%s\n' "$line" >>big5-src.txt
+  fi
+done <"$data/sentences.zh-Hant.txt"
+[ "$(wc -l <big5-src.txt)" -eq 5 ]
+iconv -f UTF-8 -t BIG5 big5-src.txt >big5.txt
+iconv -f UTF-8 -t UTF-16LE hans.txt >utf16le.txt
+iconv -f UTF-8 -t UTF-16BE hans.txt >utf16be.txt
+iconv -f UTF-8 -t UTF-16 hans.txt >utf16bom.txt
+case $(head -c 2 utf16bom.txt | od -An -tx1 | tr -d ' \n') in
+fffe) bom_encoding=UTF-16LE ;;
+feff) bom_encoding=UTF-16BE ;;
+*) echo "Bail out! iconv -t UTF-16 wrote no byte order mark"; exit 1 ;;
+esac
+{ printf '\357\273\277'; cat hans.txt; } >utf16bom.expected
+cp hans.txt utf8.txt
+# A UTF-8 file with one line of raw bytes: GBK 中文 and FF FE, which are no
+# encoding's text.
+{ head -n 3 hans.txt; printf 'raw \326\320\316\304 \377\376 end\n'; tail -n 2 hans.txt; } >raw.txt
+# A UTF-8 file with one whole line in GBK (line 3).
+{ head -n 2 hans.txt; sed -n 3p hans.txt | iconv -f UTF-8 -t GBK; tail -n 2 hans.txt; } >rawgbk.txt
+cp "$golden/ruby-learner.txt" "$golden/pronunciation.txt" "$golden/article.txt" .
+
+echo "1..32"
+
+# ---- --detect: "FILE: ENCODING, SCRIPT" then the findings or "clean" ----
+detect() { # FILE ENCODING SCRIPT
+  if zhfix --detect "$1" >"$1.detect" 2>"$1.detect-err"; then rc=0; else rc=$?; fi
+  got=$(head -n 1 "$1.detect")
+  if [ $rc -ne 0 ]; then
+    not_ok "--detect $1: exit status $rc"
+  elif [ -s "$1.detect-err" ]; then
+    not_ok "--detect $1: standard error: $(head -n 1 "$1.detect-err")"
+  elif [ "$(wc -l <"$1.detect")" -ne 1 ]; then
+    not_ok "--detect $1: $(wc -l <"$1.detect") lines, expected 1"
+  else
+    case $got in
+    "$1: $2, $3" | "$1: $2, $3, "*) ok "--detect $1: $2, $3" ;;
+    *) not_ok "--detect $1: '$got', expected '$1: $2, $3...'" ;;
+    esac
+  fi
+}
+detect gbk.txt GBK Simplified
+detect gb18030.txt GB18030 Simplified
+detect big5.txt Big5 Traditional
+detect utf16le.txt UTF-16LE Simplified
+detect utf16be.txt UTF-16BE Simplified
+detect utf16bom.txt $bom_encoding Simplified
+detect utf8.txt UTF-8 Simplified
+detect hant.txt UTF-8 Traditional
+
+# ---- decoding: the output is the UTF-8 text the file was made from ----
+decode() { # EXPECTED ZHFIX-ARGS...
+  expected=$1
+  shift
+  if zhfix "$@" >out 2>err; then rc=0; else rc=$?; fi
+  if [ $rc -ne 0 ]; then
+    not_ok "zhfix $*: exit status $rc"
+  elif [ -s err ]; then
+    not_ok "zhfix $*: standard error: $(head -n 1 err)"
+  elif ! cmp -s "$expected" out; then
+    not_ok "zhfix $*: output differs from $expected: $(cmp "$expected" out 2>&1 | head -n 1)"
+  else
+    ok "zhfix $* decodes to $expected"
+  fi
+}
+decode hans.txt gbk.txt
+decode hans4.txt gb18030.txt
+decode big5-src.txt big5.txt
+decode hans.txt utf16le.txt
+decode hans.txt utf16be.txt
+decode utf16bom.expected utf16bom.txt
+decode hans.txt --from=GB18030 gbk.txt
+
+if zhfix --from=NOSUCH gbk.txt >out 2>err; then rc=0; else rc=$?; fi
+if [ $rc -eq 2 ] && [ ! -s out ] && [ "$(wc -l <err)" -eq 1 ] && grep -q NOSUCH err; then
+  ok "--from=NOSUCH: exit 2, one message naming it: $(cat err)"
+else
+  not_ok "--from=NOSUCH: exit $rc, $(wc -c <out) bytes out, message: $(head -n 3 err | tr '\n' '|')"
+fi
+
+# ---- --check: no text out; 0 clean, 1 damage ----
+check() { # FILE EXPECTED-STATUS
+  if zhfix --check "$1" >out 2>err; then rc=0; else rc=$?; fi
+  if [ $rc -ne "$2" ]; then
+    not_ok "--check $1: exit status $rc, expected $2"
+  elif [ -s out ]; then
+    not_ok "--check $1: $(wc -c <out) bytes on standard output"
+  elif [ -s err ]; then
+    not_ok "--check $1: standard error: $(head -n 1 err)"
+  else
+    ok "--check $1: exit status $2, no output"
+  fi
+}
+check pronunciation.txt 0
+check article.txt 1
+check gbk.txt 1
+check utf8.txt 0
+
+# ---- --report=json ----
+f=ruby-learner.txt
+if zhfix --report=json "$f" >json.out 2>report.jsonl; then rc=0; else rc=$?; fi
+zhfix "$f" >plain.out
+zhfix --explain "$f" >/dev/null 2>explain.txt
+if [ $rc -ne 0 ]; then
+  not_ok "--report=json $f: exit status $rc"
+elif [ ! -s report.jsonl ]; then
+  not_ok "--report=json $f: empty report"
+elif n=$("$json_lines" <report.jsonl 2>json.err) && [ "$n" -eq "$(wc -l <report.jsonl)" ]; then
+  ok "--report=json $f: each of the $n lines is a JSON object"
+else
+  not_ok "--report=json $f: $(cat json.err)"
+fi
+last=$(tail -n 1 report.jsonl)
+case $last in
+*'"type":"summary"'*'"file":"'$f'"'*) ok "--report=json: last line is the summary of $f" ;;
+*) not_ok "--report=json: last line is not the summary of $f: $last" ;;
+esac
+findings=$("$json_lines" finding <report.jsonl) || findings=-1
+summaries=$("$json_lines" summary <report.jsonl) || summaries=-1
+ruby=$(grep -c "^$f:[0-9]*:[0-9]*: ruby: " explain.txt) || true
+if [ "$ruby" -gt 0 ] && [ "$findings" -eq "$ruby" ] && [ "$summaries" -eq 1 ] &&
+  [ "$(wc -l <report.jsonl)" -eq $((findings + 1)) ]; then
+  ok "--report=json: $findings findings, as many as the ruby: lines of --explain"
+else
+  not_ok "--report=json: $findings findings and $summaries summaries, --explain: $ruby ruby: lines"
+fi
+if cmp -s plain.out json.out; then
+  ok "--report=json does not change standard output"
+else
+  not_ok "--report=json changes standard output"
+fi
+if zhfix --report-file=file.jsonl "$f" >file.out 2>err; then rc=0; else rc=$?; fi
+if [ $rc -eq 0 ] && [ ! -s err ] && cmp -s report.jsonl file.jsonl && cmp -s plain.out file.out; then
+  ok "--report-file: the same report in the file, nothing on standard error"
+else
+  not_ok "--report-file: exit $rc, standard error: $(head -c 200 err), $(cmp report.jsonl file.jsonl 2>&1)"
+fi
+
+# ---- --explain ----
+if zhfix --explain pronunciation.txt >out 2>err; then rc=0; else rc=$?; fi
+if [ $rc -eq 0 ] && [ ! -s err ] && cmp -s pronunciation.txt out; then
+  ok "--explain on clean text: nothing on standard error, text unchanged"
+else
+  not_ok "--explain on clean text: exit $rc, standard error: $(head -n 2 err | tr '\n' '|')"
+fi
+zhfix article.txt >plain.out
+if zhfix --explain article.txt >out 2>err; then rc=0; else rc=$?; fi
+if [ $rc -eq 0 ] && [ -s err ] && cmp -s plain.out out; then
+  ok "--explain on damaged text: $(wc -l <err) lines on standard error, same output"
+else
+  not_ok "--explain on damaged text: exit $rc, $(wc -l <err) explain lines, $(cmp plain.out out 2>&1)"
+fi
+
+# ---- lines that are not UTF-8 ----
+if zhfix --no-repair raw.txt >out 2>err; then rc=0; else rc=$?; fi
+if [ $rc -eq 0 ] && [ ! -s err ] && cmp -s raw.txt out; then
+  ok "--no-repair: a line of raw bytes in UTF-8 passes through byte-identical"
+else
+  not_ok "--no-repair: raw bytes changed: exit $rc, $(cmp raw.txt out 2>&1)"
+fi
+if zhfix raw.txt >out 2>err; then rc=0; else rc=$?; fi
+if [ $rc -eq 0 ] && [ ! -s err ] && cmp -s raw.txt out; then
+  ok "repair: bytes that are no encoding's text pass through byte-identical"
+else
+  not_ok "repair: raw bytes changed: exit $rc, $(cmp raw.txt out 2>&1)"
+fi
+if zhfix --no-repair rawgbk.txt >out 2>err; then rc=0; else rc=$?; fi
+if [ $rc -eq 0 ] && [ ! -s err ] && cmp -s rawgbk.txt out; then
+  ok "--no-repair: a GBK line in UTF-8 passes through byte-identical"
+else
+  not_ok "--no-repair: GBK line changed: exit $rc, $(cmp rawgbk.txt out 2>&1)"
+fi
+if zhfix rawgbk.txt >out 2>err; then rc=0; else rc=$?; fi
+if [ $rc -eq 0 ] && [ ! -s err ] && cmp -s hans.txt out; then
+  ok "repair: a GBK line in UTF-8 is decoded"
+else
+  not_ok "repair: GBK line in UTF-8: exit $rc, $(cmp hans.txt out 2>&1)"
+fi
+# The whole-line repair is a repair: --explain lists it, the report says
+# "repaired" and the summary counts it. Known bug: report_raw() in
+# src/lib/pipeline.c leaves zhfix_change.reported uninitialised and does not
+# count the repair in the stats.
+zhfix --explain --report-file=raw.jsonl rawgbk.txt >/dev/null 2>err || true
+if grep -q '^rawgbk.txt:3:1: decode-gb18030: ' err &&
+  grep -q '"type":"finding".*"action":"repaired"' raw.jsonl &&
+  grep -q '"type":"summary".*"repaired":1,' raw.jsonl; then
+  ok "a GBK line in UTF-8: --explain lists it, the report counts it repaired"
+else
+  not_ok "a GBK line in UTF-8: --explain lists it, the report counts it repaired # TODO report_raw(): reported uninitialised, stats.repaired not counted"
+fi
