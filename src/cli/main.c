@@ -187,6 +187,11 @@ static const char *kind_label(const char *kind)
     {"mojibake-lossy", "lossy mojibake runs"}, {"replacement-character", "U+FFFD runs"},
     {"private-use", "private-use runs"}, {"halfwidth-punctuation", "halfwidth punctuation marks"},
     {"mixed-script", "mixed-script lines"}, {"question-mark-loss", "question-mark runs"},
+    {"decode-gb18030", "GB18030 lines decoded"}, {"decode-big5", "Big5 lines decoded"},
+    {"truncated-utf8", "lines with cut UTF-8"}, {"gbk-0x5c-mangled", "GBK lines with 0x5C mangled"},
+    {"utf16-newline", "UTF-16 newline-translated segments"}, {"fffd-as-gbk", "锟斤拷 runs"},
+    {"memory-fill", "memory-fill runs"}, {"html-entity", "character references"},
+    {"rfc2047", "RFC 2047 encoded words"},
   };
   size_t i;
   for (i = 0; i < sizeof labels / sizeof *labels; i++)

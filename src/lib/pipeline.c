@@ -221,6 +221,7 @@ static bool valid_utf8(const char *s, size_t len)
 static void report_raw(zhfix_ctx *ctx, const char *kind, const char *s, size_t len)
 {
   zhfix_change ch;
+  ctx->stats.repaired++;
   if (!ctx->change_fn)
     return;
   ch.line = ctx->line + 1;
@@ -232,6 +233,7 @@ static void report_raw(zhfix_ctx *ctx, const char *kind, const char *s, size_t l
   ch.after = ctx->rawline.data;
   ch.after_len = ctx->rawline.len;
   ch.margin = 0;
+  ch.reported = 0;
   ctx->change_fn(ctx->change_user, &ch);
 }
 
