@@ -25,6 +25,7 @@
 #define MIN_HIGH 2       /* non-ASCII characters a span needs to be a candidate */
 #define MARGIN 1.0       /* nats per candidate character the repair must win by */
 #define MAX_SPAN 4096    /* code points; longer spans are not tried */
+#define SUSPECT_SHARE 0.15 /* of a CJK span's characters odd enough to try it as mojibake */
 #define FILL_RUN 4       /* memory fill: this many identical 烫 or 屯 at least */
 #define RAW_MAX_COST 9.0 /* nats per character: a line decoded from raw bytes must read as text */
 
@@ -346,6 +347,27 @@ out:
   return ok;
 }
 
+/* Does the CJK span t->cp[from, to) look like bytes read with the wrong CJK
+ * code page? Such text is full of rare characters, private-use characters and
+ * stray letters of other scripts (Cyrillic, kana, box drawing), where clean
+ * text has few: at least a share SUSPECT_SHARE of its non-ASCII characters. A
+ * cheap gate, so clean text costs no encoding and decoding. */
+static bool looks_misread(const struct zhfix__text *t, size_t from, size_t to)
+{
+  size_t i, high = 0, odd = 0;
+  for (i = from; i < to; i++) {
+    uint32_t c = t->cp[i];
+    if (c < 0x80)
+      continue;
+    high++;
+    if (zhfix__is_han(c) ? zhfix__lm_is_rare(c)
+                         : c != 0xFFFD && !(c >= 0x3000 && c <= 0x303F) &&
+                               !(c >= 0xFF00 && c <= 0xFFEF) && !(c >= 0x2010 && c <= 0x2027))
+      odd++;
+  }
+  return odd > 0 && (double)odd >= SUSPECT_SHARE * (double)high;
+}
+
 /* Has the line shown a hypothesis that reads bytes as d? */
 static bool seen_from(const bool *seen, enum zhfix__codec d)
 {
@@ -384,6 +406,7 @@ static bool codepage_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn 
       while (!single_byte(d) && j > i && t->cp[j - 1] < 0x80)
         j--;
       if (high >= (seen_from(seen, d) ? 1 : MIN_HIGH) && j - i <= MAX_SPAN &&
+          (single_byte(d) || seen_from(seen, d) || looks_misread(t, i, j)) &&
           !best_for_span(ctx, t, i, j, d, seen, &best))
         return false;
       if (best.cp) {
