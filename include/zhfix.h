@@ -126,7 +126,7 @@ void zhfix_set_change_cb(zhfix_ctx *ctx, zhfix_change_fn fn, void *user);
  * Guess the encoding of raw input from a sample of its first bytes.
  * @param buf,len  the sample (bytes; may end inside a character)
  * @param[out] guess  filled in; guess->name is a static string
- * @return ZHFIX_OK, ZHFIX_ERR_ARG
+ * @return ZHFIX_OK, ZHFIX_ERR_ARG, ZHFIX_ERR_NOMEM
  * @note Candidates: BOM, UTF-8, UTF-16LE/BE, GB18030/GBK, Big5, Big5-HKSCS,
  *       Shift_JIS, EUC-KR; each decodes the sample strictly and the language
  *       model scores the text (see src/lib/detect.c).

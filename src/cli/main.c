@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <json-c/json.h>
 
 #include "zhfix.h"
@@ -33,6 +35,7 @@ static void usage(FILE *f)
     "  -t, --to=TARGET   after repair, convert: simplified (OpenCC t2s), traditional (s2t),\n"
     "                    tw (s2tw), twp (s2twp), hk (s2hk), or any OpenCC config name or path\n"
     "  -R, --no-repair   convert only (with --to); alone, copy the input unchanged\n"
+    "  -o, --output=FILE write to FILE (a temporary file renamed over it on success)\n"
     "      --explain     on standard error, one line per repair (conversion is not listed):\n"
     "                    FILE:LINE:COLUMN: KIND: BEFORE -> AFTER (COLUMN counts code points;\n"
     "                    FILE is (standard input) for standard input)\n"
@@ -243,10 +246,12 @@ static void summary(struct run *r, zhfix_ctx *ctx)
 
 static int write_errno; /* errno of the first failed write to standard output */
 
+static FILE *output; /* standard output, or the temporary file of -o */
+
 static int write_stdout(void *user, const char *buf, size_t len)
 {
   (void)user;
-  if (fwrite(buf, 1, len, stdout) == len)
+  if (fwrite(buf, 1, len, output) == len)
     return 0;
   write_errno = errno;
   return -1;
@@ -290,10 +295,21 @@ static int run_file(zhfix_ctx *ctx, const char *name, struct run *r)
   r->damaged_file = 0;
   /* The input encoding: given, or guessed from the first block. */
   n = fill(in, buf, sizeof buf);
+  if (ferror(in)) {
+    fprintf(stderr, "%s: %s: %s\n", progname, r->file, strerror(errno));
+    if (in != stdin)
+      fclose(in);
+    return EXIT_IO;
+  }
   r->encoding = r->from;
   if (!r->from) {
     zhfix_encoding_guess g;
-    zhfix_detect_encoding(ctx, buf, n, &g);
+    if ((st = zhfix_detect_encoding(ctx, buf, n, &g)) != ZHFIX_OK) {
+      fprintf(stderr, "%s: %s: %s\n", progname, r->file, zhfix_strerror(st));
+      if (in != stdin)
+        fclose(in);
+      return EXIT_IO;
+    }
     r->encoding = g.name;
   }
   st = zhfix_set_input_encoding(ctx, strcmp(r->encoding, "unknown") ? r->encoding : NULL);
@@ -344,7 +360,71 @@ static int run_file(zhfix_ctx *ctx, const char *name, struct run *r)
   return rc;
 }
 
-int main(int argc, char **argv)
+/* -o FILE: write into a temporary file beside FILE (same file system, so the
+ * rename is atomic); *tmp receives its malloc'd name. NULL after a message. */
+static FILE *open_output(const char *path, char **tmp)
+{
+  size_t len = strlen(path);
+  mode_t mask;
+  FILE *f;
+  int fd;
+
+  *tmp = malloc(len + 8);
+  if (!*tmp) {
+    fprintf(stderr, "%s: %s\n", progname, strerror(ENOMEM));
+    return NULL;
+  }
+  snprintf(*tmp, len + 8, "%s.XXXXXX", path);
+  fd = mkstemp(*tmp);
+  if (fd < 0) {
+    fprintf(stderr, "%s: %s: %s\n", progname, path, strerror(errno));
+    free(*tmp);
+    *tmp = NULL;
+    return NULL;
+  }
+  mask = umask(0);
+  umask(mask);
+  fchmod(fd, 0666 & ~mask); /* mkstemp makes 0600; a new file gets the usual mode */
+  if (!(f = fdopen(fd, "wb"))) {
+    fprintf(stderr, "%s: %s: %s\n", progname, path, strerror(errno));
+    close(fd);
+    unlink(*tmp);
+    free(*tmp);
+    *tmp = NULL;
+  }
+  return f;
+}
+
+/* Flush, sync and close the temporary file, then rename it over path. */
+static int close_output(FILE *f, const char *tmp, const char *path)
+{
+  int ok = fflush(f) == 0 && !ferror(f) && fsync(fileno(f)) == 0;
+  int err = errno;
+  if (fclose(f) != 0 && ok) {
+    ok = 0;
+    err = errno;
+  }
+  if (ok && rename(tmp, path) != 0) {
+    ok = 0;
+    err = errno;
+  }
+  if (!ok)
+    fprintf(stderr, "%s: %s: %s\n", progname, path, strerror(err));
+  return ok;
+}
+
+/* The options that are not the run's own. */
+struct options {
+  const char *target, *report_file, *output;
+  unsigned flags;
+};
+
+enum { GO_ON = -1, SHOW_HELP = -2, SHOW_VERSION = -3 };
+
+/* Parse argv into *o and *r. Returns GO_ON, SHOW_HELP, SHOW_VERSION, or an
+ * exit status after printing a usage error. No other output, so that the
+ * fuzzer can drive it (tests/fuzz/fuzz_cli.c). */
+static int parse_options(int argc, char **argv, struct options *o, struct run *r)
 {
   static const struct option longopts[] = {
     {"to", required_argument, NULL, 't'},
@@ -355,41 +435,34 @@ int main(int argc, char **argv)
     {"check", no_argument, NULL, 'C'},
     {"report", required_argument, NULL, 'J'},
     {"report-file", required_argument, NULL, 'F'},
+    {"output", required_argument, NULL, 'o'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
   };
-  const char *target = NULL, *report_file = NULL;
-  unsigned flags = 0;
-  int opt, rc = EXIT_OK, i;
-  zhfix_ctx *ctx = NULL;
-  zhfix_status st;
-  struct run r;
+  int opt;
 
-  memset(&r, 0, sizeof r);
-  r.report = stderr;
-  setlocale(LC_ALL, "");
   opterr = 0; /* our own messages: argv[0] may be a libtool wrapper's path */
-  while ((opt = getopt_long(argc, argv, ":t:RhV", longopts, NULL)) != -1) {
+  optind = 0; /* a full reset of getopt's state (glibc) */
+  while ((opt = getopt_long(argc, argv, ":t:o:RhV", longopts, NULL)) != -1) {
     switch (opt) {
-    case 't': target = optarg; break;
-    case 'R': flags |= ZHFIX_NO_REPAIR; break;
-    case 'E': r.explain = 1; break;
-    case 'f': r.from = optarg; break;
-    case 'D': r.detect = 1; break;
-    case 'C': r.check = 1; break;
-    case 'F': report_file = optarg; r.json = 1; break;
+    case 't': o->target = optarg; break;
+    case 'o': o->output = optarg; break;
+    case 'R': o->flags |= ZHFIX_NO_REPAIR; break;
+    case 'E': r->explain = 1; break;
+    case 'f': r->from = optarg; break;
+    case 'D': r->detect = 1; break;
+    case 'C': r->check = 1; break;
+    case 'F': o->report_file = optarg; r->json = 1; break;
     case 'J':
       if (strcmp(optarg, "json") != 0) {
         fprintf(stderr, "%s: unknown report format '%s' (known: json)\n", progname, optarg);
         return EXIT_USAGE;
       }
-      r.json = 1;
+      r->json = 1;
       break;
-    case 'h': usage(stdout); return fclose(stdout) == 0 ? EXIT_OK : EXIT_IO;
-    case 'V':
-      printf("zhfix %s\n", zhfix_version());
-      return fclose(stdout) == 0 ? EXIT_OK : EXIT_IO;
+    case 'h': return SHOW_HELP;
+    case 'V': return SHOW_VERSION;
     case ':':
       fprintf(stderr, "%s: option '%s' requires an argument\n", progname, argv[optind - 1]);
       fprintf(stderr, "Try '%s --help' for more information.\n", progname);
@@ -403,6 +476,39 @@ int main(int argc, char **argv)
       return EXIT_USAGE;
     }
   }
+  return GO_ON;
+}
+
+#ifndef ZHFIX_NO_MAIN
+int main(int argc, char **argv)
+{
+  struct options o = {NULL, NULL, NULL, 0};
+  const char *target, *report_file;
+  char *tmp_name = NULL;
+  unsigned flags;
+  int rc = EXIT_OK, i;
+  zhfix_ctx *ctx = NULL;
+  zhfix_status st;
+  struct run r;
+
+  memset(&r, 0, sizeof r);
+  r.report = stderr;
+  setlocale(LC_ALL, "");
+  switch ((i = parse_options(argc, argv, &o, &r))) {
+  case GO_ON:
+    break;
+  case SHOW_HELP:
+    usage(stdout);
+    return fclose(stdout) == 0 ? EXIT_OK : EXIT_IO;
+  case SHOW_VERSION:
+    printf("zhfix %s\n", zhfix_version());
+    return fclose(stdout) == 0 ? EXIT_OK : EXIT_IO;
+  default:
+    return i;
+  }
+  target = o.target;
+  report_file = o.report_file;
+  flags = o.flags;
 
   st = zhfix_open(&ctx, flags);
   if (st != ZHFIX_OK) {
@@ -420,6 +526,11 @@ int main(int argc, char **argv)
     return EXIT_IO;
   }
   zhfix_set_change_cb(ctx, on_finding, &r);
+  output = stdout;
+  if (o.output && !(output = open_output(o.output, &tmp_name))) {
+    zhfix_close(&ctx);
+    return EXIT_IO;
+  }
 
   if (optind == argc) {
     rc = run_file(ctx, "-", &r);
@@ -438,7 +549,20 @@ int main(int argc, char **argv)
   }
   if (r.check && rc == EXIT_OK && r.damaged)
     rc = EXIT_DAMAGE;
-  if (rc != EXIT_WRITE && (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0)) {
+  if (tmp_name) {
+    /* -o: the file appears whole, or not at all. */
+    if (rc != EXIT_OK || !close_output(output, tmp_name, o.output)) {
+      if (rc == EXIT_OK)
+        rc = EXIT_IO;
+      else
+        fclose(output);
+      unlink(tmp_name);
+      free(tmp_name);
+      return rc == EXIT_WRITE ? EXIT_IO : rc;
+    }
+    free(tmp_name);
+  } else if (rc != EXIT_WRITE &&
+             (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0)) {
     fprintf(stderr, "%s: write error: %s\n", progname, strerror(errno));
     return EXIT_IO;
   }
@@ -447,3 +571,4 @@ int main(int argc, char **argv)
     return EXIT_IO;
   return rc == EXIT_WRITE ? EXIT_IO : rc;
 }
+#endif

@@ -61,8 +61,10 @@ static UChar *u16(struct zhfix__codecs *c, size_t n)
 {
   if (n > c->nu) {
     UChar *p = realloc(c->u, n * sizeof *p);
-    if (!p)
+    if (!p) {
+      c->oom = true;
       return NULL;
+    }
     c->u = p;
     c->nu = n;
   }
@@ -81,7 +83,7 @@ bool zhfix__encode(struct zhfix__codecs *c, enum zhfix__codec codec, const uint3
   if (codec == ZHFIX__UTF8) {
     for (i = 0; i < n; i++)
       if (!zhfix__buf_add_cp(out, cp[i]))
-        return false;
+        return !(c->oom = true);
     return true;
   }
   if (n > INT32_MAX / 4 || !(u = u16(c, 2 * n + 1)))
@@ -89,7 +91,9 @@ bool zhfix__encode(struct zhfix__codecs *c, enum zhfix__codec codec, const uint3
   u_strFromUTF32(u, (int32_t)(2 * n + 1), &ulen, (const UChar32 *)cp, (int32_t)n, &err);
   if (U_FAILURE(err))
     return false;
-  if (!zhfix__buf_reserve(out, 4 * n + 4) || out->cap > INT32_MAX)
+  if (!zhfix__buf_reserve(out, 4 * n + 4))
+    return !(c->oom = true);
+  if (out->cap > INT32_MAX)
     return false;
   ucnv_resetFromUnicode(c->cnv[codec]);
   len = ucnv_fromUChars(c->cnv[codec], out->data, (int32_t)out->cap, u, ulen, &err);

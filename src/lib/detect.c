@@ -22,6 +22,7 @@
 #define MIXED_MIN 1         /* characters of the minority script to call a line mixed */
 #define MIXED_SHARE 0.1     /* ... and its share of the script-specific characters */
 #define BROKEN_BYTE 20.0    /* nats: an invalid byte in text taken as UTF-8 */
+#define OUT_OF_MEMORY -2.0 /* from the cost functions: an allocation failed */
 #define MAX_CHAR_COST 11.0  /* nats per character: above, a decode is not text */
 #define EXTENSION_PAIR 8.0  /* nats: a pair from a code page's rare extension */
 #define MISCONVERSION 10.0   /* nats: a conversion alternative this much likelier is reported */
@@ -67,7 +68,7 @@ static double decoded_cost(zhfix_ctx *ctx, enum zhfix__codec codec, const char *
   double cost = -1;
 
   if (!cp)
-    return -1;
+    return OUT_OF_MEMORY;
   for (cut = 0; cut <= TAIL_CUT && cut < len && n == (size_t)-1; cut++)
     n = zhfix__decode(&ctx->codecs, codec, buf, len - cut, cp, len + 1);
   if (n != (size_t)-1 && n > 0) {
@@ -110,7 +111,7 @@ static double broken_utf8_cost(const char *buf, size_t len)
   double cost = -1;
 
   if (!cp)
-    return -1;
+    return OUT_OF_MEMORY;
   while (i < len) {
     if ((l = zhfix__utf8_decode(buf + i, buf + len, &cp[n])) > 0) {
       n++;
@@ -159,7 +160,9 @@ zhfix_status zhfix_detect_encoding(zhfix_ctx *ctx, const char *buf, size_t len,
   guess->confidence = 0;
   /* UTF-8 with some bytes broken (a cut character, a stray byte) competes too:
    * each invalid byte costs as much as a private-use character. */
-  if (8 * nul < len && (best = broken_utf8_cost(buf, len)) >= 0) {
+  if (8 * nul < len && (best = broken_utf8_cost(buf, len)) == OUT_OF_MEMORY)
+    return ZHFIX_ERR_NOMEM;
+  if (best >= 0) {
     guess->name = "UTF-8";
     guess->confidence = 1.0;
   }
@@ -173,6 +176,10 @@ zhfix_status zhfix_detect_encoding(zhfix_ctx *ctx, const char *buf, size_t len,
       continue; /* HKSCS only where plain Big5 fails */
     c = decoded_cost(ctx, candidates[i].codec, buf, len,
                      candidates[i].codec == ZHFIX__GB18030 ? &four : NULL);
+    if (c == OUT_OF_MEMORY || ctx->codecs.oom) {
+      ctx->codecs.oom = false;
+      return ZHFIX_ERR_NOMEM;
+    }
     if (c < 0 || (best >= 0 && c >= best))
       continue;
     if (best >= 0) /* confidence: how clearly the winner beats the runner-up */

@@ -166,6 +166,7 @@ struct zhfix__codecs {
   struct UConverter *cnv[ZHFIX__NCODECS]; /* NULL for UTF-8 (our own code) */
   uint16_t *u;                            /* UTF-16 scratch (UChar) */
   size_t nu;
+  bool oom;  /* an allocation failed (the call reported failure, like invalid input) */
 };
 
 bool zhfix__codecs_open(struct zhfix__codecs *c);
@@ -207,8 +208,10 @@ bool zhfix__mojibake_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_f
 /* A line that is not valid UTF-8: UTF-8 cut inside characters, or text in a
  * legacy code page (GB18030, Big5; GBK with 0x5C trail bytes mangled to 0x2F).
  * On success writes valid UTF-8 into out and returns the kind of the repair;
- * NULL when no hypothesis reads as text (the bytes are then left alone). */
-const char *zhfix__raw_repair(zhfix_ctx *ctx, const char *s, size_t len, struct zhfix__buf *out);
+ * NULL when no hypothesis reads as text (the bytes are then left alone), or
+ * with *nomem set when an allocation failed. */
+const char *zhfix__raw_repair(zhfix_ctx *ctx, const char *s, size_t len, struct zhfix__buf *out,
+                              bool *nomem);
 bool zhfix__shift_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report);
 bool zhfix__ruby_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report);
 

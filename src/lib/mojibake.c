@@ -27,6 +27,7 @@
 #define MAX_SPAN 4096    /* code points; longer spans are not tried */
 #define SUSPECT_SHARE 0.15 /* of a CJK span's characters odd enough to try it as mojibake */
 #define FILL_RUN 4       /* memory fill: this many identical 烫 or 屯 at least */
+#define OUT_OF_MEMORY -2.0 /* from decoded_cost(): an allocation failed */
 #define RAW_MAX_COST 9.0 /* nats per character: a line decoded from raw bytes must read as text */
 
 struct hypothesis {
@@ -208,8 +209,10 @@ static bool encode_cps(zhfix_ctx *ctx, enum zhfix__codec d, const uint32_t *cp, 
   for (k = 0; k < n; k++) {
     int b = sloppy_byte(cp[k]);
     unsigned char byte = (unsigned char)b;
-    if (b < 0 || !zhfix__buf_add(out, &byte, 1))
+    if (b < 0)
       return false;
+    if (!zhfix__buf_add(out, &byte, 1))
+      return !(ctx->codecs.oom = true);
   }
   return true;
 }
@@ -250,9 +253,11 @@ static bool encode_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t from
   while (ok && i < to) {
     for (j = i; j < to && t->cp[j] != 0xFFFD; j++)
       ;
-    if (j > i)
-      ok = encode_cps(ctx, d, t->cp + i, j - i, &piece) &&
-           zhfix__buf_add(bytes, piece.data, piece.len);
+    if (j > i) {
+      ok = encode_cps(ctx, d, t->cp + i, j - i, &piece);
+      if (ok && !zhfix__buf_add(bytes, piece.data, piece.len))
+        ok = !(ctx->codecs.oom = true);
+    }
     if (ok && j < to)
       holes[(*nholes)++] = bytes->len;
     i = j + (j < to);
@@ -750,20 +755,20 @@ static double decoded_cost(zhfix_ctx *ctx, enum zhfix__codec codec, const char *
 
   out->len = 0;
   if (!cp)
-    return -1;
+    return OUT_OF_MEMORY;
   n = zhfix__decode(&ctx->codecs, codec, s, len, cp, len + 1);
   if (n != (size_t)-1 && n > 0 && han_count(cp, n) > 0) {
     for (i = 0; i < n; i++)
       if (!zhfix__buf_add_cp(out, cp[i]))
         break;
-    if (i == n)
-      cost = zhfix__lm_cost(0, cp, n, 0) / (double)n;
+    cost = i == n ? zhfix__lm_cost(0, cp, n, 0) / (double)n : OUT_OF_MEMORY;
   }
   free(cp);
   return cost;
 }
 
-const char *zhfix__raw_repair(zhfix_ctx *ctx, const char *s, size_t len, struct zhfix__buf *out)
+const char *zhfix__raw_repair(zhfix_ctx *ctx, const char *s, size_t len, struct zhfix__buf *out,
+                              bool *nomem)
 {
   static const enum zhfix__codec legacy[] = {ZHFIX__GB18030, ZHFIX__BIG5};
   struct zhfix__buf alt = {0}, fixed = {0};
@@ -771,13 +776,17 @@ const char *zhfix__raw_repair(zhfix_ctx *ctx, const char *s, size_t len, struct 
   double best = RAW_MAX_COST;
   size_t i;
 
+  *nomem = false;
   if (truncated_utf8(s, len, out))
     return "truncated-utf8";
   /* The line is in a legacy code page: the one whose text reads best. */
   for (i = 0; i < sizeof legacy / sizeof *legacy; i++) {
     double c = decoded_cost(ctx, legacy[i], s, len, &alt);
-    if (c < 0 && legacy[i] == ZHFIX__GB18030 && unmangle_5c(s, len, &fixed)) {
+    if (c != OUT_OF_MEMORY && c < 0 && legacy[i] == ZHFIX__GB18030 &&
+        unmangle_5c(s, len, &fixed)) {
       c = decoded_cost(ctx, legacy[i], fixed.data, fixed.len, &alt);
+      if (c == OUT_OF_MEMORY)
+        goto nomem;
       if (c >= 0 && c < best) {
         best = c;
         kind = "gbk-0x5c-mangled";
@@ -786,6 +795,8 @@ const char *zhfix__raw_repair(zhfix_ctx *ctx, const char *s, size_t len, struct 
       }
       continue;
     }
+    if (c == OUT_OF_MEMORY)
+      goto nomem;
     if (c >= 0 && c < best) {
       best = c;
       kind = legacy[i] == ZHFIX__GB18030 ? "decode-gb18030" : "decode-big5";
@@ -796,4 +807,9 @@ const char *zhfix__raw_repair(zhfix_ctx *ctx, const char *s, size_t len, struct 
   zhfix__buf_free(&alt);
   zhfix__buf_free(&fixed);
   return kind;
+nomem:
+  zhfix__buf_free(&alt);
+  zhfix__buf_free(&fixed);
+  *nomem = true;
+  return NULL;
 }

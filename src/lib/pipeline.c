@@ -3,6 +3,7 @@
  * segment (byte-shift resync, then ruby residue), convert it, write it. Bytes
  * between segments and line terminators are written unchanged. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -199,6 +200,11 @@ static zhfix_status repair(zhfix_ctx *ctx, const char *s, size_t len, uint64_t c
       !zhfix__ruby_repair(ctx, &ctx->text, report_edit) ||
       !zhfix__mojibake_repair(ctx, &ctx->text, report_edit))
     return ZHFIX_ERR_NOMEM;
+  /* A stage that could not allocate took a hypothesis as failing: say so. */
+  if (ctx->codecs.oom) {
+    ctx->codecs.oom = false;
+    return ZHFIX_ERR_NOMEM;
+  }
   for (i = 0; i < ctx->text.n; i++)
     if (!zhfix__buf_add_cp(&ctx->seg, ctx->text.cp[i]))
       return ZHFIX_ERR_NOMEM;
@@ -246,7 +252,12 @@ static zhfix_status process_line(zhfix_ctx *ctx, const char *s, size_t len)
   /* A line that is not UTF-8 may be claimed whole by a repair (a cut UTF-8
    * character, a legacy code page); otherwise its invalid bytes pass through. */
   if (!(ctx->flags & ZHFIX_NO_REPAIR) && !valid_utf8(s, len)) {
-    const char *kind = zhfix__raw_repair(ctx, s, len, &ctx->rawline);
+    bool nomem;
+    const char *kind = zhfix__raw_repair(ctx, s, len, &ctx->rawline, &nomem);
+    if (nomem || ctx->codecs.oom) {
+      ctx->codecs.oom = false;
+      return ZHFIX_ERR_NOMEM;
+    }
     if (kind) {
       report_raw(ctx, kind, s, len);
       s = ctx->rawline.data;
@@ -386,6 +397,8 @@ static zhfix_status decode_input(zhfix_ctx *ctx, const char *buf, size_t len, bo
       continue;
     if (errno == EINVAL && !last)
       break; /* an incomplete character: wait for the rest */
+    if (errno != EILSEQ && errno != EINVAL)
+      return zhfix__fail(ctx, ZHFIX_ERR_CODEC, "iconv: %s", strerror(errno));
     /* Invalid (or incomplete at the end): the byte passes through as it is. */
     ctx->decoded.data[ctx->decoded.len++] = *in++;
     inleft--;

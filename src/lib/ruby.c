@@ -297,16 +297,17 @@ static int by_char(const void *x, const void *y)
   return p->cp < q->cp ? -1 : p->cp > q->cp;
 }
 
-/* Does the line give some character two different readings? Sorted by
- * character, so that a long line costs n log n, not n squared. */
-static bool two_readings(const struct annot *a, size_t na)
+/* Does the line give some character two different readings (1, 0; -1 when out
+ * of memory)? Sorted by character, so that a long line costs n log n, not n
+ * squared. */
+static int two_readings(const struct annot *a, size_t na)
 {
   const struct annot **p = malloc(na * sizeof *p);
   size_t i, j;
-  bool found = false;
+  int found = 0;
 
   if (!p)
-    return true; /* out of memory: leave the line alone */
+    return -1;
   for (i = 0; i < na; i++)
     p[i] = &a[i];
   qsort(p, na, sizeof *p, by_char);
@@ -324,17 +325,18 @@ static bool two_readings(const struct annot *a, size_t na)
   return found;
 }
 
-/* Is the line about pronunciation? Yes if it gives one character two readings,
+/* Is the line about pronunciation (1, 0; -1 when out of memory)? Yes if it
+ * gives one character two readings,
  * writes pinyin outside single-character annotations (a word gloss, or a
  * reading quoted in the sentence), or uses a teaching word; and yes if every
  * annotation glosses a rare character or a rare reading (蘧(qu2), 佛(bì)狸),
  * which is how editors help readers, while flattened ruby marks characters
  * whatever they are. */
-static bool teaching_line(const struct zhfix__text *t, const struct annot *a, size_t na)
+static int teaching_line(const struct zhfix__text *t, const struct annot *a, size_t na)
 {
   struct zhfix__buf u = {0};
   size_t i, j, k = 0;
-  bool found = true;
+  int found = 1;
 
   for (i = 0; i < na && found; i++)
     found = a[i].how == ZHFIX__RARE_READING || zhfix__lm_unigram(a[i].cp) >= GLOSSED_HAN;
@@ -348,7 +350,7 @@ static bool teaching_line(const struct zhfix__text *t, const struct annot *a, si
   }
   for (i = 0; i < t->n && !found; i++)
     if (!zhfix__buf_add_cp(&u, t->cp[i]))
-      found = true; /* out of memory: leave the line alone */
+      found = -1;
   for (i = 0; i < sizeof teaching_words / sizeof *teaching_words && !found; i++) {
     size_t wl = strlen(teaching_words[i]);
     for (j = 0; j + wl <= u.len && !found; j++)
@@ -383,8 +385,17 @@ bool zhfix__ruby_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn re
     a[na++] = cur;
     i = cur.end - 1;
   }
-  if (na == 0 || teaching_line(t, a, na))
+  if (na == 0)
     goto out;
+  switch (teaching_line(t, a, na)) {
+  case 0:
+    break;
+  case -1:
+    ok = false; /* out of memory */
+    /* fall through */
+  default:
+    goto out;
+  }
 
   for (i = 0; i < na; i++) {
     struct zhfix__edit ed;

@@ -1,0 +1,29 @@
+/* libFuzzer target: the OpenCC wrapper on the input's valid, NUL-free UTF-8
+ * prefix (the only input the pipeline hands it); the first byte picks the
+ * config. */
+#include <stdint.h>
+
+#include "internal.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  static const char *const configs[] = {"t2s", "s2t", "s2twp", "tw2sp", "s2hk", "t2jp"};
+  static struct zhfix__conv *conv[6];
+  struct zhfix__buf out = {0};
+  const char *s = (const char *)data + 1, *p = s, *end = (const char *)data + size;
+  char err[256];
+  uint32_t cp;
+  size_t l, i;
+
+  if (!conv[0])
+    for (i = 0; i < 6; i++)
+      conv[i] = zhfix__conv_open(configs[i], err, sizeof err);
+  if (size < 1)
+    return 0;
+  while (p < end && *p && (l = zhfix__utf8_decode(p, end, &cp)) > 0)
+    p += l;
+  if (conv[data[0] % 6])
+    zhfix__conv_run(conv[data[0] % 6], s, (size_t)(p - s), &out);
+  zhfix__buf_free(&out);
+  return 0;
+}
