@@ -1,0 +1,246 @@
+/* Properties over generated inputs (a fixed-seed generator, so every run tests
+ * the same inputs): repair is idempotent; clean text is unchanged; with
+ * repairs off, every byte comes out in order; with repairs on, input in which
+ * no repair claims anything comes out unchanged; valid UTF-8 in gives valid
+ * UTF-8 out; the output is the same fed in any chunks, and line by line. The
+ * inputs: our own sentences (tests/data), damaged by the kinds zhfix repairs,
+ * and random bytes biased towards the ones that matter (CR, LF, NUL, '(',
+ * '?', C1 and lead bytes, pieces of UTF-8 characters). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "internal.h"
+
+#define ROUNDS 400
+#define MAX_SENT 600
+
+static char *sentences[MAX_SENT];
+static size_t nsentences;
+static uint64_t rng = 0x9E3779B97F4A7C15ull;
+
+static uint32_t next_rand(void)
+{
+  rng ^= rng << 13;
+  rng ^= rng >> 7;
+  rng ^= rng << 17;
+  return (uint32_t)(rng >> 11);
+}
+
+static char *process(unsigned flags, const char *in, size_t len, size_t *out_len,
+                     uint64_t *repaired)
+{
+  zhfix_ctx *ctx = NULL;
+  zhfix_stats st;
+  char *out = NULL;
+  assert_int_equal(zhfix_open(&ctx, flags), ZHFIX_OK);
+  assert_int_equal(zhfix_process(ctx, in, len, &out, out_len), ZHFIX_OK);
+  zhfix_get_stats(ctx, &st);
+  if (repaired)
+    *repaired = st.repaired;
+  zhfix_close(&ctx);
+  return out;
+}
+
+static bool valid_utf8(const char *s, size_t len)
+{
+  size_t i = 0, l;
+  uint32_t cp;
+  while (i < len && (l = zhfix__utf8_decode(s + i, s + len, &cp)) > 0)
+    i += l;
+  return i == len;
+}
+
+/* A generated input: sentences, some damaged, and random bytes. */
+static void generate(struct zhfix__buf *b, bool random_bytes)
+{
+  static const char pieces[][8] = {"\r", "\n", "\r\n", "(", ")", "?", "\x80", "\xe4",
+                                   "\xe4\xb8", "\xc3", "\x00", "(y\xc3\xa8)", "&#x", ";"};
+  size_t k, n = 1 + next_rand() % 6;
+  b->len = 0;
+  for (k = 0; k < n; k++) {
+    const char *s = sentences[next_rand() % nsentences];
+    switch (next_rand() % 4) {
+    case 0: /* a ruby residue after the first character */
+      zhfix__buf_add(b, s, 3);
+      zhfix__buf_add(b, "(y\xc3\xa8)", 6);
+      zhfix__buf_add(b, s + 3, strlen(s) - 3);
+      break;
+    default:
+      zhfix__buf_add(b, s, strlen(s));
+    }
+    if (random_bytes) {
+      size_t r = next_rand() % 4, j;
+      for (j = 0; j < r; j++) {
+        const char *p = pieces[next_rand() % (sizeof pieces / sizeof *pieces)];
+        zhfix__buf_add(b, p, *p ? strlen(p) : 1);
+      }
+    }
+    zhfix__buf_add(b, "\n", next_rand() % 5 ? 1 : 0);
+  }
+}
+
+static void test_idempotent(void **state)
+{
+  struct zhfix__buf in = {0};
+  int round;
+  (void)state;
+  for (round = 0; round < ROUNDS; round++) {
+    size_t l1, l2;
+    char *once, *twice;
+    generate(&in, round % 2);
+    once = process(0, in.data, in.len, &l1, NULL);
+    twice = process(0, once, l1, &l2, NULL);
+    if (l1 != l2 || memcmp(once, twice, l1) != 0)
+      fail_msg("not idempotent on round %d: %.*s", round, (int)in.len, in.data);
+    zhfix_free(once);
+    zhfix_free(twice);
+  }
+  zhfix__buf_free(&in);
+}
+
+static void test_clean_unchanged(void **state)
+{
+  size_t i, l;
+  (void)state;
+  for (i = 0; i < nsentences; i++) {
+    char *out = process(0, sentences[i], strlen(sentences[i]), &l, NULL);
+    assert_int_equal(l, strlen(sentences[i]));
+    assert_memory_equal(out, sentences[i], l);
+    zhfix_free(out);
+  }
+}
+
+static void test_no_repair_keeps_every_byte(void **state)
+{
+  struct zhfix__buf in = {0};
+  int round;
+  (void)state;
+  for (round = 0; round < ROUNDS; round++) {
+    size_t l;
+    char *out;
+    generate(&in, true);
+    out = process(ZHFIX_NO_REPAIR, in.data, in.len, &l, NULL);
+    assert_int_equal(l, in.len);
+    assert_memory_equal(out, in.data, l);
+    zhfix_free(out);
+  }
+  zhfix__buf_free(&in);
+}
+
+static void test_unclaimed_unchanged_and_valid(void **state)
+{
+  struct zhfix__buf in = {0};
+  int round, unclaimed = 0;
+  (void)state;
+  for (round = 0; round < ROUNDS; round++) {
+    size_t l;
+    uint64_t repaired;
+    char *out;
+    generate(&in, round % 2);
+    out = process(0, in.data, in.len, &l, &repaired);
+    if (repaired == 0) {
+      unclaimed++;
+      assert_int_equal(l, in.len);
+      assert_memory_equal(out, in.data, l);
+    }
+    if (valid_utf8(in.data, in.len))
+      assert_true(valid_utf8(out, l));
+    zhfix_free(out);
+  }
+  assert_true(unclaimed > 0);
+  zhfix__buf_free(&in);
+}
+
+static int sink(void *user, const char *buf, size_t len)
+{
+  return zhfix__buf_add(user, buf, len) ? 0 : 1;
+}
+
+static void test_chunks_and_lines(void **state)
+{
+  struct zhfix__buf in = {0}, chunked = {0}, lines = {0};
+  int round;
+  (void)state;
+  for (round = 0; round < ROUNDS / 4; round++) {
+    zhfix_ctx *ctx = NULL;
+    size_t l, i, start;
+    char *whole;
+    generate(&in, true);
+    whole = process(0, in.data, in.len, &l, NULL);
+    /* In random chunks. */
+    chunked.len = 0;
+    assert_int_equal(zhfix_open(&ctx, 0), ZHFIX_OK);
+    for (i = 0; i < in.len;) {
+      size_t c = 1 + next_rand() % 9;
+      if (c > in.len - i)
+        c = in.len - i;
+      assert_int_equal(zhfix_feed(ctx, in.data + i, c, sink, &chunked), ZHFIX_OK);
+      i += c;
+    }
+    assert_int_equal(zhfix_finish(ctx, sink, &chunked), ZHFIX_OK);
+    zhfix_close(&ctx);
+    assert_int_equal(chunked.len, l);
+    assert_memory_equal(chunked.data, whole, l);
+    /* Line by line, each a document of its own. */
+    lines.len = 0;
+    for (i = 0, start = 0; i <= in.len; i++) {
+      if (i == in.len || in.data[i] == '\n') {
+        size_t ll, end = i < in.len ? i + 1 : i;
+        char *part;
+        if (end == start)
+          break;
+        part = process(0, in.data + start, end - start, &ll, NULL);
+        zhfix__buf_add(&lines, part, ll);
+        zhfix_free(part);
+        start = end;
+      }
+    }
+    assert_int_equal(lines.len, l);
+    assert_memory_equal(lines.data, whole, l);
+    zhfix_free(whole);
+  }
+  zhfix__buf_free(&in);
+  zhfix__buf_free(&chunked);
+  zhfix__buf_free(&lines);
+}
+
+int main(void)
+{
+  const char *src = getenv("ZHFIX_SRCDIR");
+  static const char *const files[] = {"sentences.zh-Hans.txt", "sentences.zh-Hant.txt"};
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_clean_unchanged),
+    cmocka_unit_test(test_idempotent),
+    cmocka_unit_test(test_no_repair_keeps_every_byte),
+    cmocka_unit_test(test_unclaimed_unchanged_and_valid),
+    cmocka_unit_test(test_chunks_and_lines),
+  };
+  char path[4096], line[4096];
+  size_t f;
+  int rc;
+
+  for (f = 0; f < 2; f++) {
+    FILE *in;
+    snprintf(path, sizeof path, "%s/tests/data/%s", src ? src : ".", files[f]);
+    if (!(in = fopen(path, "r"))) {
+      fprintf(stderr, "test_properties: cannot open %s\n", path);
+      return 1;
+    }
+    while (fgets(line, sizeof line, in) && nsentences < MAX_SENT) {
+      line[strcspn(line, "\n")] = '\0';
+      if (*line)
+        sentences[nsentences++] = strdup(line);
+    }
+    fclose(in);
+  }
+  rc = cmocka_run_group_tests(tests, NULL, NULL);
+  for (f = 0; f < nsentences; f++)
+    free(sentences[f]);
+  return rc;
+}
