@@ -132,6 +132,9 @@ bool zhfix__is_reading(uint32_t cp, const struct zhfix__syllable *syl);
 struct zhfix__gb {
   iconv_t to_gb;   /* UTF-8 -> GB18030 */
   iconv_t from_gb; /* GB18030 -> UTF-8 */
+  uint16_t *enc;   /* lazily: per BMP code point, its two-byte code, 1 if none, 0 unknown */
+  uint32_t *dec;   /* lazily: per two-byte pair (lead 81-FE), its code point + 1, 0 unknown,
+                      UINT32_MAX invalid */
 };
 
 bool zhfix__gb_open(struct zhfix__gb *gb);

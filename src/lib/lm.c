@@ -6,6 +6,7 @@
  * Traditional model and the lower cost wins, so text in either script, or
  * converted to either, scores alike. */
 #include <math.h>
+#include <pthread.h>
 #include <unicode/uchar.h>
 
 #include "internal.h"
@@ -40,8 +41,27 @@ static long find_u32(const uint32_t *a, size_t n, uint32_t key)
   return lo < n && a[lo] == key ? (long)lo : -1;
 }
 
+/* Direct index of each model's BMP characters (index + 1; 0: absent), built
+ * once: scoring candidates looks characters up millions of times. */
+static uint16_t bmp_index[2][0x10000];
+static pthread_once_t bmp_once = PTHREAD_ONCE_INIT;
+
+static void bmp_build(void)
+{
+  static const struct zhfix__lm_table *const models[2] = {&zhfix__lm_simp, &zhfix__lm_trad};
+  size_t i;
+  int m;
+  for (m = 0; m < 2; m++)
+    for (i = 0; i < models[m]->nuni && models[m]->uni_cp[i] < 0x10000; i++)
+      bmp_index[m][models[m]->uni_cp[i]] = (uint16_t)(i + 1);
+}
+
 static long uni_index(const struct zhfix__lm_table *m, uint32_t cp)
 {
+  if (cp < 0x10000) {
+    pthread_once(&bmp_once, bmp_build);
+    return (long)bmp_index[m == &zhfix__lm_trad][cp] - 1;
+  }
   return find_u32(m->uni_cp, m->nuni, cp);
 }
 
