@@ -194,19 +194,6 @@ zhfix_status zhfix_detect_encoding(zhfix_ctx *ctx, const char *buf, size_t len,
 
 /* ---- script ---- */
 
-static bool in_set(const uint32_t *set, size_t n, uint32_t c)
-{
-  size_t lo = 0, hi = n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (set[mid] < c)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo < n && set[lo] == c;
-}
-
 zhfix_script zhfix__classify(const uint32_t *cp, size_t n, struct zhfix__script_count *count)
 {
   const struct zhfix__script_table *st = &zhfix__script_chars;
@@ -217,9 +204,9 @@ zhfix_script zhfix__classify(const uint32_t *cp, size_t n, struct zhfix__script_
     if (!zhfix__is_han(cp[i]))
       continue;
     han++;
-    if (in_set(st->simp_only, st->nsimp, cp[i]))
+    if (zhfix__find_u32(st->simp_only, st->nsimp, cp[i]) >= 0)
       s++;
-    else if (in_set(st->trad_only, st->ntrad, cp[i]))
+    else if (zhfix__find_u32(st->trad_only, st->ntrad, cp[i]) >= 0)
       t++;
   }
   if (count) {

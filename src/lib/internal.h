@@ -99,6 +99,9 @@ static inline bool zhfix__is_ascii_alpha(uint32_t c)
 
 /* ---- lm.c: character language model ---- */
 
+/* Index of key in the sorted array a[0, n), or -1. */
+long zhfix__find_u32(const uint32_t *a, size_t n, uint32_t key);
+
 /* Cost, in nats, of the sequence cp[0, n) preceded by `prev` and followed by
  * `next` (0 for none), under the better of the Simplified and Traditional
  * models. Lower is more plausible Chinese. Non-Han characters get fixed costs

@@ -27,8 +27,7 @@
 #define LONE_LETTER 8.0  /* kana or accented Latin alone among other text */
 #define SYMBOL 10.0      /* any other symbol: rare in Chinese text */
 
-/* Index of key in the sorted array a[0, n), or -1. */
-static long find_u32(const uint32_t *a, size_t n, uint32_t key)
+long zhfix__find_u32(const uint32_t *a, size_t n, uint32_t key)
 {
   size_t lo = 0, hi = n;
   while (lo < hi) {
@@ -62,12 +61,12 @@ static long uni_index(const struct zhfix__lm_table *m, uint32_t cp)
     pthread_once(&bmp_once, bmp_build);
     return (long)bmp_index[m == &zhfix__lm_trad][cp] - 1;
   }
-  return find_u32(m->uni_cp, m->nuni, cp);
+  return zhfix__find_u32(m->uni_cp, m->nuni, cp);
 }
 
 static int bigram_cost(const struct zhfix__lm_table *m, long a, long b)
 {
-  long i = find_u32(m->bi_key, m->nbi, ((uint32_t)a << 16) | (uint32_t)b);
+  long i = zhfix__find_u32(m->bi_key, m->nbi, ((uint32_t)a << 16) | (uint32_t)b);
   return i < 0 ? -1 : m->bi_cost[i];
 }
 
