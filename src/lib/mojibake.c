@@ -198,6 +198,17 @@ static size_t utf8_lossy(const unsigned char *b, size_t n, const size_t *holes, 
   return k;
 }
 
+/* No control characters (C0 but tab, C1) in cp[0, n): a decode that makes
+ * them is no text. */
+static bool no_controls(const uint32_t *cp, size_t n)
+{
+  size_t i;
+  for (i = 0; i < n; i++)
+    if ((cp[i] < 0x20 && cp[i] != '\t') || (cp[i] >= 0x7F && cp[i] < 0xA0))
+      return false;
+  return true;
+}
+
 /* Encode cp[0, n) exactly with d into out (replacing its contents). */
 static bool encode_cps(zhfix_ctx *ctx, enum zhfix__codec d, const uint32_t *cp, size_t n,
                        struct zhfix__buf *out)
@@ -285,6 +296,7 @@ static bool best_for_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t fr
     uint32_t *cp;
     size_t n = (size_t)-1, k, lost = 0;
     double gain;
+    bool latin;
 
     if (hy->d != d || (!seen[h] && to - from < hy->min_span) || (nholes && hy->e != ZHFIX__UTF8))
       continue;
@@ -312,8 +324,12 @@ static bool best_for_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t fr
      * characters at least: one pair of Latin-1 signs ([x] ©) often does. */
     /* Relaxed (seen) or not, a loss the span does not already show (a hole)
      * needs full evidence: reading bytes as lost is itself a guess. */
+    /* UTF-8 of other languages read as cp1252 (ÄŒeÅ¡tina): exact, no Han, and
+     * shorter by two characters at least, is judged by the model alone. */
+    latin = n != (size_t)-1 && single_byte(d) && hy->e == ZHFIX__UTF8 && !lost &&
+            n + 2 <= to - from && han_count(cp, n) == 0 && no_controls(cp, n);
     if (n == (size_t)-1 || n == 0 ||
-        ((!seen[h] || (lost && !nholes)) &&
+        ((!seen[h] || (lost && !nholes)) && !latin &&
          (2 * lost > n || han_count(cp, n) < (lost || single_byte(d) ? 2 : 1))) ||
         (n == to - from && memcmp(cp, t->cp + from, n * sizeof *cp) == 0)) {
       free(cp);
