@@ -172,7 +172,7 @@ static double other_cost(uint32_t prev, uint32_t cp, uint32_t next)
     return same_run(cp, prev) || same_run(cp, next) ? KANA : LONE_LETTER;
   if (hangul(cp))
     return same_run(cp, prev) || same_run(cp, next) ? HANGUL : LONE_LETTER;
-  if (cp >= 0xC0 && cp < 0x250 && u_isalpha((UChar32)cp))
+  if (cp >= 0xC0 && cp < 0x17F && u_isalpha((UChar32)cp)) /* not ſ, Extended-B, IPA: rare */
     return same_run(cp, prev) || same_run(cp, next) ? WORD_LETTER : LONE_LETTER;
   if (u_charType((UChar32)cp) == U_UNASSIGNED || u_charType((UChar32)cp) == U_CONTROL_CHAR)
     return PUA; /* what a wrong decode makes: as dear as a private-use character */

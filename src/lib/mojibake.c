@@ -15,6 +15,7 @@
  * encoded words split inside a character, undone before the code page layers;
  * `锟斤拷` runs (U+FFFD read through GBK) taken back to U+FFFD; and memory fill
  * (烫烫烫烫, 屯屯屯屯) glued to the end of a field removed. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -49,6 +50,9 @@ static const struct hypothesis hypotheses[] = {
   {ZHFIX__CP1252, ZHFIX__GB18030, 0, 2}, {ZHFIX__GB18030, ZHFIX__BIG5, 1.0, 4},
   {ZHFIX__BIG5, ZHFIX__GB18030, 1.0, 4}, {ZHFIX__GB18030, ZHFIX__SJIS, 1.0, 4},
   {ZHFIX__BIG5, ZHFIX__UTF8, 0.5, 2},    {ZHFIX__CP1252, ZHFIX__BIG5, 0.5, 2},
+  /* UTF-8 of other languages read as other single-byte code pages */
+  {ZHFIX__CP1251, ZHFIX__UTF8, 0, 2},    {ZHFIX__CP1250, ZHFIX__UTF8, 0, 2},
+  {ZHFIX__MACROMAN, ZHFIX__UTF8, 0, 2},  {ZHFIX__CP437, ZHFIX__UTF8, 0, 2},
 };
 
 static bool kana(uint32_t c)
@@ -70,13 +74,73 @@ static bool cjk_text_char(uint32_t c)
 
 static bool single_byte(enum zhfix__codec d)
 {
-  return d == ZHFIX__CP1252;
+  return d == ZHFIX__CP1252 || d == ZHFIX__CP1251 || d == ZHFIX__CP1250 ||
+         d == ZHFIX__MACROMAN || d == ZHFIX__CP437;
+}
+
+/* The other single-byte code pages, read sloppily as cp1252 is: a byte the
+ * code page leaves undefined stands for the code point of its number. Built
+ * once from ICU's converters. */
+struct page {
+  uint16_t cp[256];  /* character of each byte */
+  uint32_t max;      /* largest of them */
+};
+
+static struct page pages[ZHFIX__NCODECS];
+static pthread_once_t pages_once = PTHREAD_ONCE_INIT;
+
+static void pages_build(void)
+{
+  static const enum zhfix__codec which[] = {ZHFIX__CP1251, ZHFIX__CP1250, ZHFIX__MACROMAN,
+                                           ZHFIX__CP437};
+  struct zhfix__codecs c;
+  size_t w;
+  unsigned b;
+
+  memset(&c, 0, sizeof c);
+  if (!zhfix__codecs_open(&c)) {
+    zhfix__codecs_close(&c);
+    return;
+  }
+  for (w = 0; w < sizeof which / sizeof *which; w++) {
+    struct page *p = &pages[which[w]];
+    for (b = 0; b < 256; b++) {
+      char byte = (char)b;
+      uint32_t cp;
+      p->cp[b] = zhfix__decode(&c, which[w], &byte, 1, &cp, 1) == 1 && cp < 0x10000
+                     ? (uint16_t)cp : (uint16_t)b;
+      if (p->cp[b] > p->max)
+        p->max = p->cp[b];
+    }
+  }
+  zhfix__codecs_close(&c);
+  free(c.u);
 }
 
 /* Can code page d hold character c (cheap test before the exact encode)? */
-/* The byte a character stands for when bytes were read as cp1252 or Latin-1
- * (see hypotheses[]), or -1. */
-static int sloppy_byte(uint32_t c)
+static int sloppy_1252(uint32_t c);
+
+/* The byte a character stands for when bytes were read as the single-byte
+ * code page d (for cp1252: or Latin-1, see hypotheses[]), or -1. */
+static int sloppy_byte(enum zhfix__codec d, uint32_t c)
+{
+  const struct page *p;
+  unsigned b;
+  if (d == ZHFIX__CP1252)
+    return sloppy_1252(c);
+  if (c < 0x80)
+    return (int)c;
+  pthread_once(&pages_once, pages_build);
+  p = &pages[d];
+  if (c > p->max)
+    return -1;
+  for (b = 0x80; b < 256; b++)
+    if (p->cp[b] == c)
+      return (int)b;
+  return -1;
+}
+
+static int sloppy_1252(uint32_t c)
 {
   /* cp1252's characters for bytes 80-9F */
   static const uint16_t cp1252_high[32] = {
@@ -97,7 +161,7 @@ static int sloppy_byte(uint32_t c)
 static bool span_char(enum zhfix__codec d, uint32_t c)
 {
   if (single_byte(d))
-    return sloppy_byte(c) >= 0;
+    return sloppy_byte(d, c) >= 0;
   /* CJK code pages: non-ASCII characters, and the ASCII digits, spaces and
    * punctuation between them (bytes both code pages read alike). */
   return c >= 0x80 || (c >= 0x20 && !zhfix__is_ascii_alpha(c));
@@ -209,6 +273,23 @@ static bool no_controls(const uint32_t *cp, size_t n)
   return true;
 }
 
+/* Text of the languages that the other single-byte code pages serve: letters
+ * of Latin-1, Latin Extended-A (not ſ), Greek, Cyrillic; common punctuation
+ * and symbols, emoji. A decode to rarer letters (ſ, Extended-B, IPA) or to
+ * anything else is not taken from a code page this far from cp1252. */
+static bool plain_text(const uint32_t *cp, size_t n)
+{
+  size_t i;
+  for (i = 0; i < n; i++) {
+    uint32_t c = cp[i];
+    if (c < 0x17F || (c >= 0x370 && c <= 0x3FF) || (c >= 0x400 && c <= 0x4FF) ||
+        (c >= 0x2010 && c <= 0x206F) || (c >= 0x2190 && c <= 0x2BFF) || c >= 0x1F000)
+      continue;
+    return false;
+  }
+  return true;
+}
+
 /* Encode cp[0, n) exactly with d into out (replacing its contents). */
 static bool encode_cps(zhfix_ctx *ctx, enum zhfix__codec d, const uint32_t *cp, size_t n,
                        struct zhfix__buf *out)
@@ -218,7 +299,7 @@ static bool encode_cps(zhfix_ctx *ctx, enum zhfix__codec d, const uint32_t *cp, 
     return zhfix__encode(&ctx->codecs, d, cp, n, out);
   out->len = 0;
   for (k = 0; k < n; k++) {
-    int b = sloppy_byte(cp[k]);
+    int b = sloppy_byte(d, cp[k]);
     unsigned char byte = (unsigned char)b;
     if (b < 0)
       return false;
@@ -327,7 +408,8 @@ static bool best_for_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t fr
     /* UTF-8 of other languages read as cp1252 (ÄŒeÅ¡tina): exact, no Han, and
      * shorter by two characters at least, is judged by the model alone. */
     latin = n != (size_t)-1 && single_byte(d) && hy->e == ZHFIX__UTF8 && !lost &&
-            n + 2 <= to - from && han_count(cp, n) == 0 && no_controls(cp, n);
+            n + 2 <= to - from && han_count(cp, n) == 0 && no_controls(cp, n) &&
+            (d == ZHFIX__CP1252 || plain_text(cp, n));
     if (n == (size_t)-1 || n == 0 ||
         ((!seen[h] || (lost && !nholes)) && !latin &&
          (2 * lost > n || han_count(cp, n) < (lost || single_byte(d) ? 2 : 1))) ||
@@ -403,7 +485,9 @@ static bool seen_from(const bool *seen, enum zhfix__codec d)
 static bool codepage_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report,
                           bool *seen, bool *changed)
 {
-  static const enum zhfix__codec sources[] = {ZHFIX__CP1252, ZHFIX__GB18030, ZHFIX__BIG5};
+  static const enum zhfix__codec sources[] = {ZHFIX__CP1252, ZHFIX__CP1251, ZHFIX__CP1250,
+                                              ZHFIX__MACROMAN, ZHFIX__CP437, ZHFIX__GB18030,
+                                              ZHFIX__BIG5};
   size_t s, i, j;
 
   *changed = false;
@@ -423,7 +507,7 @@ static bool codepage_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn 
         continue;
       }
       for (j = i; j < t->n && span_char(d, t->cp[j]); j++)
-        high += single_byte(d) ? t->cp[j] >= 0xA0 && t->cp[j] <= 0xFF : t->cp[j] >= 0x80;
+        high += d == ZHFIX__CP1252 ? t->cp[j] >= 0xA0 && t->cp[j] <= 0xFF : t->cp[j] >= 0x80;
       while (!single_byte(d) && j > i && t->cp[j - 1] < 0x80)
         j--;
       if (high >= (seen_from(seen, d) ? 1 : MIN_HIGH) && j - i <= MAX_SPAN &&

@@ -16,7 +16,7 @@
 
 #include "zhfix.h"
 
-#define FLOOR 20
+#define FLOOR 29
 
 static char dir[4096];
 
