@@ -19,7 +19,7 @@ cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefin
   -I$src/include -I$src/src/lib -I$PWD $(pkg-config --cflags opencc icu-uc json-c)"
 libs="$(pkg-config --libs opencc icu-uc json-c) -lm"
 printf '#define PACKAGE_VERSION "fuzz"\n' >"$out/config.h"
-pids=
+running=0
 for t in $targets; do
   mkdir -p "$out/$t/corpus"
   case $t in
@@ -30,10 +30,12 @@ for t in $targets; do
   $CC $cflags -I"$out" $srcs $libs -o "$out/fuzz_$t"
   (cd "$out/$t" && "$out/fuzz_$t" -max_total_time="$seconds" -max_len=4096 -timeout=10 \
     -print_final_stats=1 corpus "$out/seed" >"$out/$t.log" 2>&1; echo "$t: exit $?" >>"$out/$t.log") &
-  pids="$pids $!"
   # two at a time: this machine has two cores
-  set -- $pids
-  if [ $# -ge 2 ]; then wait "$1"; pids=$(echo "$pids" | cut -d' ' -f3-); fi
+  running=$((running + 1))
+  if [ "$running" -eq 2 ]; then
+    wait
+    running=0
+  fi
 done
 wait
 for t in $targets; do
