@@ -13,6 +13,7 @@
  * (tables/script.c, from OpenCC's character dictionaries) are counted; a line
  * with both in strength is mixed, and a line with neither is judged by which
  * of the two language models reads it better. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -194,20 +195,48 @@ zhfix_status zhfix_detect_encoding(zhfix_ctx *ctx, const char *buf, size_t len,
 
 /* ---- script ---- */
 
-zhfix_script zhfix__classify(const uint32_t *cp, size_t n, struct zhfix__script_count *count)
+/* The script class of each BMP character, built once: 1 only Simplified, 2
+ * only Traditional, 0 otherwise. Classifying every line is hot. */
+static uint8_t bmp_script[0x10000];
+static pthread_once_t bmp_script_once = PTHREAD_ONCE_INIT;
+
+static void bmp_script_build(void)
 {
   const struct zhfix__script_table *st = &zhfix__script_chars;
+  size_t i;
+  for (i = 0; i < st->nsimp; i++)
+    if (st->simp_only[i] < 0x10000)
+      bmp_script[st->simp_only[i]] = 1;
+  for (i = 0; i < st->ntrad; i++)
+    if (st->trad_only[i] < 0x10000)
+      bmp_script[st->trad_only[i]] = 2;
+}
+
+static int script_class(uint32_t c)
+{
+  const struct zhfix__script_table *st = &zhfix__script_chars;
+  if (c < 0x10000) {
+    pthread_once(&bmp_script_once, bmp_script_build);
+    return bmp_script[c];
+  }
+  return zhfix__find_u32(st->simp_only, st->nsimp, c) >= 0   ? 1
+         : zhfix__find_u32(st->trad_only, st->ntrad, c) >= 0 ? 2
+                                                              : 0;
+}
+
+zhfix_script zhfix__classify(const uint32_t *cp, size_t n, struct zhfix__script_count *count)
+{
   size_t i, s = 0, t = 0, han = 0, lo;
   double bias;
 
   for (i = 0; i < n; i++) {
-    if (!zhfix__is_han(cp[i]))
+    int k;
+    if (cp[i] < 0x2E80 || !zhfix__is_han(cp[i]))
       continue;
     han++;
-    if (zhfix__find_u32(st->simp_only, st->nsimp, cp[i]) >= 0)
-      s++;
-    else if (zhfix__find_u32(st->trad_only, st->ntrad, cp[i]) >= 0)
-      t++;
+    k = script_class(cp[i]);
+    s += k == 1;
+    t += k == 2;
   }
   if (count) {
     count->han += han;

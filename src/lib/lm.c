@@ -142,7 +142,7 @@ static bool hangul(uint32_t c)
 static bool same_run(uint32_t c, uint32_t other)
 {
   if (kana(c))
-    return kana(other) || zhfix__is_han(other);
+    return kana(other); /* a kana alone among Han is no Japanese, a wrong decode */
   if (hangul(c))
     return hangul(other);
   return other < 0x250 && u_isalpha((UChar32)other);

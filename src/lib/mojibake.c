@@ -82,8 +82,8 @@ static bool single_byte(enum zhfix__codec d)
  * code page leaves undefined stands for the code point of its number. Built
  * once from ICU's converters. */
 struct page {
-  uint16_t cp[256];  /* character of each byte */
-  uint32_t max;      /* largest of them */
+  uint16_t cp[256];      /* character of each byte */
+  uint8_t byte[0x10000]; /* byte of each BMP character (0: none; ASCII is itself) */
 };
 
 static struct page pages[ZHFIX__NCODECS];
@@ -109,8 +109,8 @@ static void pages_build(void)
       uint32_t cp;
       p->cp[b] = zhfix__decode(&c, which[w], &byte, 1, &cp, 1) == 1 && cp < 0x10000
                      ? (uint16_t)cp : (uint16_t)b;
-      if (p->cp[b] > p->max)
-        p->max = p->cp[b];
+      if (b >= 0x80 && p->cp[b] >= 0x80 && !p->byte[p->cp[b]])
+        p->byte[p->cp[b]] = (uint8_t)b;
     }
   }
   zhfix__codecs_close(&c);
@@ -124,20 +124,14 @@ static int sloppy_1252(uint32_t c);
  * code page d (for cp1252: or Latin-1, see hypotheses[]), or -1. */
 static int sloppy_byte(enum zhfix__codec d, uint32_t c)
 {
-  const struct page *p;
-  unsigned b;
   if (d == ZHFIX__CP1252)
     return sloppy_1252(c);
   if (c < 0x80)
     return (int)c;
-  pthread_once(&pages_once, pages_build);
-  p = &pages[d];
-  if (c > p->max)
+  if (c >= 0x10000)
     return -1;
-  for (b = 0x80; b < 256; b++)
-    if (p->cp[b] == c)
-      return (int)b;
-  return -1;
+  pthread_once(&pages_once, pages_build);
+  return pages[d].byte[c] ? pages[d].byte[c] : -1;
 }
 
 static int sloppy_1252(uint32_t c)
