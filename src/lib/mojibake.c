@@ -772,6 +772,23 @@ static bool rfc2047_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn r
   return true;
 }
 
+/* Can any code page hypothesis apply to the line? Single-byte sources need
+ * characters between U+0080 and U+2FFF (Latin, Greek, Cyrillic, symbols, box
+ * drawing), CJK sources rare, private-use or stray characters: a line of ASCII,
+ * common Han and CJK punctuation needs no pass at all. */
+static bool worth_a_pass(const struct zhfix__text *t)
+{
+  size_t i;
+  for (i = 0; i < t->n; i++) {
+    uint32_t c = t->cp[i];
+    if (c < 0x80 || (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF))
+      continue;
+    if (c < 0x3000 || !zhfix__is_han(c) || zhfix__lm_is_rare(c))
+      return true;
+  }
+  return false;
+}
+
 bool zhfix__mojibake_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report)
 {
   bool changed = true, seen[sizeof hypotheses / sizeof *hypotheses] = {false};
@@ -779,7 +796,7 @@ bool zhfix__mojibake_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_f
 
   if (!entity_pass(ctx, t, report) || !rfc2047_pass(ctx, t, report))
     return false;
-  for (layer = 0; layer < LAYERS && changed; layer++)
+  for (layer = 0; layer < LAYERS && changed && worth_a_pass(t); layer++)
     if (!codepage_pass(ctx, t, report, seen, &changed))
       return false;
   return fffd_pass(ctx, t, report) && fill_pass(ctx, t, report);
