@@ -54,7 +54,7 @@ cp hans.txt utf8.txt
 { head -n 2 hans.txt; sed -n 3p hans.txt | iconv -f UTF-8 -t GBK; tail -n 2 hans.txt; } >rawgbk.txt
 cp "$golden/ruby-learner.txt" "$golden/pronunciation.txt" "$golden/article.txt" .
 
-echo "1..32"
+echo "1..37"
 
 # ---- --detect: "FILE: ENCODING, SCRIPT" then the findings or "clean" ----
 detect() { # FILE ENCODING SCRIPT
@@ -220,3 +220,34 @@ if grep -q '^rawgbk.txt:3:1: decode-gb18030: ' err &&
 else
   not_ok "a GBK line in UTF-8: --explain lists it, the report counts it repaired"
 fi
+
+# --jobs: the same output as one handle, on damaged text, a GBK file, and input
+# whose lines straddle the blocks (standard input, no final line end).
+cat "$ZHFIX_SRCDIR/tests/golden/input/article.txt" "$ZHFIX_SRCDIR/tests/golden/input/ruby-learner.txt" \
+  "$ZHFIX_SRCDIR/tests/golden/input/article.txt" >many.txt
+zhfix --to simplified many.txt >one.out
+zhfix --jobs=3 --to simplified many.txt >three.out
+if cmp -s one.out three.out; then ok "--jobs=3 gives what one handle gives"; else not_ok "--jobs=3 differs"; fi
+zhfix gbk.txt >one.out
+zhfix -j 2 gbk.txt >two.out
+if cmp -s one.out two.out; then ok "--jobs=2 on GBK input"; else not_ok "--jobs=2 on GBK input differs"; fi
+printf '業(yè)\r\n行業(yè)' | zhfix -j 2 >two.out
+if [ "$(od -An -c two.out | tr -d ' \n')" = "$(printf '業\r\n行業' | od -An -c | tr -d ' \n')" ]; then
+  ok "--jobs=2 keeps CRLF and a last line without its end"
+else
+  not_ok "--jobs=2 on CRLF without a final line end"
+fi
+
+# -i: each file rewritten in place, mode kept, the original kept under SUFFIX.
+cp "$ZHFIX_SRCDIR/tests/golden/input/ruby-learner.txt" inplace.txt
+chmod 640 inplace.txt
+if zhfix -i.orig inplace.txt && cmp -s inplace.txt "$ZHFIX_SRCDIR/tests/golden/output/ruby-learner.repair.txt" &&
+  cmp -s inplace.txt.orig "$ZHFIX_SRCDIR/tests/golden/input/ruby-learner.txt" &&
+  [ "$(stat -c %a inplace.txt)" = 640 ] && [ "$(ls inplace.txt.?????? 2>/dev/null | wc -l)" -eq 0 ]; then
+  ok "-i.orig rewrites the file, keeps its mode and the original"
+else
+  not_ok "-i.orig"
+fi
+rc=0
+zhfix -i >out 2>err || rc=$?
+if [ "$rc" -eq 2 ] && [ "$(wc -l <err)" -eq 1 ]; then ok "-i without FILE: usage error"; else not_ok "-i without FILE: exit $rc"; fi

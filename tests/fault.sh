@@ -38,7 +38,7 @@ run() {
   fi
 }
 
-echo "1..6"
+echo "1..7"
 for case in read:1:utf8 write:1:utf8 rename:1:utf8 iconv:1:gbk; do
   fn=${case%%:*}; rest=${case#*:}; n=${rest%%:*}; in=${rest#*:}.txt
   result=$(run "$fn:$n" "$in")
@@ -60,3 +60,13 @@ for in in utf8.txt gbk.txt; do
     not_ok "allocation failures ($in):$bad"
   fi
 done
+# -i: a failed write leaves the file as it was.
+printf 'original\n' >inplace.txt
+rc=0
+ZHFIX_FAIL=write:1 LD_PRELOAD=$shim "$ZHFIX" -i inplace.txt 2>err || rc=$?
+if [ "$rc" -ne 0 ] && grep -q '^zhfix: ' err && [ "$(cat inplace.txt)" = original ] &&
+  [ "$(ls inplace.txt.* 2>/dev/null | wc -l)" -eq 0 ]; then
+  ok "write fails under -i: message, non-zero exit, file untouched"
+else
+  not_ok "write fails under -i: exit $rc, $(cat inplace.txt)"
+fi

@@ -1,7 +1,9 @@
 /* zhfix: the command-line filter. A thin layer over libzhfix: options, files,
  * standard input and output, messages on standard error, exit statuses. */
+#define _GNU_SOURCE /* memrchr */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +38,10 @@ static void usage(FILE *f)
     "                    tw (s2tw), twp (s2twp), hk (s2hk), or any OpenCC config name or path\n"
     "  -R, --no-repair   convert only (with --to); alone, copy the input unchanged\n"
     "  -o, --output=FILE write to FILE (a temporary file renamed over it on success)\n"
+    "  -i, --in-place[=SUFFIX]  rewrite each FILE (through a temporary file renamed\n"
+    "                    over it on success); with SUFFIX, keep the original as FILE+SUFFIX\n"
+    "  -j, --jobs=N      process in N threads, by blocks of whole lines (not with\n"
+    "                    --explain, --detect, --check, --report or UTF-16 input)\n"
     "      --explain     on standard error, one line per repair (conversion is not listed):\n"
     "                    FILE:LINE:COLUMN: KIND: BEFORE -> AFTER (COLUMN counts code points;\n"
     "                    FILE is (standard input) for standard input)\n"
@@ -54,6 +60,9 @@ static void usage(FILE *f)
     "2 usage error, 3 input or output error, 4 OpenCC config or conversion error.\n", progname);
 }
 
+#define MAX_JOBS 64
+#define BLOCK (4u << 20) /* bytes a worker takes at a time, cut at a line end */
+
 /* The run's options and its per-file state. */
 struct run {
   int explain, detect, check, json;
@@ -65,6 +74,10 @@ struct run {
   const char *kinds[16];
   size_t nkinds;
   int damaged;                  /* some file had a finding */
+  int jobs;                     /* --jobs: worker threads for plain processing */
+  unsigned flags;               /* zhfix_open flags, for the workers' handles */
+  const char *target;           /* --to, for the workers' handles */
+  zhfix_ctx *workers[MAX_JOBS]; /* the workers' handles, opened on first use */
   int damaged_file;             /* this file had a finding */
 };
 
@@ -276,6 +289,142 @@ static size_t fill(FILE *in, char *buf, size_t size)
   return n;
 }
 
+/* --jobs: a block of whole lines and what a worker made of it. */
+struct job {
+  zhfix_ctx *ctx;
+  const char *in;
+  size_t len;
+  struct outbuf {
+    char *data;
+    size_t len, cap;
+  } out;
+  zhfix_status st;
+};
+
+static int to_outbuf(void *user, const char *buf, size_t len)
+{
+  struct outbuf *o = user;
+  if (len > o->cap - o->len) {
+    size_t cap = o->cap ? o->cap : BLOCK;
+    char *d;
+    while (cap - o->len < len)
+      cap *= 2;
+    if (!(d = realloc(o->data, cap)))
+      return -1;
+    o->data = d;
+    o->cap = cap;
+  }
+  memcpy(o->data + o->len, buf, len);
+  o->len += len;
+  return 0;
+}
+
+static void *work(void *arg)
+{
+  struct job *j = arg;
+  j->out.len = 0;
+  j->st = zhfix_feed(j->ctx, j->in, j->len, to_outbuf, &j->out);
+  if (j->st == ZHFIX_OK)
+    j->st = zhfix_finish(j->ctx, to_outbuf, &j->out);
+  else
+    zhfix_finish(j->ctx, to_outbuf, &j->out);
+  return NULL;
+}
+
+/* Process the rest of in (after first[0, nfirst)) in blocks of whole lines,
+ * r->jobs at a time, each in a thread with a handle of its own, and write the
+ * results in order. The output for a line depends only on that line, so this
+ * gives what one handle gives. Returns an exit status. */
+static int run_parallel(FILE *in, const char *first, size_t nfirst, const char *encoding,
+                        struct run *r)
+{
+  struct job jobs[MAX_JOBS];
+  char *data = NULL, *carry = NULL;
+  size_t ncarry = 0, i;
+  int k, rc = EXIT_OK, eof = 0;
+
+  memset(jobs, 0, sizeof jobs);
+  for (k = 0; k < r->jobs; k++) {
+    zhfix_status st = ZHFIX_OK;
+    if (!r->workers[k] && (st = zhfix_open(&r->workers[k], r->flags)) == ZHFIX_OK && r->target)
+      st = zhfix_set_target(r->workers[k], r->target);
+    if (st == ZHFIX_OK)
+      st = zhfix_set_input_encoding(r->workers[k], encoding);
+    if (st != ZHFIX_OK) {
+      fprintf(stderr, "%s: %s\n", progname, zhfix_strerror(st));
+      return EXIT_IO;
+    }
+    jobs[k].ctx = r->workers[k];
+  }
+  if (!(data = malloc((size_t)r->jobs * (BLOCK + 1))) || !(carry = malloc(nfirst + 1))) {
+    fprintf(stderr, "%s: %s\n", progname, strerror(ENOMEM));
+    free(data);
+    return EXIT_IO;
+  }
+  memcpy(carry, first, nfirst);
+  ncarry = nfirst;
+  while (rc == EXIT_OK && (!eof || ncarry)) {
+    pthread_t tid[MAX_JOBS];
+    int started = 0;
+    /* Fill up to r->jobs blocks, each ending at a line end (or the input's end). */
+    for (k = 0; k < r->jobs && (!eof || ncarry); k++) {
+      char *b = data + (size_t)k * (BLOCK + 1), *nl;
+      size_t len = ncarry < BLOCK ? ncarry : BLOCK, cut;
+      memcpy(b, carry, len);
+      memmove(carry, carry + len, ncarry - len);
+      ncarry -= len;
+      if (len < BLOCK && !eof) {
+        len += fill(in, b + len, BLOCK - len);
+        if (ferror(in)) {
+          fprintf(stderr, "%s: %s: %s\n", progname, r->file, strerror(errno));
+          rc = EXIT_IO;
+          break;
+        }
+        eof = len < BLOCK;
+      }
+      /* Keep the part after the last line end for the next block. */
+      nl = len ? memrchr(b, '\n', len) : NULL;
+      cut = (eof && ncarry == 0) || !nl ? len : (size_t)(nl + 1 - b);
+      if (cut < len) {
+        char *c = realloc(carry, ncarry + (len - cut) + 1);
+        if (!c) {
+          rc = EXIT_IO;
+          break;
+        }
+        carry = c;
+        memmove(carry + (len - cut), carry, ncarry);
+        memcpy(carry, b + cut, len - cut);
+        ncarry += len - cut;
+      }
+      jobs[k].in = b;
+      jobs[k].len = cut;
+      if (pthread_create(&tid[k], NULL, work, &jobs[k]) != 0) {
+        work(&jobs[k]);
+        tid[k] = 0;
+      }
+      started++;
+    }
+    for (k = 0; k < started; k++) {
+      if (tid[k])
+        pthread_join(tid[k], NULL);
+      if (rc != EXIT_OK)
+        continue;
+      if (jobs[k].st != ZHFIX_OK) {
+        fprintf(stderr, "%s: %s: %s\n", progname, r->file, zhfix_strerror(jobs[k].st));
+        rc = jobs[k].st == ZHFIX_ERR_CONVERT ? EXIT_CONVERT : EXIT_IO;
+      } else if (write_stdout(NULL, jobs[k].out.data, jobs[k].out.len) != 0) {
+        fprintf(stderr, "%s: write error: %s\n", progname, strerror(write_errno));
+        rc = EXIT_WRITE;
+      }
+    }
+  }
+  for (i = 0; i < (size_t)r->jobs; i++)
+    free(jobs[i].out.data);
+  free(data);
+  free(carry);
+  return rc;
+}
+
 /* Run one input through the handle. Returns an exit status. */
 static int run_file(zhfix_ctx *ctx, const char *name, struct run *r)
 {
@@ -331,6 +480,15 @@ static int run_file(zhfix_ctx *ctx, const char *name, struct run *r)
     ch.before_len = ch.after_len = strlen(r->encoding);
     ch.reported = 1;
     on_finding(r, &ch);
+  }
+  /* --jobs: plain processing of text whose line ends are bytes of their own
+   * (not UTF-16), in worker threads. */
+  if (r->jobs > 1 && !r->detect && !r->check && !r->json && !r->explain &&
+      strncmp(r->encoding, "UTF-16", 6) != 0) {
+    rc = run_parallel(in, buf, n, strcmp(r->encoding, "unknown") ? r->encoding : NULL, r);
+    if (in != stdin)
+      fclose(in);
+    return rc;
   }
   if (n > 0)
     st = zhfix_feed(ctx, buf, n, out, NULL);
@@ -416,6 +574,7 @@ static int close_output(FILE *f, const char *tmp, const char *path)
 /* The options that are not the run's own. */
 struct options {
   const char *target, *report_file, *output;
+  const char *in_place; /* -i: NULL, or the backup suffix ("" for none) */
   unsigned flags;
 };
 
@@ -436,6 +595,8 @@ static int parse_options(int argc, char **argv, struct options *o, struct run *r
     {"report", required_argument, NULL, 'J'},
     {"report-file", required_argument, NULL, 'F'},
     {"output", required_argument, NULL, 'o'},
+    {"jobs", required_argument, NULL, 'j'},
+    {"in-place", optional_argument, NULL, 'i'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -444,10 +605,21 @@ static int parse_options(int argc, char **argv, struct options *o, struct run *r
 
   opterr = 0; /* our own messages: argv[0] may be a libtool wrapper's path */
   optind = 0; /* a full reset of getopt's state (glibc) */
-  while ((opt = getopt_long(argc, argv, ":t:o:RhV", longopts, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, ":t:o:j:i::RhV", longopts, NULL)) != -1) {
     switch (opt) {
     case 't': o->target = optarg; break;
     case 'o': o->output = optarg; break;
+    case 'i': o->in_place = optarg ? optarg : ""; break;
+    case 'j': {
+      char *end;
+      long j = strtol(optarg, &end, 10);
+      if (*optarg == '\0' || *end != '\0' || j < 1 || j > MAX_JOBS) {
+        fprintf(stderr, "%s: --jobs takes a number from 1 to %d\n", progname, MAX_JOBS);
+        return EXIT_USAGE;
+      }
+      r->jobs = (int)j;
+      break;
+    }
     case 'R': o->flags |= ZHFIX_NO_REPAIR; break;
     case 'E': r->explain = 1; break;
     case 'f': r->from = optarg; break;
@@ -482,7 +654,7 @@ static int parse_options(int argc, char **argv, struct options *o, struct run *r
 #ifndef ZHFIX_NO_MAIN
 int main(int argc, char **argv)
 {
-  struct options o = {NULL, NULL, NULL, 0};
+  struct options o = {NULL, NULL, NULL, NULL, 0};
   const char *target, *report_file;
   char *tmp_name = NULL;
   unsigned flags;
@@ -509,6 +681,8 @@ int main(int argc, char **argv)
   target = o.target;
   report_file = o.report_file;
   flags = o.flags;
+  r.flags = flags;
+  r.target = target;
 
   st = zhfix_open(&ctx, flags);
   if (st != ZHFIX_OK) {
@@ -527,12 +701,59 @@ int main(int argc, char **argv)
   }
   zhfix_set_change_cb(ctx, on_finding, &r);
   output = stdout;
+  if (o.in_place && (o.output || optind == argc || r.detect || r.check)) {
+    fprintf(stderr, "%s: --in-place needs FILE arguments, and no -o, --detect or --check\n",
+            progname);
+    zhfix_close(&ctx);
+    return EXIT_USAGE;
+  }
   if (o.output && !(output = open_output(o.output, &tmp_name))) {
     zhfix_close(&ctx);
     return EXIT_IO;
   }
-
-  if (optind == argc) {
+  if (o.in_place) {
+    /* Each file is rewritten through a temporary file beside it, renamed over
+     * it only when that file went through whole; with SUFFIX, the original
+     * stays under FILE+SUFFIX (a hard link made before the rename). */
+    for (i = optind; i < argc && rc != EXIT_WRITE; i++) {
+      struct stat sb;
+      int x;
+      if (stat(argv[i], &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        int err = errno;
+        fprintf(stderr, "%s: %s: %s\n", progname, argv[i],
+                stat(argv[i], &sb) != 0 ? strerror(err) : "not a regular file");
+        rc = rc == EXIT_OK ? EXIT_IO : rc;
+        continue;
+      }
+      if (!(output = open_output(argv[i], &tmp_name))) {
+        rc = EXIT_IO;
+        continue;
+      }
+      fchmod(fileno(output), sb.st_mode & 07777);
+      x = run_file(ctx, argv[i], &r);
+      if (x == EXIT_OK && *o.in_place) {
+        size_t bl = strlen(argv[i]) + strlen(o.in_place) + 1;
+        char *backup = malloc(bl);
+        if (!backup || (snprintf(backup, bl, "%s%s", argv[i], o.in_place),
+                        (unlink(backup) != 0 && errno != ENOENT) || link(argv[i], backup) != 0)) {
+          fprintf(stderr, "%s: %s%s: %s\n", progname, argv[i], o.in_place, strerror(errno));
+          x = EXIT_IO;
+        }
+        free(backup);
+      }
+      if (x != EXIT_OK || !close_output(output, tmp_name, argv[i])) {
+        if (x != EXIT_OK)
+          fclose(output);
+        unlink(tmp_name);
+        x = x == EXIT_OK ? EXIT_IO : x;
+      }
+      free(tmp_name);
+      tmp_name = NULL;
+      if (x != EXIT_OK && (rc == EXIT_OK || x == EXIT_WRITE))
+        rc = x;
+    }
+    output = stdout;
+  } else if (optind == argc) {
     rc = run_file(ctx, "-", &r);
   } else {
     /* Like cat: go on past a file that cannot be read, stop at a write error. */
@@ -543,6 +764,8 @@ int main(int argc, char **argv)
     }
   }
   zhfix_close(&ctx);
+  for (i = 0; i < MAX_JOBS; i++)
+    zhfix_close(&r.workers[i]);
   if (r.report != stderr && fclose(r.report) != 0) {
     fprintf(stderr, "%s: %s: %s\n", progname, report_file, strerror(errno));
     rc = EXIT_IO;
