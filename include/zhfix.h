@@ -111,7 +111,7 @@ void zhfix_close(zhfix_ctx **ctx);
 /**
  * Choose the conversion applied after repair.
  * @param target  NULL for none (repair only; the default), one of "simplified"
- *                (t2s), "traditional" (s2t), "tw" (s2tw), "twp" (s2twp),
+ *                or "s" (t2s), "traditional" or "t" (s2t), "tw" (s2tw), "twp" (s2twp),
  *                "hk" (s2hk), an OpenCC config name ("t2s", "tw2sp.json") or a
  *                path to a config file. Copied; the caller keeps ownership.
  * @return ZHFIX_OK, ZHFIX_ERR_ARG, ZHFIX_ERR_CONFIG (detail in zhfix_errmsg()),

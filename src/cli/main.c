@@ -30,12 +30,13 @@ static void usage(FILE *f)
 {
   fprintf(f,
     "Usage: %s [OPTION]... [FILE]...\n"
-    "Repair damaged Chinese text (pinyin ruby residue, GB18030 byte-shift damage),\n"
-    "then optionally convert it between Simplified and Traditional Chinese.\n"
+    "Repair damaged Chinese text (ruby residue, GB18030 byte-shift damage, mojibake,\n"
+    "lines not in UTF-8), then optionally convert it between Simplified and Traditional.\n"
     "With no FILE, or when FILE is -, read standard input. Output goes to standard output.\n"
     "\n"
-    "  -t, --to=TARGET   after repair, convert: simplified (OpenCC t2s), traditional (s2t),\n"
-    "                    tw (s2tw), twp (s2twp), hk (s2hk), or any OpenCC config name or path\n"
+    "  -t, --to=TARGET   after repair, convert: simplified or s (OpenCC t2s), traditional\n"
+    "                    or t (s2t), tw (s2tw), twp (s2twp), hk (s2hk), or any OpenCC\n"
+    "                    config name or path\n"
     "  -R, --no-repair   convert only (with --to); alone, copy the input unchanged\n"
     "  -o, --output=FILE write to FILE (a temporary file renamed over it on success)\n"
     "  -i, --in-place[=SUFFIX]  rewrite each FILE (through a temporary file renamed\n"

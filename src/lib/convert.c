@@ -19,7 +19,8 @@ static const struct {
   const char *name, *config;
 } targets[] = {
   {"simplified", "t2s.json"}, {"traditional", "s2t.json"}, {"tw", "s2tw.json"},
-  {"twp", "s2twp.json"},      {"hk", "s2hk.json"},
+  {"twp", "s2twp.json"},      {"hk", "s2hk.json"},        {"s", "t2s.json"},
+  {"t", "s2t.json"},
 };
 
 struct zhfix__conv *zhfix__conv_open(const char *target, char *err, size_t errlen)
