@@ -70,6 +70,8 @@ void zhfix__buf_free(struct zhfix__buf *b);
  * and stores it in *cp, or 0 if the bytes at p are not a valid, shortest-form
  * UTF-8 sequence of a scalar value (surrogates and > U+10FFFF are invalid). */
 size_t zhfix__utf8_decode(const char *p, const char *end, uint32_t *cp);
+/* Is s[0, len) valid UTF-8 throughout (NUL allowed)? */
+bool zhfix__utf8_valid(const char *s, size_t len);
 /* Encode cp (a scalar value) into out[4]; returns the length 1-4. */
 size_t zhfix__utf8_encode(uint32_t cp, char out[4]);
 

@@ -213,16 +213,6 @@ static zhfix_status repair(zhfix_ctx *ctx, const char *s, size_t len, uint64_t c
   return ZHFIX_OK;
 }
 
-/* Is s[0, len) valid UTF-8 (NUL allowed)? */
-static bool valid_utf8(const char *s, size_t len)
-{
-  size_t i = 0, l;
-  uint32_t cp;
-  while (i < len && (l = zhfix__utf8_decode(s + i, s + len, &cp)) > 0)
-    i += l;
-  return i == len;
-}
-
 /* Report a repair of a whole line that was not UTF-8. */
 static void report_raw(zhfix_ctx *ctx, const char *kind, const char *s, size_t len)
 {
@@ -251,7 +241,7 @@ static zhfix_status process_line(zhfix_ctx *ctx, const char *s, size_t len)
 
   /* A line that is not UTF-8 may be claimed whole by a repair (a cut UTF-8
    * character, a legacy code page); otherwise its invalid bytes pass through. */
-  if (!(ctx->flags & ZHFIX_NO_REPAIR) && !valid_utf8(s, len)) {
+  if (!(ctx->flags & ZHFIX_NO_REPAIR) && !zhfix__utf8_valid(s, len)) {
     bool nomem;
     const char *kind = zhfix__raw_repair(ctx, s, len, &ctx->rawline, &nomem);
     if (nomem || ctx->codecs.oom) {

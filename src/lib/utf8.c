@@ -63,3 +63,12 @@ size_t zhfix__utf8_encode(uint32_t cp, char out[4])
   out[3] = (char)(0x80 | (cp & 0x3F));
   return 4;
 }
+
+bool zhfix__utf8_valid(const char *s, size_t len)
+{
+  size_t i = 0, l;
+  uint32_t cp;
+  while (i < len && (l = zhfix__utf8_decode(s + i, s + len, &cp)) > 0)
+    i += l;
+  return i == len;
+}

@@ -47,15 +47,6 @@ static char *process(unsigned flags, const char *in, size_t len, size_t *out_len
   return out;
 }
 
-static bool valid_utf8(const char *s, size_t len)
-{
-  size_t i = 0, l;
-  uint32_t cp;
-  while (i < len && (l = zhfix__utf8_decode(s + i, s + len, &cp)) > 0)
-    i += l;
-  return i == len;
-}
-
 /* A generated input: sentences, some damaged, and random bytes. */
 static void generate(struct zhfix__buf *b, bool random_bytes)
 {
@@ -149,8 +140,8 @@ static void test_unclaimed_unchanged_and_valid(void **state)
       assert_int_equal(l, in.len);
       assert_memory_equal(out, in.data, l);
     }
-    if (valid_utf8(in.data, in.len))
-      assert_true(valid_utf8(out, l));
+    if (zhfix__utf8_valid(in.data, in.len))
+      assert_true(zhfix__utf8_valid(out, l));
     zhfix_free(out);
   }
   assert_true(unclaimed > 0);
