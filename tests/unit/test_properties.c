@@ -153,6 +153,100 @@ static int sink(void *user, const char *buf, size_t len)
   return zhfix__buf_add(user, buf, len) ? 0 : 1;
 }
 
+/* The repairs reported for a document: line, byte offset, the bytes replaced
+ * and their replacement. */
+struct edits {
+  struct edit {
+    uint64_t line, off;
+    size_t before_len;
+    char before[256], after[256];
+    size_t after_len;
+  } e[4096];
+  size_t n;
+  bool overflow;
+};
+
+static void collect(void *user, const zhfix_change *ch)
+{
+  struct edits *ed = user;
+  struct edit *e;
+  if (ch->reported)
+    return;
+  if (ed->n == sizeof ed->e / sizeof *ed->e || ch->before_len > sizeof e->before ||
+      ch->after_len > sizeof e->after) {
+    ed->overflow = true;
+    return;
+  }
+  e = &ed->e[ed->n++];
+  e->line = ch->line;
+  e->off = ch->byte_offset;
+  e->before_len = ch->before_len;
+  memcpy(e->before, ch->before, ch->before_len);
+  e->after_len = ch->after_len;
+  memcpy(e->after, ch->after, ch->after_len);
+}
+
+/* Every byte no repair claimed comes out, in order: the input with the
+ * reported repairs applied is the output. Documents whose repairs overlap
+ * (a later stage working on an earlier stage's result) are not judged here;
+ * enough of them do not overlap. */
+static void test_unclaimed_bytes_in_order(void **state)
+{
+  static struct edits ed;
+  struct zhfix__buf in = {0}, want = {0};
+  int round, judged = 0;
+  (void)state;
+  for (round = 0; round < ROUNDS; round++) {
+    zhfix_ctx *ctx = NULL;
+    struct zhfix__buf got = {0};
+    size_t i, k = 0, start = 0;
+    uint64_t line = 1;
+    bool overlap = false;
+
+    generate(&in, round % 2);
+    ed.n = 0;
+    ed.overflow = false;
+    assert_int_equal(zhfix_open(&ctx, 0), ZHFIX_OK);
+    zhfix_set_change_cb(ctx, collect, &ed);
+    assert_int_equal(zhfix_feed(ctx, in.data, in.len, sink, &got), ZHFIX_OK);
+    assert_int_equal(zhfix_finish(ctx, sink, &got), ZHFIX_OK);
+    zhfix_close(&ctx);
+    /* Apply the edits, line by line, in order of offset (they come in order). */
+    want.len = 0;
+    for (i = 0; i <= in.len && !overlap && !ed.overflow; i++) {
+      uint64_t pos = 0;
+      size_t end;
+      if (i < in.len && in.data[i] != '\n')
+        continue;
+      end = i < in.len ? i + 1 : i;
+      for (; k < ed.n && ed.e[k].line == line; k++) {
+        struct edit *e = &ed.e[k];
+        if (e->off < pos || start + e->off + e->before_len > i ||
+            memcmp(in.data + start + e->off, e->before, e->before_len) != 0) {
+          overlap = true;
+          break;
+        }
+        zhfix__buf_add(&want, in.data + start + pos, e->off - pos);
+        zhfix__buf_add(&want, e->after, e->after_len);
+        pos = e->off + e->before_len;
+      }
+      zhfix__buf_add(&want, in.data + start + pos, end - start - pos);
+      start = end;
+      line++;
+    }
+    if (!overlap && !ed.overflow && k == ed.n) {
+      judged++;
+      assert_int_equal(want.len, got.len);
+      assert_memory_equal(want.data, got.data, got.len);
+    }
+    zhfix__buf_free(&got);
+  }
+  printf("# %d of %d documents judged\n", judged, ROUNDS);
+  assert_true(judged > ROUNDS / 2);
+  zhfix__buf_free(&in);
+  zhfix__buf_free(&want);
+}
+
 static void test_chunks_and_lines(void **state)
 {
   struct zhfix__buf in = {0}, chunked = {0}, lines = {0};
@@ -211,6 +305,7 @@ int main(void)
     cmocka_unit_test(test_no_repair_keeps_every_byte),
     cmocka_unit_test(test_unclaimed_unchanged_and_valid),
     cmocka_unit_test(test_chunks_and_lines),
+    cmocka_unit_test(test_unclaimed_bytes_in_order),
   };
   char path[4096], line[4096];
   size_t f;
