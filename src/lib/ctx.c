@@ -99,8 +99,7 @@ zhfix_status zhfix_set_input_encoding(zhfix_ctx *ctx, const char *encoding)
       strcasecmp(encoding, "ASCII") != 0) {
     /* GBK text is decoded as GB18030, its superset: user-defined cells become
      * private-use characters instead of errors. */
-    const char *from = strcasecmp(encoding, "GBK") == 0 || strcasecmp(encoding, "GB2312") == 0 ||
-                       strcasecmp(encoding, "CP936") == 0 ? "GB18030" : encoding;
+    const char *from = zhfix__gb_label(encoding) ? "GB18030" : encoding;
     cd = iconv_open("UTF-8", from);
     if (cd == (iconv_t)-1)
       return zhfix__fail(ctx, ZHFIX_ERR_CODEC, "unknown input encoding '%s'", encoding);

@@ -5,6 +5,7 @@
  * (design.md section 2), so damaged text re-encodes to the bytes it came from. */
 #include <errno.h>
 #include <stdlib.h>
+#include <strings.h>
 
 #include "internal.h"
 
@@ -119,4 +120,10 @@ static size_t decode_run(struct zhfix__gb *gb, const unsigned char *bytes, size_
     i += l;
   }
   return k;
+}
+
+bool zhfix__gb_label(const char *name)
+{
+  return !strcasecmp(name, "GB2312") || !strcasecmp(name, "GBK") ||
+         !strcasecmp(name, "CP936") || !strcasecmp(name, "GB18030");
 }

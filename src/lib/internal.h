@@ -134,6 +134,10 @@ bool zhfix__is_reading(uint32_t cp, const struct zhfix__syllable *syl);
 
 /* ---- gb.c: GB18030 through iconv ---- */
 
+/* Is name a label of the GB family (GB2312, GBK, CP936, GB18030), all read as
+ * GB18030, their superset, as browsers do? */
+bool zhfix__gb_label(const char *name);
+
 struct zhfix__gb {
   iconv_t to_gb;   /* UTF-8 -> GB18030 */
   iconv_t from_gb; /* GB18030 -> UTF-8 */

@@ -750,8 +750,7 @@ static bool rfc2047_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn r
       }
       end = w.to;
     }
-    if (!strcasecmp(first.charset, "gb2312") || !strcasecmp(first.charset, "gbk") ||
-        !strcasecmp(first.charset, "gb18030") || !strcasecmp(first.charset, "cp936"))
+    if (zhfix__gb_label(first.charset))
       codec = ZHFIX__GB18030;
     else if (!strcasecmp(first.charset, "utf-8"))
       codec = ZHFIX__UTF8;

@@ -12,30 +12,46 @@
 #define UTF16_GAIN 2.5   /* nats: U+xx0A reads this much better as U+xx0D */
 #define UTF16_SITES 2    /* such characters in a segment to report it */
 
+/* Count a finding and hand it to the user's callback (line: the current one;
+ * col: 0-based code points; byte: offset in the line). */
+static void emit(zhfix_ctx *ctx, const char *kind, uint64_t col, uint64_t byte,
+                 const char *before, size_t before_len, const char *after, size_t after_len,
+                 double margin, int reported)
+{
+  zhfix_change ch;
+
+  if (reported)
+    ctx->stats.reported++;
+  else
+    ctx->stats.repaired++;
+  if (!ctx->change_fn)
+    return;
+  ch.line = ctx->line + 1;
+  ch.column = col + 1;
+  ch.byte_offset = byte;
+  ch.kind = kind;
+  ch.before = before;
+  ch.before_len = before_len;
+  ch.after = after;
+  ch.after_len = after_len;
+  ch.margin = margin;
+  ch.reported = reported;
+  ctx->change_fn(ctx->change_user, &ch);
+}
+
 /* Report a stage's edit through the user's callback, in input terms. */
 static void report_edit(zhfix_ctx *ctx, const struct zhfix__edit *e)
 {
   struct zhfix__buf after = {0};
-  zhfix_change ch;
   size_t i;
 
-  ctx->stats.repaired++;
-  if (!ctx->change_fn)
-    return;
-  for (i = 0; i < e->nafter; i++)
-    if (!zhfix__buf_add_cp(&after, e->after[i]))
-      break;
-  ch.line = ctx->line + 1;
-  ch.column = ctx->seg_col + e->from + 1;
-  ch.byte_offset = ctx->seg_byte + ctx->offsets[e->from];
-  ch.kind = e->kind;
-  ch.before = ctx->seg_bytes + ctx->offsets[e->from];
-  ch.before_len = ctx->offsets[e->to] - ctx->offsets[e->from];
-  ch.after = after.data ? after.data : "";
-  ch.after_len = after.len;
-  ch.margin = e->margin;
-  ch.reported = 0;
-  ctx->change_fn(ctx->change_user, &ch);
+  if (ctx->change_fn)
+    for (i = 0; i < e->nafter; i++)
+      if (!zhfix__buf_add_cp(&after, e->after[i]))
+        break;
+  emit(ctx, e->kind, ctx->seg_col + e->from, ctx->seg_byte + ctx->offsets[e->from],
+       ctx->seg_bytes + ctx->offsets[e->from], ctx->offsets[e->to] - ctx->offsets[e->from],
+       after.data ? after.data : "", after.len, e->margin, 0);
   zhfix__buf_free(&after);
 }
 
@@ -76,24 +92,12 @@ static bool may_need_repair(const char *s, size_t len)
   return false;
 }
 
-/* Report damage found in the repaired text t (segment starting at column col,
+/* Report damage found in the repaired text (segment starting at column col,
  * byte offset byte of the line) that no stage repaired. */
 static void report_left(zhfix_ctx *ctx, const char *kind, uint64_t col, uint64_t byte,
                         const char *text, size_t len)
 {
-  zhfix_change ch;
-  ctx->stats.reported++;
-  if (!ctx->change_fn)
-    return;
-  ch.line = ctx->line + 1;
-  ch.column = col + 1;
-  ch.byte_offset = byte;
-  ch.kind = kind;
-  ch.before = ch.after = text;
-  ch.before_len = ch.after_len = len;
-  ch.margin = 0;
-  ch.reported = 1;
-  ctx->change_fn(ctx->change_user, &ch);
+  emit(ctx, kind, col, byte, text, len, text, len, 0, 1);
 }
 
 static bool cjk_letter(uint32_t c)
@@ -117,13 +121,13 @@ static void find_left(zhfix_ctx *ctx, const char *s, size_t len, uint64_t col, u
     l = zhfix__utf8_decode(s + i, s + len, &cp);
     if (cp == 0xFFFD || zhfix__is_pua(cp) || cp == '?') {
       uint32_t c = cp, next = 0;
-      while (i < len && zhfix__utf8_decode(s + i, s + len, &cp) && (cp == c ||
-             (c != '?' && (cp == 0xFFFD || zhfix__is_pua(cp))))) {
-        i += zhfix__utf8_decode(s + i, s + len, &cp);
+      while (i < len && (l = zhfix__utf8_decode(s + i, s + len, &next)) > 0 &&
+             (next == c || (c != '?' && (next == 0xFFFD || zhfix__is_pua(next))))) {
+        i += l;
         n++;
       }
-      if (i < len)
-        zhfix__utf8_decode(s + i, s + len, &next);
+      if (i == len)
+        next = 0;
       if (c == 0xFFFD)
         report_left(ctx, "replacement-character", col, byte + start, s + start, i - start);
       else if (c != '?')
@@ -213,26 +217,6 @@ static zhfix_status repair(zhfix_ctx *ctx, const char *s, size_t len, uint64_t c
   return ZHFIX_OK;
 }
 
-/* Report a repair of a whole line that was not UTF-8. */
-static void report_raw(zhfix_ctx *ctx, const char *kind, const char *s, size_t len)
-{
-  zhfix_change ch;
-  ctx->stats.repaired++;
-  if (!ctx->change_fn)
-    return;
-  ch.line = ctx->line + 1;
-  ch.column = 1;
-  ch.byte_offset = 0;
-  ch.kind = kind;
-  ch.before = s;
-  ch.before_len = len;
-  ch.after = ctx->rawline.data;
-  ch.after_len = ctx->rawline.len;
-  ch.margin = 0;
-  ch.reported = 0;
-  ctx->change_fn(ctx->change_user, &ch);
-}
-
 /* Process one line without its terminator; append the result to ctx->out. */
 static zhfix_status process_line(zhfix_ctx *ctx, const char *s, size_t len)
 {
@@ -249,7 +233,8 @@ static zhfix_status process_line(zhfix_ctx *ctx, const char *s, size_t len)
       return ZHFIX_ERR_NOMEM;
     }
     if (kind) {
-      report_raw(ctx, kind, s, len);
+      /* A repair of the whole line, which was not UTF-8. */
+      emit(ctx, kind, 0, 0, s, len, ctx->rawline.data, ctx->rawline.len, 0, 0);
       s = ctx->rawline.data;
       len = ctx->rawline.len;
     }
