@@ -22,14 +22,6 @@ static const char *const icu_names[ZHFIX__NCODECS] = {
   [ZHFIX__CP437] = "ibm-437_P100-1995",
 };
 
-const char *const zhfix__codec_names[ZHFIX__NCODECS] = {
-  [ZHFIX__UTF8] = "UTF-8",     [ZHFIX__CP1252] = "cp1252", [ZHFIX__LATIN1] = "Latin-1",
-  [ZHFIX__GB18030] = "GB18030", [ZHFIX__BIG5] = "Big5",    [ZHFIX__SJIS] = "Shift-JIS",
-  [ZHFIX__EUCKR] = "EUC-KR",   [ZHFIX__UTF16LE] = "UTF-16LE", [ZHFIX__UTF16BE] = "UTF-16BE",
-  [ZHFIX__BIG5HKSCS] = "Big5-HKSCS", [ZHFIX__CP1251] = "cp1251", [ZHFIX__CP1250] = "cp1250",
-  [ZHFIX__MACROMAN] = "MacRoman", [ZHFIX__CP437] = "cp437",
-};
-
 bool zhfix__codecs_open(struct zhfix__codecs *c)
 {
   int i;

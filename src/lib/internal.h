@@ -172,7 +172,6 @@ enum zhfix__codec {
   ZHFIX__EUCKR, ZHFIX__UTF16LE, ZHFIX__UTF16BE, ZHFIX__BIG5HKSCS, ZHFIX__CP1251, ZHFIX__CP1250,
   ZHFIX__MACROMAN, ZHFIX__CP437, ZHFIX__NCODECS
 };
-extern const char *const zhfix__codec_names[ZHFIX__NCODECS];
 
 struct UConverter;
 struct zhfix__codecs {
