@@ -20,6 +20,7 @@ zhfix_status zhfix_open(zhfix_ctx **ctx, unsigned flags)
     return ZHFIX_ERR_NOMEM;
   c->flags = flags;
   c->in_cd = (iconv_t)-1;
+  c->window = ZHFIX__WINDOW;
   if (!zhfix__gb_open(&c->gb)) {
     free(c);
     return ZHFIX_ERR_CODEC;

@@ -162,6 +162,9 @@ struct zhfix__script_count {
 };
 /* Script of cp[0, n); adds its counts to *count if count is not NULL. */
 zhfix_script zhfix__classify(const uint32_t *cp, size_t n, struct zhfix__script_count *count);
+/* The script that counts (as zhfix__classify adds them) give; bias is the
+ * model bias (below) of the text, used when the counts tie. */
+zhfix_script zhfix__script_of_counts(const struct zhfix__script_count *count, double bias);
 /* Cost under the Simplified model minus cost under the Traditional one (nats). */
 double zhfix__lm_script_bias(const uint32_t *cp, size_t n);
 
@@ -229,6 +232,8 @@ bool zhfix__ruby_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn re
 
 /* ---- ctx.c ---- */
 
+#define ZHFIX__WINDOW (1u << 20) /* bytes of a long line processed at a time */
+
 struct zhfix_ctx {
   unsigned flags;
   struct zhfix__conv *conv;    /* NULL: no conversion */
@@ -253,6 +258,13 @@ struct zhfix_ctx {
   struct zhfix__buf in_pending;/* input bytes of an incomplete character */
   struct zhfix__buf decoded;   /* scratch: decoded input */
   struct zhfix__buf linetext;  /* the repaired text of the current line (script, findings) */
+  /* A line longer than `window` bytes is processed in windows (pipeline.c). */
+  size_t window;               /* bytes; ZHFIX__WINDOW unless a test sets it */
+  bool windowed;               /* the current line has had windows processed */
+  uint64_t win_col, win_byte;  /* code points and bytes of the line before this window */
+  uint64_t piece_cols;         /* code points of the piece process_line just did */
+  struct zhfix__script_count win_count; /* script counts of the line's windows */
+  double win_bias;             /* their summed Simplified-vs-Traditional model bias */
   char errmsg[256];
 };
 

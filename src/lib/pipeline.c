@@ -11,6 +11,7 @@
 
 #define UTF16_GAIN 2.5   /* nats: U+xx0A reads this much better as U+xx0D */
 #define UTF16_SITES 2    /* such characters in a segment to report it */
+#define DECODE_SLICE (64u << 10) /* input bytes decoded at a time */
 
 /* Count a finding and hand it to the user's callback (line: the current one;
  * col: 0-based code points; byte: offset in the line). */
@@ -27,8 +28,8 @@ static void emit(zhfix_ctx *ctx, const char *kind, uint64_t col, uint64_t byte,
   if (!ctx->change_fn)
     return;
   ch.line = ctx->line + 1;
-  ch.column = col + 1;
-  ch.byte_offset = byte;
+  ch.column = ctx->win_col + col + 1;
+  ch.byte_offset = ctx->win_byte + byte;
   ch.kind = kind;
   ch.before = before;
   ch.before_len = before_len;
@@ -277,23 +278,26 @@ static zhfix_status process_line(zhfix_ctx *ctx, const char *s, size_t len)
     if (i > start && !zhfix__buf_add(&ctx->out, s + start, i - start))
       return ZHFIX_ERR_NOMEM;
   }
+  ctx->piece_cols = col;
   return ZHFIX_OK;
 }
 
 /* Count the script of the line just repaired (ctx->linetext); a mixed line is
- * reported as a finding. */
-static zhfix_status line_script(zhfix_ctx *ctx)
+ * reported as a finding. A line processed in windows (see feed_utf8) has each
+ * window's counts added up (final false) and is classified, and counted once,
+ * when its last piece is done (final true). */
+static zhfix_status line_script(zhfix_ctx *ctx, bool final)
 {
   struct zhfix__script_count count = {0, 0, 0};
   uint32_t *cp;
   size_t n = 0, i = 0, l;
   zhfix_script script;
 
-  if (ctx->linetext.len == 0) {
+  if (ctx->linetext.len == 0 && !ctx->windowed) {
     ctx->stats.lines_by_script[ZHFIX_SCRIPT_NONE]++;
     return ZHFIX_OK;
   }
-  cp = malloc(ctx->linetext.len * sizeof *cp);
+  cp = malloc((ctx->linetext.len + 1) * sizeof *cp);
   if (!cp)
     return ZHFIX_ERR_NOMEM;
   while (i < ctx->linetext.len &&
@@ -302,14 +306,57 @@ static zhfix_status line_script(zhfix_ctx *ctx)
     i += l;
     n++;
   }
-  script = zhfix__classify(cp, n, &count);
-  free(cp);
+  if (ctx->windowed) {
+    struct zhfix__script_count c = {0, 0, 0};
+    zhfix__classify(cp, n, &c);
+    ctx->win_count.han += c.han;
+    ctx->win_count.simplified_only += c.simplified_only;
+    ctx->win_count.traditional_only += c.traditional_only;
+    if (c.han && c.simplified_only == 0 && c.traditional_only == 0)
+      ctx->win_bias += zhfix__lm_script_bias(cp, n);
+    free(cp);
+    if (!final)
+      return ZHFIX_OK;
+    count = ctx->win_count;
+    script = zhfix__script_of_counts(&count, ctx->win_bias);
+  } else {
+    script = zhfix__classify(cp, n, &count);
+    free(cp);
+  }
   ctx->stats.lines_by_script[script]++;
   ctx->stats.han += count.han;
   ctx->stats.simplified_only += count.simplified_only;
   ctx->stats.traditional_only += count.traditional_only;
+  /* (For a windowed line, the text shown is its last piece, at its column.) */
   if (script == ZHFIX_SCRIPT_MIXED && !(ctx->flags & ZHFIX_NO_REPAIR))
     report_left(ctx, "mixed-script", 0, 0, ctx->linetext.data, ctx->linetext.len);
+  return ZHFIX_OK;
+}
+
+/* Process one window of a long line, s[0, len) without terminator, cut at a
+ * safe point (see window_cut): like a line, but the line goes on. */
+static zhfix_status do_window(zhfix_ctx *ctx, const char *s, size_t len, zhfix_write_fn write,
+                              void *user)
+{
+  zhfix_status st;
+
+  if (!ctx->windowed) {
+    ctx->windowed = true;
+    ctx->win_col = ctx->win_byte = 0;
+    memset(&ctx->win_count, 0, sizeof ctx->win_count);
+    ctx->win_bias = 0;
+  }
+  ctx->out.len = 0;
+  ctx->linetext.len = 0;
+  st = process_line(ctx, s, len);
+  if (st == ZHFIX_OK)
+    st = line_script(ctx, false);
+  if (st != ZHFIX_OK)
+    return st;
+  ctx->win_col += ctx->piece_cols;
+  ctx->win_byte += len;
+  if (ctx->out.len && write(user, ctx->out.data, ctx->out.len) != 0)
+    return zhfix__fail(ctx, ZHFIX_ERR_OUTPUT, "write failed");
   return ZHFIX_OK;
 }
 
@@ -320,9 +367,10 @@ static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term
   size_t body = len, tl;
   zhfix_status st;
 
+  /* A line ends with LF, CRLF or a lone CR. */
   if (term) {
     body--;
-    if (body > 0 && s[body - 1] == '\r')
+    if (s[body] == '\n' && body > 0 && s[body - 1] == '\r')
       body--;
   }
   tl = len - body;
@@ -330,7 +378,9 @@ static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term
   ctx->linetext.len = 0;
   st = process_line(ctx, s, body);
   if (st == ZHFIX_OK)
-    st = line_script(ctx);
+    st = line_script(ctx, true);
+  ctx->windowed = false;
+  ctx->win_col = ctx->win_byte = 0;
   if (st != ZHFIX_OK)
     return st;
   ctx->stats.lines++;
@@ -400,33 +450,145 @@ zhfix_status zhfix_feed(zhfix_ctx *ctx, const char *buf, size_t len, zhfix_write
   }
   if (ctx->in_cd == (iconv_t)-1)
     return feed_utf8(ctx, buf, len, write, user);
-  st = decode_input(ctx, buf, len, false);
-  return st == ZHFIX_OK ? feed_utf8(ctx, ctx->decoded.data, ctx->decoded.len, write, user) : st;
+  /* Decoded in slices, so that memory stays bounded whatever len is. */
+  do {
+    size_t n = len < DECODE_SLICE ? len : DECODE_SLICE;
+    st = decode_input(ctx, buf, n, false);
+    if (st == ZHFIX_OK)
+      st = feed_utf8(ctx, ctx->decoded.data, ctx->decoded.len, write, user);
+    buf += n;
+    len -= n;
+  } while (st == ZHFIX_OK && len > 0);
+  return st;
 }
 
+/* Is s[i] the first byte of a character (ASCII, or not a UTF-8 continuation byte)? */
+static bool char_start(const char *s, size_t i)
+{
+  return ((unsigned char)s[i] & 0xC0) != 0x80;
+}
+
+/* Where to cut a window off the long line s[0, len) (len > window): a safe
+ * point at most `window` bytes in and, if there is one, at least half of it,
+ * so that the stages see whole sentences: after a full stop, exclamation or
+ * question mark (。！？ or ASCII .!? followed by a space), else after a space
+ * or tab, else at a character boundary. Nothing the stages repair or convert
+ * (phrases, byte-shift runs, ruby annotations, mojibake spans) spans a
+ * sentence end, so the windows give what the pieces of the line would give
+ * on lines of their own. */
+static size_t window_cut(const char *s, size_t len, size_t window)
+{
+  size_t lo = window / 2, i;
+
+  (void)len;
+  for (i = window; i > lo; i--) {
+    const unsigned char *p = (const unsigned char *)s + i;
+    if (i >= 3 && ((p[-3] == 0xE3 && p[-2] == 0x80 && p[-1] == 0x82) ||         /* 。 */
+                   (p[-3] == 0xEF && p[-2] == 0xBC && (p[-1] == 0x81 || p[-1] == 0x9F)))) /* ！？ */
+      return i;
+    if (i >= 2 && p[-1] == ' ' && (p[-2] == '.' || p[-2] == '!' || p[-2] == '?'))
+      return i;
+  }
+  for (i = window; i > lo; i--)
+    if (s[i - 1] == ' ' || s[i - 1] == '\t')
+      return i;
+  for (i = window; i > 0 && !char_start(s, i); i--)
+    ;
+  return i > 0 ? i : window;
+}
+
+/* Process windows off the front of the long line *s[0, *n) while more than a
+ * window (and a line end) is left; advance *s and *n past them. */
+static zhfix_status cut_windows(zhfix_ctx *ctx, const char **s, size_t *n, zhfix_write_fn write,
+                                void *user)
+{
+  while (*n > ctx->window + 2) {
+    size_t cut = window_cut(*s, *n, ctx->window);
+    zhfix_status st = do_window(ctx, *s, cut, write, user);
+    if (st != ZHFIX_OK)
+      return st;
+    *s += cut;
+    *n -= cut;
+  }
+  return ZHFIX_OK;
+}
+
+/* The same for the line kept in ctx->pending. */
+static zhfix_status flush_windows(zhfix_ctx *ctx, zhfix_write_fn write, void *user)
+{
+  const char *s = ctx->pending.data;
+  size_t n = ctx->pending.len;
+  zhfix_status st = cut_windows(ctx, &s, &n, write, user);
+  if (s != ctx->pending.data)
+    memmove(ctx->pending.data, s, n);
+  ctx->pending.len = n;
+  return st;
+}
+
+/* Split buf[0, len) into lines (ending with LF, CRLF or a lone CR) and
+ * process each; a line longer than the window is processed in windows. A CR
+ * at the end of buf waits for the next byte (it may start a CRLF). */
 static zhfix_status feed_utf8(zhfix_ctx *ctx, const char *buf, size_t len, zhfix_write_fn write,
                               void *user)
 {
-  const char *p = buf, *end = buf + len, *nl;
+  const char *p = buf, *end = buf + len, *nl, *cr;
   zhfix_status st;
 
-  while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-    size_t n = (size_t)(nl + 1 - p);
+  /* A CR kept from the last call ends its line, with this LF or alone. */
+  if (p < end && ctx->pending.len && ctx->pending.data[ctx->pending.len - 1] == '\r') {
+    bool lf = *p == '\n';
+    if (lf && !zhfix__buf_add(&ctx->pending, p, 1))
+      return ZHFIX_ERR_NOMEM;
+    p += lf;
+    st = do_line(ctx, ctx->pending.data, ctx->pending.len, true, write, user);
+    ctx->pending.len = 0;
+    if (st != ZHFIX_OK)
+      return st;
+  }
+  cr = memchr(p, '\r', (size_t)(end - p));
+  nl = memchr(p, '\n', (size_t)(end - p));
+  while (p < end && (nl || cr)) {
+    const char *e; /* the line's last byte */
+    size_t n;
+    if (cr && (!nl || cr < nl)) {
+      if (cr + 1 == end)
+        break; /* CR LF or a lone CR: the next call tells */
+      e = cr[1] == '\n' ? cr + 1 : cr;
+    } else {
+      e = nl;
+    }
+    n = (size_t)(e + 1 - p);
     if (ctx->pending.len) {
       if (!zhfix__buf_add(&ctx->pending, p, n))
         return ZHFIX_ERR_NOMEM;
-      st = do_line(ctx, ctx->pending.data, ctx->pending.len, true, write, user);
+      st = flush_windows(ctx, write, user);
+      if (st == ZHFIX_OK)
+        st = do_line(ctx, ctx->pending.data, ctx->pending.len, true, write, user);
       ctx->pending.len = 0;
     } else {
-      st = do_line(ctx, p, n, true, write, user);
+      const char *q = p;
+      size_t m = n;
+      st = cut_windows(ctx, &q, &m, write, user);
+      if (st == ZHFIX_OK)
+        st = do_line(ctx, q, m, true, write, user);
     }
     if (st != ZHFIX_OK)
       return st;
     p += n;
+    if (cr && cr < p)
+      cr = memchr(p, '\r', (size_t)(end - p));
+    if (nl && nl < p)
+      nl = memchr(p, '\n', (size_t)(end - p));
+  }
+  if (p < end && ctx->pending.len == 0) {
+    size_t m = (size_t)(end - p);
+    st = cut_windows(ctx, &p, &m, write, user);
+    if (st != ZHFIX_OK)
+      return st;
   }
   if (p < end && !zhfix__buf_add(&ctx->pending, p, (size_t)(end - p)))
     return ZHFIX_ERR_NOMEM;
-  return ZHFIX_OK;
+  return flush_windows(ctx, write, user);
 }
 
 zhfix_status zhfix_finish(zhfix_ctx *ctx, zhfix_write_fn write, void *user)
@@ -445,8 +607,11 @@ zhfix_status zhfix_finish(zhfix_ctx *ctx, zhfix_write_fn write, void *user)
       st = feed_utf8(ctx, ctx->decoded.data, ctx->decoded.len, write, user);
   }
   if (st == ZHFIX_OK && ctx->pending.len)
-    st = do_line(ctx, ctx->pending.data, ctx->pending.len, false, write, user);
+    st = do_line(ctx, ctx->pending.data, ctx->pending.len,
+                 ctx->pending.data[ctx->pending.len - 1] == '\r', write, user);
   ctx->pending.len = 0;
+  ctx->windowed = false;
+  ctx->win_col = ctx->win_byte = 0;
   ctx->in_pending.len = 0;
   ctx->line = 0;
   ctx->doc_done = true;
