@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #include "zhfix.h"
+#include "io.h"
 
 /* Exit statuses (documented in --help and the README). */
 enum exit_status {
@@ -54,15 +55,25 @@ static void usage(FILE *f)
     "      --report=json JSON Lines on standard error: one object per finding (repaired or\n"
     "                    reported) and one summary object per file\n"
     "      --report-file=F  write the JSON report to F instead\n"
+    "      --output-encoding=ENC  write the text in ENC (an iconv name; default UTF-8);\n"
+    "                    a character ENC cannot hold is an error (exit 4) naming its\n"
+    "                    line and column, unless --unencodable says otherwise\n"
+    "      --unencodable=error|replace|escape  such a character: an error, '?', or\n"
+    "                    a character reference &#xHHHH; (which zhfix reads back)\n"
+    "      --progress    bytes done, rate and time left on standard error (the default\n"
+    "                    for a file of 64 MB or more when standard error is a terminal)\n"
+    "      --no-progress never show progress\n"
     "  -h, --help        display this help and exit\n"
     "  -V, --version     output version information and exit\n"
     "\n"
     "Exit status: 0 success (with --check: no damage), 1 damage found (--check),\n"
-    "2 usage error, 3 input or output error, 4 OpenCC config or conversion error.\n", progname);
+    "2 usage error, 3 input or output error, 4 OpenCC config or conversion error,\n"
+    "or a character the output encoding cannot hold.\n", progname);
 }
 
 #define MAX_JOBS 64
 #define BLOCK (4u << 20) /* bytes a worker takes at a time, cut at a line end */
+#define PROGRESS_MIN (64u << 20) /* a regular file this large shows progress on a terminal */
 
 /* The run's options and its per-file state. */
 struct run {
@@ -80,6 +91,7 @@ struct run {
   const char *target;           /* --to, for the workers' handles */
   zhfix_ctx *workers[MAX_JOBS]; /* the workers' handles, opened on first use */
   int damaged_file;             /* this file had a finding */
+  int progress;                 /* --progress 1, --no-progress 0, else -1 (by the input) */
 };
 
 static void count_kind(struct run *r, const char *kind)
@@ -261,14 +273,32 @@ static void summary(struct run *r, zhfix_ctx *ctx)
 static int write_errno; /* errno of the first failed write to standard output */
 
 static FILE *output; /* standard output, or the temporary file of -o */
+static struct outenc outenc; /* --output-encoding */
+static int write_status = EXIT_IO; /* how a failed write exits: EXIT_CONVERT if unencodable */
+static struct progress prog; /* --progress */
 
 static int write_stdout(void *user, const char *buf, size_t len)
 {
+  int rc = outenc_write(&outenc, output, buf, len);
   (void)user;
-  if (fwrite(buf, 1, len, output) == len)
+  if (rc == 0)
     return 0;
-  write_errno = errno;
+  if (rc == -2)
+    write_status = EXIT_CONVERT;
+  else
+    write_errno = errno;
   return -1;
+}
+
+/* The message for a failed write_stdout. */
+static void write_error(const struct run *r)
+{
+  if (write_status == EXIT_CONVERT)
+    fprintf(stderr, "%s: %s:%llu:%llu: U+%04X cannot be encoded in %s\n", progname, r->file,
+            (unsigned long long)outenc.bad_line, (unsigned long long)outenc.bad_col,
+            (unsigned)outenc.bad_cp, outenc.name);
+  else
+    fprintf(stderr, "%s: write error: %s\n", progname, strerror(write_errno));
 }
 
 /* --detect and --check write no text. */
@@ -287,6 +317,7 @@ static size_t fill(FILE *in, char *buf, size_t size)
   size_t n = 0, k;
   while (n < size && (k = fread(buf + n, 1, size - n, in)) > 0)
     n += k;
+  progress_add(&prog, n);
   return n;
 }
 
@@ -330,6 +361,39 @@ static void *work(void *arg)
   else
     zhfix_finish(j->ctx, to_outbuf, &j->out);
   return NULL;
+}
+
+/* Where to end a block b[0, len) that holds no LF (a long line): after a CR
+ * that is not the last byte (a CRLF stays whole), else at a safe point as the
+ * library cuts its windows: after a sentence end (。！？ in UTF-8, or one of
+ * .!?;, followed by a space), else after a space or tab (bytes below 0x40 are
+ * never inside a character of UTF-8, GB18030, Big5, Shift_JIS or EUC-KR),
+ * else, in UTF-8, at a character boundary; failing all, the whole block. */
+static size_t block_cut(const char *b, size_t len, const char *encoding)
+{
+  const unsigned char *s = (const unsigned char *)b;
+  int utf8 = !encoding || strcmp(encoding, "UTF-8") == 0 || strcmp(encoding, "ASCII") == 0;
+  size_t i, lo = len / 2;
+
+  for (i = len - 1; i > lo; i--)
+    if (s[i - 1] == '\r')
+      return i;
+  for (i = len; i > lo; i--) {
+    if (utf8 && i >= 3 && ((s[i - 3] == 0xE3 && s[i - 2] == 0x80 && s[i - 1] == 0x82) ||
+                           (s[i - 3] == 0xEF && s[i - 2] == 0xBC &&
+                            (s[i - 1] == 0x81 || s[i - 1] == 0x9F))))
+      return i;
+    if (i >= 2 && s[i - 1] == ' ' && strchr(".!?;,", s[i - 2]) && s[i - 2])
+      return i;
+  }
+  for (i = len; i > lo; i--)
+    if (s[i - 1] == ' ' || s[i - 1] == '\t')
+      return i;
+  if (utf8)
+    for (i = len - 1; i > 0; i--)
+      if ((s[i] & 0xC0) != 0x80)
+        return i;
+  return len;
 }
 
 /* Process the rest of in (after first[0, nfirst)) in blocks of whole lines,
@@ -385,7 +449,7 @@ static int run_parallel(FILE *in, const char *first, size_t nfirst, const char *
       }
       /* Keep the part after the last line end for the next block. */
       nl = len ? memrchr(b, '\n', len) : NULL;
-      cut = (eof && ncarry == 0) || !nl ? len : (size_t)(nl + 1 - b);
+      cut = (eof && ncarry == 0) ? len : nl ? (size_t)(nl + 1 - b) : block_cut(b, len, encoding);
       if (cut < len) {
         char *c = realloc(carry, ncarry + (len - cut) + 1);
         if (!c) {
@@ -414,7 +478,7 @@ static int run_parallel(FILE *in, const char *first, size_t nfirst, const char *
         fprintf(stderr, "%s: %s: %s\n", progname, r->file, zhfix_strerror(jobs[k].st));
         rc = jobs[k].st == ZHFIX_ERR_CONVERT ? EXIT_CONVERT : EXIT_IO;
       } else if (write_stdout(NULL, jobs[k].out.data, jobs[k].out.len) != 0) {
-        fprintf(stderr, "%s: write error: %s\n", progname, strerror(write_errno));
+        write_error(r);
         rc = EXIT_WRITE;
       }
     }
@@ -443,6 +507,14 @@ static int run_file(zhfix_ctx *ctx, const char *name, struct run *r)
   r->file = strcmp(name, "-") == 0 ? "(standard input)" : name;
   r->nkinds = 0;
   r->damaged_file = 0;
+  outenc_begin(&outenc);
+  {
+    struct stat sb;
+    int regular = fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode);
+    prog.on = r->progress == 1 || (r->progress == -1 && regular && isatty(STDERR_FILENO) &&
+                                   sb.st_size >= (off_t)PROGRESS_MIN);
+    progress_begin(&prog, r->file, regular ? (uint64_t)sb.st_size : 0);
+  }
   /* The input encoding: given, or guessed from the first block. */
   n = fill(in, buf, sizeof buf);
   if (ferror(in)) {
@@ -487,14 +559,17 @@ static int run_file(zhfix_ctx *ctx, const char *name, struct run *r)
   if (r->jobs > 1 && !r->detect && !r->check && !r->json && !r->explain &&
       strncmp(r->encoding, "UTF-16", 6) != 0) {
     rc = run_parallel(in, buf, n, strcmp(r->encoding, "unknown") ? r->encoding : NULL, r);
+    progress_end(&prog);
     if (in != stdin)
       fclose(in);
     return rc;
   }
   if (n > 0)
     st = zhfix_feed(ctx, buf, n, out, NULL);
-  while (st == ZHFIX_OK && (n = fread(buf, 1, sizeof buf, in)) > 0)
+  while (st == ZHFIX_OK && (n = fread(buf, 1, sizeof buf, in)) > 0) {
+    progress_add(&prog, n);
     st = zhfix_feed(ctx, buf, n, out, NULL);
+  }
   if (st == ZHFIX_OK && ferror(in)) {
     fprintf(stderr, "%s: %s: %s\n", progname, name, strerror(errno));
     rc = EXIT_IO;
@@ -503,8 +578,9 @@ static int run_file(zhfix_ctx *ctx, const char *name, struct run *r)
     st = zhfix_finish(ctx, out, NULL);
   else
     zhfix_finish(ctx, out, NULL);
+  progress_end(&prog);
   if (st == ZHFIX_ERR_OUTPUT) {
-    fprintf(stderr, "%s: write error: %s\n", progname, strerror(write_errno));
+    write_error(r);
     rc = EXIT_WRITE;
   } else if (st != ZHFIX_OK) {
     const char *detail = zhfix_errmsg(ctx);
@@ -557,7 +633,7 @@ static FILE *open_output(const char *path, char **tmp)
 /* Flush, sync and close the temporary file, then rename it over path. */
 static int close_output(FILE *f, const char *tmp, const char *path)
 {
-  int ok = fflush(f) == 0 && !ferror(f) && fsync(fileno(f)) == 0;
+  int ok = outenc_end(&outenc, f) == 0 && fflush(f) == 0 && !ferror(f) && fsync(fileno(f)) == 0;
   int err = errno;
   if (fclose(f) != 0 && ok) {
     ok = 0;
@@ -577,9 +653,13 @@ struct options {
   const char *target, *report_file, *output;
   const char *in_place; /* -i: NULL, or the backup suffix ("" for none) */
   unsigned flags;
+  const char *output_encoding; /* --output-encoding, or NULL for UTF-8 */
+  enum unencodable unencodable;
 };
 
 enum { GO_ON = -1, SHOW_HELP = -2, SHOW_VERSION = -3 };
+/* Long options without a short form (issue 5's I/O options). */
+enum { OPT_OUTPUT_ENCODING = 0x150, OPT_UNENCODABLE, OPT_PROGRESS, OPT_NO_PROGRESS };
 
 /* Parse argv into *o and *r. Returns GO_ON, SHOW_HELP, SHOW_VERSION, or an
  * exit status after printing a usage error. No other output, so that the
@@ -598,6 +678,10 @@ static int parse_options(int argc, char **argv, struct options *o, struct run *r
     {"output", required_argument, NULL, 'o'},
     {"jobs", required_argument, NULL, 'j'},
     {"in-place", optional_argument, NULL, 'i'},
+    {"output-encoding", required_argument, NULL, OPT_OUTPUT_ENCODING},
+    {"unencodable", required_argument, NULL, OPT_UNENCODABLE},
+    {"progress", no_argument, NULL, OPT_PROGRESS},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -634,6 +718,22 @@ static int parse_options(int argc, char **argv, struct options *o, struct run *r
       }
       r->json = 1;
       break;
+    case OPT_OUTPUT_ENCODING: o->output_encoding = optarg; break;
+    case OPT_UNENCODABLE:
+      if (strcmp(optarg, "error") == 0)
+        o->unencodable = UNENC_ERROR;
+      else if (strcmp(optarg, "replace") == 0)
+        o->unencodable = UNENC_REPLACE;
+      else if (strcmp(optarg, "escape") == 0)
+        o->unencodable = UNENC_ESCAPE;
+      else {
+        fprintf(stderr, "%s: --unencodable takes error, replace or escape, not '%s'\n", progname,
+                optarg);
+        return EXIT_USAGE;
+      }
+      break;
+    case OPT_PROGRESS: r->progress = 1; break;
+    case OPT_NO_PROGRESS: r->progress = 0; break;
     case 'h': return SHOW_HELP;
     case 'V': return SHOW_VERSION;
     case ':':
@@ -655,7 +755,7 @@ static int parse_options(int argc, char **argv, struct options *o, struct run *r
 #ifndef ZHFIX_NO_MAIN
 int main(int argc, char **argv)
 {
-  struct options o = {NULL, NULL, NULL, NULL, 0};
+  struct options o = {NULL, NULL, NULL, NULL, 0, NULL, UNENC_ERROR};
   const char *target, *report_file;
   char *tmp_name = NULL;
   unsigned flags;
@@ -666,6 +766,7 @@ int main(int argc, char **argv)
 
   memset(&r, 0, sizeof r);
   r.report = stderr;
+  r.progress = -1;
   setlocale(LC_ALL, "");
   switch ((i = parse_options(argc, argv, &o, &r))) {
   case GO_ON:
@@ -685,6 +786,10 @@ int main(int argc, char **argv)
   r.flags = flags;
   r.target = target;
 
+  if (outenc_open(&outenc, o.output_encoding, o.unencodable) != 0) {
+    fprintf(stderr, "%s: unknown output encoding '%s'\n", progname, o.output_encoding);
+    return EXIT_USAGE;
+  }
   st = zhfix_open(&ctx, flags);
   if (st != ZHFIX_OK) {
     fprintf(stderr, "%s: %s\n", progname, zhfix_strerror(st));
@@ -782,17 +887,17 @@ int main(int argc, char **argv)
         fclose(output);
       unlink(tmp_name);
       free(tmp_name);
-      return rc == EXIT_WRITE ? EXIT_IO : rc;
+      return rc == EXIT_WRITE ? write_status : rc;
     }
     free(tmp_name);
-  } else if (rc != EXIT_WRITE &&
-             (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0)) {
+  } else if (rc != EXIT_WRITE && (outenc_end(&outenc, stdout) != 0 || fflush(stdout) != 0 ||
+                                   ferror(stdout) || fclose(stdout) != 0)) {
     fprintf(stderr, "%s: write error: %s\n", progname, strerror(errno));
     return EXIT_IO;
   }
   /* --explain writes its report to standard error: losing it is an error too. */
   if (fflush(stderr) != 0 || ferror(stderr))
     return EXIT_IO;
-  return rc == EXIT_WRITE ? EXIT_IO : rc;
+  return rc == EXIT_WRITE ? write_status : rc;
 }
 #endif

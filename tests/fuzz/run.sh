@@ -23,7 +23,7 @@ running=0
 for t in $targets; do
   mkdir -p "$out/$t/corpus"
   case $t in
-  cli) srcs="$src/tests/fuzz/fuzz_cli.c" ;;
+  cli) srcs="$src/tests/fuzz/fuzz_cli.c $src/src/cli/io.c" ;;
   *) srcs="$src/tests/fuzz/fuzz_$t.c $src/src/lib/*.c $src/src/lib/tables/*.c" ;;
   esac
   # shellcheck disable=SC2086
