@@ -220,7 +220,7 @@ static const char *kind_label(const char *kind)
     {"truncated-utf8", "lines with cut UTF-8"}, {"gbk-0x5c-mangled", "GBK lines with 0x5C mangled"},
     {"utf16-newline", "UTF-16 newline-translated segments"}, {"fffd-as-gbk", "锟斤拷 runs"},
     {"memory-fill", "memory-fill runs"}, {"html-entity", "character references"},
-    {"rfc2047", "RFC 2047 encoded words"},
+    {"rfc2047", "RFC 2047 encoded words"}, {"invalid-bytes", "runs of invalid bytes"},
   };
   size_t i;
   for (i = 0; i < sizeof labels / sizeof *labels; i++)

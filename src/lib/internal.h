@@ -263,6 +263,7 @@ struct zhfix_ctx {
   bool windowed;               /* the current line has had windows processed */
   uint64_t win_col, win_byte;  /* code points and bytes of the line before this window */
   uint64_t piece_cols;         /* code points of the piece process_line just did */
+  uint64_t last_col, last_byte;/* where the last sentence processed began */
   struct zhfix__script_count win_count; /* script counts of the line's windows */
   double win_bias;             /* their summed Simplified-vs-Traditional model bias */
   char errmsg[256];

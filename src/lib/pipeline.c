@@ -269,11 +269,19 @@ static zhfix_status process_line(zhfix_ctx *ctx, const char *s, size_t len)
         return ZHFIX_ERR_NOMEM;
       }
     }
-    /* Bytes that are not valid UTF-8, and NUL, pass through as they are. */
+    /* Bytes that are not valid UTF-8, and NUL, pass through as they are; with
+     * repairs on, a run with bytes that are not UTF-8 is reported. */
     start = i;
-    while (i < len && (s[i] == '\0' || zhfix__utf8_decode(s + i, s + len, &cp) == 0)) {
-      i++;
-      col++;
+    start_col = col;
+    {
+      bool invalid = false;
+      while (i < len && (s[i] == '\0' || zhfix__utf8_decode(s + i, s + len, &cp) == 0)) {
+        invalid |= s[i] != '\0';
+        i++;
+        col++;
+      }
+      if (invalid && !(ctx->flags & ZHFIX_NO_REPAIR))
+        report_left(ctx, "invalid-bytes", start_col, start, s + start, i - start);
     }
     if (i > start && !zhfix__buf_add(&ctx->out, s + start, i - start))
       return ZHFIX_ERR_NOMEM;
@@ -282,59 +290,109 @@ static zhfix_status process_line(zhfix_ctx *ctx, const char *s, size_t len)
   return ZHFIX_OK;
 }
 
-/* Count the script of the line just repaired (ctx->linetext); a mixed line is
- * reported as a finding. A line processed in windows (see feed_utf8) has each
- * window's counts added up (final false) and is classified, and counted once,
- * when its last piece is done (final true). */
-static zhfix_status line_script(zhfix_ctx *ctx, bool final)
+/* Decode the line just repaired (ctx->linetext) into a new array; *n gets its
+ * length. NULL when out of memory. */
+static uint32_t *linetext_cps(zhfix_ctx *ctx, size_t *n)
+{
+  uint32_t *cp = malloc((ctx->linetext.len + 1) * sizeof *cp);
+  size_t i = 0, l;
+
+  *n = 0;
+  if (!cp)
+    return NULL;
+  while (i < ctx->linetext.len &&
+         (l = zhfix__utf8_decode(ctx->linetext.data + i, ctx->linetext.data + ctx->linetext.len,
+                                 &cp[*n])) > 0) {
+    i += l;
+    (*n)++;
+  }
+  return cp;
+}
+
+/* Count a line of the given script; a mixed line is reported as a finding
+ * (with the text of ctx->linetext: the line, or the last sentence of a long
+ * line, at its column). */
+static void count_line(zhfix_ctx *ctx, zhfix_script script, const struct zhfix__script_count *c)
+{
+  ctx->stats.lines_by_script[script]++;
+  ctx->stats.han += c->han;
+  ctx->stats.simplified_only += c->simplified_only;
+  ctx->stats.traditional_only += c->traditional_only;
+  if (script == ZHFIX_SCRIPT_MIXED && !(ctx->flags & ZHFIX_NO_REPAIR))
+    report_left(ctx, "mixed-script", 0, 0, ctx->linetext.data, ctx->linetext.len);
+}
+
+/* Count the script of the line just repaired (ctx->linetext). */
+static zhfix_status line_script(zhfix_ctx *ctx)
 {
   struct zhfix__script_count count = {0, 0, 0};
   uint32_t *cp;
-  size_t n = 0, i = 0, l;
+  size_t n;
   zhfix_script script;
 
-  if (ctx->linetext.len == 0 && !ctx->windowed) {
+  if (ctx->linetext.len == 0) {
     ctx->stats.lines_by_script[ZHFIX_SCRIPT_NONE]++;
     return ZHFIX_OK;
   }
-  cp = malloc((ctx->linetext.len + 1) * sizeof *cp);
-  if (!cp)
+  if (!(cp = linetext_cps(ctx, &n)))
     return ZHFIX_ERR_NOMEM;
-  while (i < ctx->linetext.len &&
-         (l = zhfix__utf8_decode(ctx->linetext.data + i, ctx->linetext.data + ctx->linetext.len,
-                                 &cp[n])) > 0) {
-    i += l;
-    n++;
-  }
-  if (ctx->windowed) {
+  script = zhfix__classify(cp, n, &count);
+  free(cp);
+  count_line(ctx, script, &count);
+  return ZHFIX_OK;
+}
+
+/* Where the first sentence of s[0, len) ends: after its first 。, ！ or ？
+ * (UTF-8), or len. */
+static size_t sentence_end(const char *s, size_t len)
+{
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i;
+
+  for (i = 0; i + 2 < len; i++)
+    if ((p[i] == 0xE3 && p[i + 1] == 0x80 && p[i + 2] == 0x82) ||
+        (p[i] == 0xEF && p[i + 1] == 0xBC && (p[i + 2] == 0x81 || p[i + 2] == 0x9F)))
+      return i + 3;
+  return len;
+}
+
+/* A line longer than the window (see feed_utf8) is processed by sentences:
+ * each sentence of s[0, len) goes through the stages as a line of its own
+ * would (so the output is what the line cut after each sentence end gives),
+ * its output appended to ctx->out, its script counts added to the line's. */
+static zhfix_status do_sentences(zhfix_ctx *ctx, const char *s, size_t len)
+{
+  while (len > 0) {
+    size_t n = sentence_end(s, len), k;
     struct zhfix__script_count c = {0, 0, 0};
-    zhfix__classify(cp, n, &c);
+    uint32_t *cp;
+    zhfix_status st;
+
+    ctx->linetext.len = 0;
+    st = process_line(ctx, s, n);
+    if (st != ZHFIX_OK)
+      return st;
+    if (!(cp = linetext_cps(ctx, &k)))
+      return ZHFIX_ERR_NOMEM;
+    zhfix__classify(cp, k, &c);
     ctx->win_count.han += c.han;
     ctx->win_count.simplified_only += c.simplified_only;
     ctx->win_count.traditional_only += c.traditional_only;
     if (c.han && c.simplified_only == 0 && c.traditional_only == 0)
-      ctx->win_bias += zhfix__lm_script_bias(cp, n);
+      ctx->win_bias += zhfix__lm_script_bias(cp, k);
     free(cp);
-    if (!final)
-      return ZHFIX_OK;
-    count = ctx->win_count;
-    script = zhfix__script_of_counts(&count, ctx->win_bias);
-  } else {
-    script = zhfix__classify(cp, n, &count);
-    free(cp);
+    ctx->last_col = ctx->win_col;
+    ctx->last_byte = ctx->win_byte;
+    ctx->win_col += ctx->piece_cols;
+    ctx->win_byte += n;
+    s += n;
+    len -= n;
   }
-  ctx->stats.lines_by_script[script]++;
-  ctx->stats.han += count.han;
-  ctx->stats.simplified_only += count.simplified_only;
-  ctx->stats.traditional_only += count.traditional_only;
-  /* (For a windowed line, the text shown is its last piece, at its column.) */
-  if (script == ZHFIX_SCRIPT_MIXED && !(ctx->flags & ZHFIX_NO_REPAIR))
-    report_left(ctx, "mixed-script", 0, 0, ctx->linetext.data, ctx->linetext.len);
   return ZHFIX_OK;
 }
 
 /* Process one window of a long line, s[0, len) without terminator, cut at a
- * safe point (see window_cut): like a line, but the line goes on. */
+ * safe point (see window_cut): its sentences, but the line goes on. */
 static zhfix_status do_window(zhfix_ctx *ctx, const char *s, size_t len, zhfix_write_fn write,
                               void *user)
 {
@@ -342,25 +400,21 @@ static zhfix_status do_window(zhfix_ctx *ctx, const char *s, size_t len, zhfix_w
 
   if (!ctx->windowed) {
     ctx->windowed = true;
-    ctx->win_col = ctx->win_byte = 0;
+    ctx->win_col = ctx->win_byte = ctx->last_col = ctx->last_byte = 0;
     memset(&ctx->win_count, 0, sizeof ctx->win_count);
     ctx->win_bias = 0;
   }
   ctx->out.len = 0;
-  ctx->linetext.len = 0;
-  st = process_line(ctx, s, len);
-  if (st == ZHFIX_OK)
-    st = line_script(ctx, false);
+  st = do_sentences(ctx, s, len);
   if (st != ZHFIX_OK)
     return st;
-  ctx->win_col += ctx->piece_cols;
-  ctx->win_byte += len;
   if (ctx->out.len && write(user, ctx->out.data, ctx->out.len) != 0)
     return zhfix__fail(ctx, ZHFIX_ERR_OUTPUT, "write failed");
   return ZHFIX_OK;
 }
 
-/* Process s[0, len), which ends with its terminator if term is set. */
+/* Process s[0, len), which ends with its terminator if term is set: a line,
+ * or the rest of a line processed in windows. */
 static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term,
                             zhfix_write_fn write, void *user)
 {
@@ -376,9 +430,18 @@ static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term
   tl = len - body;
   ctx->out.len = 0;
   ctx->linetext.len = 0;
-  st = process_line(ctx, s, body);
-  if (st == ZHFIX_OK)
-    st = line_script(ctx, true);
+  if (ctx->windowed) {
+    st = do_sentences(ctx, s, body);
+    if (st == ZHFIX_OK) {
+      ctx->win_col = ctx->last_col;
+      ctx->win_byte = ctx->last_byte;
+      count_line(ctx, zhfix__script_of_counts(&ctx->win_count, ctx->win_bias), &ctx->win_count);
+    }
+  } else {
+    st = process_line(ctx, s, body);
+    if (st == ZHFIX_OK)
+      st = line_script(ctx);
+  }
   ctx->windowed = false;
   ctx->win_col = ctx->win_byte = 0;
   if (st != ZHFIX_OK)
@@ -469,13 +532,13 @@ static bool char_start(const char *s, size_t i)
 }
 
 /* Where to cut a window off the long line s[0, len) (len > window): a safe
- * point at most `window` bytes in and, if there is one, at least half of it,
- * so that the stages see whole sentences: after a full stop, exclamation or
- * question mark (。！？ or ASCII .!? followed by a space), else after a space
- * or tab, else at a character boundary. Nothing the stages repair or convert
- * (phrases, byte-shift runs, ruby annotations, mojibake spans) spans a
- * sentence end, so the windows give what the pieces of the line would give
- * on lines of their own. */
+ * point at most `window` bytes in and, if there is one, at least half of it:
+ * after a sentence end (。！？), else after ASCII .!? and a space, else after
+ * a space or tab, else at a character boundary. Nothing the stages repair or
+ * convert (phrases, byte-shift runs, ruby annotations, mojibake spans) spans
+ * a sentence end, and the window's sentences are processed one by one
+ * (do_sentences), so the output is what the line cut after each sentence end
+ * gives, wherever the windows fall between sentences. */
 static size_t window_cut(const char *s, size_t len, size_t window)
 {
   size_t lo = window / 2, i;
@@ -486,9 +549,10 @@ static size_t window_cut(const char *s, size_t len, size_t window)
     if (i >= 3 && ((p[-3] == 0xE3 && p[-2] == 0x80 && p[-1] == 0x82) ||         /* 。 */
                    (p[-3] == 0xEF && p[-2] == 0xBC && (p[-1] == 0x81 || p[-1] == 0x9F)))) /* ！？ */
       return i;
-    if (i >= 2 && p[-1] == ' ' && (p[-2] == '.' || p[-2] == '!' || p[-2] == '?'))
-      return i;
   }
+  for (i = window; i > lo; i--)
+    if (i >= 2 && s[i - 1] == ' ' && (s[i - 2] == '.' || s[i - 2] == '!' || s[i - 2] == '?'))
+      return i;
   for (i = window; i > lo; i--)
     if (s[i - 1] == ' ' || s[i - 1] == '\t')
       return i;

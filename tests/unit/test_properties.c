@@ -5,7 +5,10 @@
  * UTF-8 out; the output is the same fed in any chunks, and line by line. The
  * inputs: our own sentences (tests/data), damaged by the kinds zhfix repairs,
  * and random bytes biased towards the ones that matter (CR, LF, NUL, '(',
- * '?', C1 and lead bytes, pieces of UTF-8 characters). */
+ * '?', C1 and lead bytes, pieces of UTF-8 characters). Also: clean text with
+ * every line end, NUL and a byte order mark unchanged; invalid UTF-8 and a cut
+ * last character kept with --no-repair and covered by findings with repairs;
+ * lines longer than the window processed sentence by sentence. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -216,7 +219,9 @@ static void test_unclaimed_bytes_in_order(void **state)
     for (i = 0; i <= in.len && !overlap && !ed.overflow; i++) {
       uint64_t pos = 0;
       size_t end;
-      if (i < in.len && in.data[i] != '\n')
+      /* Line ends as zhfix sees them: LF, CRLF, or a lone CR. */
+      if (i < in.len && in.data[i] != '\n' &&
+          !(in.data[i] == '\r' && (i + 1 == in.len || in.data[i + 1] != '\n')))
         continue;
       end = i < in.len ? i + 1 : i;
       for (; k < ed.n && ed.e[k].line == line; k++) {
@@ -245,6 +250,231 @@ static void test_unclaimed_bytes_in_order(void **state)
   assert_true(judged > ROUNDS / 2);
   zhfix__buf_free(&in);
   zhfix__buf_free(&want);
+}
+
+/* Clean text with every kind of line end (LF, CRLF, a lone CR, none at the
+ * end), NUL bytes and a leading byte order mark comes out byte-identical, fed
+ * whole or in small chunks. */
+static void test_clean_line_ends_nul_bom(void **state)
+{
+  static const char *const ends[] = {"\n", "\r\n", "\r", "\n\n", "\r\r\n", ""};
+  struct zhfix__buf in = {0}, chunked = {0};
+  int round;
+  (void)state;
+  for (round = 0; round < ROUNDS / 2; round++) {
+    zhfix_ctx *ctx = NULL;
+    size_t k, n = 1 + next_rand() % 8, l, i;
+    char *out;
+    in.len = 0;
+    if (round % 2)
+      zhfix__buf_add(&in, "\xef\xbb\xbf", 3);
+    for (k = 0; k < n; k++) {
+      const char *s = sentences[next_rand() % nsentences];
+      zhfix__buf_add(&in, s, strlen(s));
+      if (next_rand() % 4 == 0)
+        zhfix__buf_add(&in, "\0", 1);
+      {
+        const char *e = ends[next_rand() % (k + 1 < n ? 5 : 6)];
+        zhfix__buf_add(&in, e, strlen(e));
+      }
+    }
+    out = process(0, in.data, in.len, &l, NULL);
+    if (l != in.len || memcmp(out, in.data, l) != 0)
+      fail_msg("clean text changed on round %d", round);
+    zhfix_free(out);
+    chunked.len = 0;
+    assert_int_equal(zhfix_open(&ctx, 0), ZHFIX_OK);
+    for (i = 0; i < in.len;) {
+      size_t c = 1 + next_rand() % 5;
+      if (c > in.len - i)
+        c = in.len - i;
+      assert_int_equal(zhfix_feed(ctx, in.data + i, c, sink, &chunked), ZHFIX_OK);
+      i += c;
+    }
+    assert_int_equal(zhfix_finish(ctx, sink, &chunked), ZHFIX_OK);
+    zhfix_close(&ctx);
+    assert_int_equal(chunked.len, in.len);
+    assert_memory_equal(chunked.data, in.data, in.len);
+  }
+  zhfix__buf_free(&in);
+  zhfix__buf_free(&chunked);
+}
+
+/* The findings of a document, repaired and reported: line, byte offset and
+ * length of what they cover in the input line. */
+struct spans {
+  struct span {
+    uint64_t line, off, len;
+  } s[4096];
+  size_t n;
+};
+
+static void collect_spans(void *user, const zhfix_change *ch)
+{
+  struct spans *sp = user;
+  if (sp->n < sizeof sp->s / sizeof *sp->s) {
+    sp->s[sp->n].line = ch->line;
+    sp->s[sp->n].off = ch->byte_offset;
+    sp->s[sp->n].len = ch->before_len;
+    sp->n++;
+  }
+}
+
+/* Invalid UTF-8 (stray continuation and lead bytes, a surrogate, an overlong
+ * form, bytes FE FF) and a truncated final character: byte-identical with
+ * repairs off; with repairs on, every invalid byte is inside a finding
+ * (repaired or reported) of its line. */
+static void test_invalid_bytes(void **state)
+{
+  static const char *const bad[] = {"\x80", "\xbf\xbf", "\xe4\xb8", "\xc3", "\xed\xa0\x80",
+                                    "\xc0\xaf", "\xfe\xff", "\xf4\x90\x80\x80"};
+  static struct spans sp;
+  struct zhfix__buf in = {0}, got = {0};
+  int round;
+  (void)state;
+  for (round = 0; round < ROUNDS / 2; round++) {
+    zhfix_ctx *ctx = NULL;
+    size_t k, n = 1 + next_rand() % 5, l, i, start = 0;
+    uint64_t line = 1;
+    char *out;
+    in.len = 0;
+    for (k = 0; k < n; k++) {
+      const char *s = sentences[next_rand() % nsentences], *b = bad[next_rand() % 8];
+      size_t cut = 3 * (next_rand() % (strlen(s) / 3));
+      zhfix__buf_add(&in, s, cut);
+      zhfix__buf_add(&in, b, strlen(b));
+      zhfix__buf_add(&in, s + cut, strlen(s) - cut);
+      zhfix__buf_add(&in, "\n", 1);
+    }
+    /* The last character cut short, and no line end after it. */
+    zhfix__buf_add(&in, "\xe4\xb8\xad\xe6\x96", 5);
+    out = process(ZHFIX_NO_REPAIR, in.data, in.len, &l, NULL);
+    assert_int_equal(l, in.len);
+    assert_memory_equal(out, in.data, l);
+    zhfix_free(out);
+
+    sp.n = 0;
+    got.len = 0;
+    assert_int_equal(zhfix_open(&ctx, 0), ZHFIX_OK);
+    zhfix_set_change_cb(ctx, collect_spans, &sp);
+    assert_int_equal(zhfix_feed(ctx, in.data, in.len, sink, &got), ZHFIX_OK);
+    assert_int_equal(zhfix_finish(ctx, sink, &got), ZHFIX_OK);
+    zhfix_close(&ctx);
+    for (i = 0; i < in.len;) {
+      uint32_t cp;
+      size_t len = in.data[i] == '\n' ? 1 : zhfix__utf8_decode(in.data + i, in.data + in.len, &cp);
+      if (in.data[i] == '\n') {
+        line++;
+        start = i + 1;
+      } else if (len == 0) {
+        size_t j;
+        for (j = 0; j < sp.n; j++)
+          if (sp.s[j].line == line && sp.s[j].off <= i - start &&
+              i - start < sp.s[j].off + sp.s[j].len)
+            break;
+        if (j == sp.n)
+          fail_msg("round %d: invalid byte %02x at line %llu, byte %zu: no finding", round,
+                   (unsigned char)in.data[i], (unsigned long long)line, i - start);
+        len = 1;
+      }
+      i += len;
+    }
+  }
+  zhfix__buf_free(&in);
+  zhfix__buf_free(&got);
+}
+
+/* Process doc whole and in random chunks with a window of `window` bytes. */
+static void process_windowed(size_t window, const struct zhfix__buf *in, struct zhfix__buf *out,
+                             bool chunks, uint64_t *lines)
+{
+  zhfix_ctx *ctx = NULL;
+  zhfix_stats st;
+  size_t i;
+  assert_int_equal(zhfix_open(&ctx, 0), ZHFIX_OK);
+  ctx->window = window;
+  out->len = 0;
+  for (i = 0; i < in->len;) {
+    size_t c = chunks ? 1 + next_rand() % 700 : in->len;
+    if (c > in->len - i)
+      c = in->len - i;
+    assert_int_equal(zhfix_feed(ctx, in->data + i, c, sink, out), ZHFIX_OK);
+    i += c;
+  }
+  assert_int_equal(zhfix_finish(ctx, sink, out), ZHFIX_OK);
+  zhfix_get_stats(ctx, &st);
+  *lines = st.lines;
+  zhfix_close(&ctx);
+}
+
+/* A line longer than the window is processed sentence by sentence, in
+ * bounded memory: its output is that of the line cut after each sentence end
+ * (。！？), whatever the chunks it comes in; a shorter line is processed
+ * whole; a windowed line counts once. */
+static void test_long_lines_in_windows(void **state)
+{
+  enum { WINDOW = 1024 };
+  struct zhfix__buf in = {0}, want = {0}, got = {0};
+  int round, windowed = 0;
+  (void)state;
+  for (round = 0; round < 40; round++) {
+    size_t nlines = 1 + next_rand() % 3, k, j;
+    uint64_t lines;
+    in.len = 0;
+    want.len = 0;
+    for (k = 0; k < nlines; k++) {
+      size_t start = in.len, n = next_rand() % 2 ? 5 + next_rand() % 60 : 1 + next_rand() % 10;
+      const char *end = k + 1 < nlines || round % 2 ? "\n" : "";
+      for (j = 0; j < n; j++) {
+        const char *s = sentences[next_rand() % nsentences];
+        if (next_rand() % 3 == 0) { /* a ruby residue after the first character */
+          zhfix__buf_add(&in, s, 3);
+          zhfix__buf_add(&in, "(y\xc3\xa8)", 6);
+          zhfix__buf_add(&in, s + 3, strlen(s) - 3);
+        } else {
+          zhfix__buf_add(&in, s, strlen(s));
+        }
+      }
+      /* What the line should give. */
+      if (in.len - start + strlen(end) > WINDOW + 2) {
+        size_t a = start, i;
+        windowed++;
+        for (i = start; i <= in.len; i++) {
+          const unsigned char *p = (const unsigned char *)in.data + i;
+          bool stop = i == in.len ||
+                      (i + 3 <= in.len && ((p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x82) ||
+                                           (p[0] == 0xEF && p[1] == 0xBC &&
+                                            (p[2] == 0x81 || p[2] == 0x9F))));
+          if (stop) {
+            size_t b = i == in.len ? i : i + 3, l;
+            char *o;
+            if (b > a) {
+              o = process(0, in.data + a, b - a, &l, NULL);
+              zhfix__buf_add(&want, o, l);
+              zhfix_free(o);
+            }
+            a = b;
+          }
+        }
+      } else {
+        size_t l;
+        char *o = process(0, in.data + start, in.len - start, &l, NULL);
+        zhfix__buf_add(&want, o, l);
+        zhfix_free(o);
+      }
+      zhfix__buf_add(&in, end, strlen(end));
+      zhfix__buf_add(&want, end, strlen(end));
+    }
+    process_windowed(WINDOW, &in, &got, round % 2, &lines);
+    assert_int_equal(lines, nlines);
+    if (got.len != want.len || memcmp(got.data, want.data, got.len) != 0)
+      fail_msg("round %d: windowed output differs", round);
+  }
+  printf("# %d windowed lines\n", windowed);
+  assert_true(windowed > 10);
+  zhfix__buf_free(&in);
+  zhfix__buf_free(&want);
+  zhfix__buf_free(&got);
 }
 
 static void test_chunks_and_lines(void **state)
@@ -306,6 +536,9 @@ int main(void)
     cmocka_unit_test(test_unclaimed_unchanged_and_valid),
     cmocka_unit_test(test_chunks_and_lines),
     cmocka_unit_test(test_unclaimed_bytes_in_order),
+    cmocka_unit_test(test_clean_line_ends_nul_bom),
+    cmocka_unit_test(test_invalid_bytes),
+    cmocka_unit_test(test_long_lines_in_windows),
   };
   char path[4096], line[4096];
   size_t f;
