@@ -54,7 +54,7 @@ cp hans.txt utf8.txt
 { head -n 2 hans.txt; sed -n 3p hans.txt | iconv -f UTF-8 -t GBK; tail -n 2 hans.txt; } >rawgbk.txt
 cp "$golden/ruby-learner.txt" "$golden/pronunciation.txt" "$golden/article.txt" .
 
-echo "1..37"
+echo "1..54"
 
 # ---- --detect: "FILE: ENCODING, SCRIPT" then the findings or "clean" ----
 detect() { # FILE ENCODING SCRIPT
@@ -251,3 +251,92 @@ fi
 rc=0
 zhfix -i >out 2>err || rc=$?
 if [ "$rc" -eq 2 ] && [ "$(wc -l <err)" -eq 1 ]; then ok "-i without FILE: usage error"; else not_ok "-i without FILE: exit $rc"; fi
+
+# ---- errors: one line "zhfix: ..." and a documented status ----
+err_case() { # NAME EXPECTED-STATUS ZHFIX-ARGS...
+  name=$1 want=$2
+  shift 2
+  rc=0
+  zhfix "$@" >out 2>err || rc=$?
+  if [ "$rc" -eq "$want" ] && [ "$(wc -l <err)" -eq 1 ] && grep -q '^zhfix: ' err; then
+    ok "$name: exit $want, $(cat err)"
+  else
+    not_ok "$name: exit $rc (expected $want), message: $(head -n 3 err | tr '\n' '|')"
+  fi
+}
+mkdir adir
+err_case "a missing file" 3 no-such-file.txt
+err_case "an unreadable file (a directory)" 3 adir
+err_case "an unknown --to" 4 --to=no-such-target hans.txt
+err_case "a bad --from" 2 --from=NO-SUCH hans.txt
+err_case "an unknown --output-encoding" 2 --output-encoding=NO-SUCH hans.txt
+err_case "a bad --unencodable" 2 --unencodable=drop hans.txt
+
+# ---- --output-encoding and --unencodable ----
+# GBK holds the Simplified text: the same bytes iconv gives.
+if zhfix --output-encoding=GBK hans.txt >out 2>err && cmp -s gbk.txt out && [ ! -s err ]; then
+  ok "--output-encoding=GBK writes what iconv -t GBK writes"
+else
+  not_ok "--output-encoding=GBK: $(cmp gbk.txt out 2>&1) $(head -n 1 err)"
+fi
+if zhfix --from=BIG5 --output-encoding=BIG5 big5.txt >out 2>err && cmp -s big5.txt out; then
+  ok "Big5 in, Big5 out: byte-identical"
+else
+  not_ok "Big5 round trip: $(cmp big5.txt out 2>&1) $(head -n 1 err)"
+fi
+# Line 2, column 4 holds 測, which GB2312 cannot hold.
+printf '中文\n第二行測試\n' >unenc.txt
+err_case "an unencodable character" 4 --output-encoding=GB2312 unenc.txt
+if grep -q '^zhfix: unenc.txt:2:4: U+6E2C cannot be encoded in GB2312$' err; then
+  ok "the unencodable character named by line and column: $(cat err)"
+else
+  not_ok "unencodable message: $(cat err)"
+fi
+rc=0
+zhfix --output-encoding=GB2312 -o unenc.out unenc.txt 2>err || rc=$?
+if [ "$rc" -eq 4 ] && [ ! -e unenc.out ] && [ "$(ls unenc.out.* 2>/dev/null | wc -l)" -eq 0 ]; then
+  ok "-o with an unencodable character: exit 4, no file left"
+else
+  not_ok "-o with an unencodable character: exit $rc"
+fi
+if zhfix --output-encoding=GB2312 --unencodable=replace unenc.txt >out 2>err &&
+  [ "$(iconv -f GB2312 -t UTF-8 out)" = "$(printf '中文\n第二行??')" ]; then
+  ok "--unencodable=replace writes ?"
+else
+  not_ok "--unencodable=replace: $(iconv -f GB2312 -t UTF-8 out | tr '\n' '|') $(head -n 1 err)"
+fi
+if zhfix --output-encoding=ASCII --unencodable=escape unenc.txt >out 2>err &&
+  [ "$(cat out)" = "$(printf '&#x4E2D;&#x6587;\n&#x7B2C;&#x4E8C;&#x884C;&#x6E2C;&#x8A66;')" ] &&
+  zhfix out | cmp -s - unenc.txt; then
+  ok "--unencodable=escape writes character references, which zhfix reads back"
+else
+  not_ok "--unencodable=escape: $(head -c 200 out) $(head -n 1 err)"
+fi
+printf 'raw \377\376 \344\270\n' >rawbytes.txt
+if zhfix --no-repair --output-encoding=GBK rawbytes.txt >out 2>err && cmp -s rawbytes.txt out; then
+  ok "--output-encoding: bytes that were not UTF-8 pass through as they were"
+else
+  not_ok "--output-encoding with raw bytes: $(cmp rawbytes.txt out 2>&1) $(head -n 1 err)"
+fi
+
+# ---- line ends: a lone CR ends a line for the stages, bytes unchanged ----
+printf '第一行\r行業(yè)發展\r最後\r\n' >cr.txt
+printf '第一行\r行業發展\r最後\r\n' >cr.want
+if zhfix --explain cr.txt >out 2>err && cmp -s cr.want out && grep -q '^cr.txt:2:2: ruby: ' err; then
+  ok "CR-only line ends: line 2 repaired, every CR kept"
+else
+  not_ok "CR-only line ends: $(cmp cr.want out 2>&1) $(head -n 2 err | tr '\n' '|')"
+fi
+
+# ---- --progress ----
+if zhfix --progress hans.txt >out 2>err && cmp -s hans.txt out &&
+  grep -q '^zhfix: hans.txt: 0.0 MB of 0.0 MB (100%), [0-9.]* MB/s$' err; then
+  ok "--progress: figures on standard error, text unchanged"
+else
+  not_ok "--progress: $(head -n 2 err | tr '\n' '|')"
+fi
+if zhfix hans.txt 2>err >/dev/null && [ ! -s err ]; then
+  ok "no progress when standard error is not a terminal"
+else
+  not_ok "progress without --progress: $(head -n 1 err)"
+fi
