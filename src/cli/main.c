@@ -363,37 +363,86 @@ static void *work(void *arg)
   return NULL;
 }
 
-/* Where to end a block b[0, len) that holds no LF (a long line): after a CR
- * that is not the last byte (a CRLF stays whole), else at a safe point as the
- * library cuts its windows: after a sentence end (。！？ in UTF-8, or one of
- * .!?;, followed by a space), else after a space or tab (bytes below 0x40 are
- * never inside a character of UTF-8, GB18030, Big5, Shift_JIS or EUC-KR),
- * else, in UTF-8, at a character boundary; failing all, the whole block. */
-static size_t block_cut(const char *b, size_t len, const char *encoding)
-{
-  const unsigned char *s = (const unsigned char *)b;
-  int utf8 = !encoding || strcmp(encoding, "UTF-8") == 0 || strcmp(encoding, "ASCII") == 0;
-  size_t i, lo = len / 2;
+/* The input not yet given to a worker: bytes read ahead (carry) and the file. */
+struct ahead {
+  FILE *in;
+  char *carry;
+  size_t ncarry;
+  int eof;
+};
 
-  for (i = len - 1; i > lo; i--)
-    if (s[i - 1] == '\r')
-      return i;
-  for (i = len; i > lo; i--) {
-    if (utf8 && i >= 3 && ((s[i - 3] == 0xE3 && s[i - 2] == 0x80 && s[i - 1] == 0x82) ||
-                           (s[i - 3] == 0xEF && s[i - 2] == 0xBC &&
-                            (s[i - 1] == 0x81 || s[i - 1] == 0x9F))))
-      return i;
-    if (i >= 2 && s[i - 1] == ' ' && strchr(".!?;,", s[i - 2]) && s[i - 2])
-      return i;
+/* Take the next block of at most BLOCK bytes into b: the carry first, then
+ * the file. Returns its length, or (size_t)-1 on a read error (after a message). */
+static size_t next_block(struct ahead *a, char *b, const struct run *r)
+{
+  size_t len = a->ncarry < BLOCK ? a->ncarry : BLOCK;
+  memcpy(b, a->carry, len);
+  memmove(a->carry, a->carry + len, a->ncarry - len);
+  a->ncarry -= len;
+  if (len < BLOCK && !a->eof) {
+    len += fill(a->in, b + len, BLOCK - len);
+    if (ferror(a->in)) {
+      fprintf(stderr, "%s: %s: %s\n", progname, r->file, strerror(errno));
+      return (size_t)-1;
+    }
+    a->eof = len < BLOCK;
   }
-  for (i = len; i > lo; i--)
-    if (s[i - 1] == ' ' || s[i - 1] == '\t')
-      return i;
-  if (utf8)
-    for (i = len - 1; i > 0; i--)
-      if ((s[i] & 0xC0) != 0x80)
-        return i;
   return len;
+}
+
+/* Put p[0, n) back in front of the carry. Returns 0, or -1 out of memory. */
+static int unread(struct ahead *a, const char *p, size_t n)
+{
+  char *c;
+  if (n == 0)
+    return 0;
+  if (!(c = realloc(a->carry, a->ncarry + n + 1)))
+    return -1;
+  a->carry = c;
+  memmove(a->carry + n, a->carry, a->ncarry);
+  memcpy(a->carry, p, n);
+  a->ncarry += n;
+  return 0;
+}
+
+/* A block b[0, len) without a line end is the start of a line longer than a
+ * block: the whole line goes through one handle, as without --jobs (zhfix
+ * processes such a line in windows anyway), up to and with its line end; what
+ * follows goes back to the carry. Returns an exit status. */
+static int long_line(zhfix_ctx *ctx, struct ahead *a, char *b, size_t len, struct run *r)
+{
+  zhfix_status st = zhfix_feed(ctx, b, len, write_stdout, NULL);
+  while (st == ZHFIX_OK) {
+    const char *nl;
+    len = next_block(a, b, r);
+    if (len == (size_t)-1) {
+      zhfix_finish(ctx, write_none, NULL);
+      return EXIT_IO;
+    }
+    if (len == 0)
+      break;
+    if ((nl = memchr(b, '\n', len)) != NULL) {
+      size_t n = (size_t)(nl + 1 - b);
+      st = zhfix_feed(ctx, b, n, write_stdout, NULL);
+      if (unread(a, b + n, len - n) != 0)
+        st = ZHFIX_ERR_NOMEM;
+      break;
+    }
+    st = zhfix_feed(ctx, b, len, write_stdout, NULL);
+  }
+  if (st == ZHFIX_OK)
+    st = zhfix_finish(ctx, write_stdout, NULL);
+  else
+    zhfix_finish(ctx, write_none, NULL);
+  if (st == ZHFIX_ERR_OUTPUT) {
+    write_error(r);
+    return EXIT_WRITE;
+  }
+  if (st != ZHFIX_OK) {
+    fprintf(stderr, "%s: %s: %s\n", progname, r->file, zhfix_strerror(st));
+    return st == ZHFIX_ERR_CONVERT ? EXIT_CONVERT : EXIT_IO;
+  }
+  return EXIT_OK;
 }
 
 /* Process the rest of in (after first[0, nfirst)) in blocks of whole lines,
@@ -404,9 +453,10 @@ static int run_parallel(FILE *in, const char *first, size_t nfirst, const char *
                         struct run *r)
 {
   struct job jobs[MAX_JOBS];
-  char *data = NULL, *carry = NULL;
-  size_t ncarry = 0, i;
-  int k, rc = EXIT_OK, eof = 0;
+  struct ahead a = {in, NULL, 0, 0};
+  char *data = NULL;
+  size_t i;
+  int k, rc = EXIT_OK;
 
   memset(jobs, 0, sizeof jobs);
   for (k = 0; k < r->jobs; k++) {
@@ -421,45 +471,43 @@ static int run_parallel(FILE *in, const char *first, size_t nfirst, const char *
     }
     jobs[k].ctx = r->workers[k];
   }
-  if (!(data = malloc((size_t)r->jobs * (BLOCK + 1))) || !(carry = malloc(nfirst + 1))) {
+  if (!(data = malloc((size_t)r->jobs * (BLOCK + 1))) || !(a.carry = malloc(nfirst + 1))) {
     fprintf(stderr, "%s: %s\n", progname, strerror(ENOMEM));
     free(data);
     return EXIT_IO;
   }
-  memcpy(carry, first, nfirst);
-  ncarry = nfirst;
-  while (rc == EXIT_OK && (!eof || ncarry)) {
+  memcpy(a.carry, first, nfirst);
+  a.ncarry = nfirst;
+  while (rc == EXIT_OK && (!a.eof || a.ncarry)) {
     pthread_t tid[MAX_JOBS];
     int started = 0;
+    char *long_start = NULL;
+    size_t long_len = 0;
     /* Fill up to r->jobs blocks, each ending at a line end (or the input's end). */
-    for (k = 0; k < r->jobs && (!eof || ncarry); k++) {
+    for (k = 0; k < r->jobs && (!a.eof || a.ncarry); k++) {
       char *b = data + (size_t)k * (BLOCK + 1), *nl;
-      size_t len = ncarry < BLOCK ? ncarry : BLOCK, cut;
-      memcpy(b, carry, len);
-      memmove(carry, carry + len, ncarry - len);
-      ncarry -= len;
-      if (len < BLOCK && !eof) {
-        len += fill(in, b + len, BLOCK - len);
-        if (ferror(in)) {
-          fprintf(stderr, "%s: %s: %s\n", progname, r->file, strerror(errno));
-          rc = EXIT_IO;
-          break;
-        }
-        eof = len < BLOCK;
+      size_t len = next_block(&a, b, r), cut;
+      if (len == (size_t)-1) {
+        rc = EXIT_IO;
+        break;
       }
-      /* Keep the part after the last line end for the next block. */
+      /* Keep the part after the last line end (LF, or a CR not last) for the
+       * next block; a block with none starts a long line. */
       nl = len ? memrchr(b, '\n', len) : NULL;
-      cut = (eof && ncarry == 0) ? len : nl ? (size_t)(nl + 1 - b) : block_cut(b, len, encoding);
-      if (cut < len) {
-        char *c = realloc(carry, ncarry + (len - cut) + 1);
-        if (!c) {
-          rc = EXIT_IO;
-          break;
-        }
-        carry = c;
-        memmove(carry + (len - cut), carry, ncarry);
-        memcpy(carry, b + cut, len - cut);
-        ncarry += len - cut;
+      if (!nl && len > 1)
+        nl = memrchr(b, '\r', len - 1);
+      if (a.eof && a.ncarry == 0) {
+        cut = len;
+      } else if (!nl) {
+        long_start = b;
+        long_len = len;
+        break;
+      } else {
+        cut = (size_t)(nl + 1 - b);
+      }
+      if (unread(&a, b + cut, len - cut) != 0) {
+        rc = EXIT_IO;
+        break;
       }
       jobs[k].in = b;
       jobs[k].len = cut;
@@ -482,11 +530,16 @@ static int run_parallel(FILE *in, const char *first, size_t nfirst, const char *
         rc = EXIT_WRITE;
       }
     }
+    /* The workers are done: the first handle takes the long line. */
+    if (rc == EXIT_OK && long_start) {
+      memmove(data, long_start, long_len);
+      rc = long_line(jobs[0].ctx, &a, data, long_len, r);
+    }
   }
   for (i = 0; i < (size_t)r->jobs; i++)
     free(jobs[i].out.data);
   free(data);
-  free(carry);
+  free(a.carry);
   return rc;
 }
 
