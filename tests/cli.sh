@@ -54,7 +54,7 @@ cp hans.txt utf8.txt
 { head -n 2 hans.txt; sed -n 3p hans.txt | iconv -f UTF-8 -t GBK; tail -n 2 hans.txt; } >rawgbk.txt
 cp "$golden/ruby-learner.txt" "$golden/pronunciation.txt" "$golden/article.txt" .
 
-echo "1..54"
+echo "1..56"
 
 # ---- --detect: "FILE: ENCODING, SCRIPT" then the findings or "clean" ----
 detect() { # FILE ENCODING SCRIPT
@@ -339,4 +339,23 @@ if zhfix hans.txt 2>err >/dev/null && [ ! -s err ]; then
   ok "no progress when standard error is not a terminal"
 else
   not_ok "progress without --progress: $(head -n 1 err)"
+fi
+
+# ---- a line longer than a --jobs block (4 MiB) and than the window (1 MiB) ----
+tr -d '\n' <"$data/sentences.zh-Hant.txt" >unit.txt
+: >longline.txt
+while [ "$(wc -c <longline.txt)" -lt 5000000 ]; do cat unit.txt unit.txt unit.txt unit.txt >>longline.txt; done
+printf '\n短行。\n' >>longline.txt
+zhfix -t s longline.txt >one.out
+zhfix -j 2 -t s longline.txt >two.out
+if cmp -s one.out two.out && [ "$(wc -l <one.out)" -eq 2 ]; then
+  ok "a 5 MB line: --jobs=2 gives what one thread gives"
+else
+  not_ok "a 5 MB line: --jobs=2 differs: $(cmp one.out two.out 2>&1)"
+fi
+sed 's/\(。\|！\|？\)/\1\n/g' unit.txt | zhfix -t s | tr -d '\n' >unit.out
+if [ "$(head -c "$(wc -c <unit.out)" one.out)" = "$(cat unit.out)" ]; then
+  ok "a 5 MB line: its output is that of its sentences"
+else
+  not_ok "a 5 MB line: its output differs from that of its sentences"
 fi
