@@ -154,7 +154,7 @@ static void test_chunks(void **state)
       assert_int_equal(whole.len, sizeof repaired - 1);
       assert_memory_equal(whole.data, repaired, whole.len);
     }
-    assert_int_equal(rw.n, 6);
+    assert_int_equal(rw.n, 8);
     for (k = 1; k <= 7; k += 3) {
       struct sink bits = {0};
       struct recs rb = {0};
@@ -178,7 +178,7 @@ static void test_changes(void **state)
 
   feed_whole(NULL, sizeof doc, &out, &rs);
   free(out.data);
-  assert_int_equal(rs.n, 6);
+  assert_int_equal(rs.n, 8);
   /* Line 1: 業(yè) at column 2, byte 3. */
   assert_int_equal(r[0].line, 1);
   assert_int_equal(r[0].column, 2);
@@ -202,23 +202,35 @@ static void test_changes(void **state)
   assert_string_equal(r[2].kind, "ruby");
   assert_string_equal(r[2].before, "規(guī)");
   assert_string_equal(r[2].after, "規");
+  /* Line 3: the byte FF that is not UTF-8, reported (column 2, byte 3);
+   * line 5 likewise: FE after 甲. */
+  assert_int_equal(r[3].line, 3);
+  assert_int_equal(r[3].column, 2);
+  assert_int_equal(r[3].byte_offset, 3);
+  assert_string_equal(r[3].kind, "invalid-bytes");
+  assert_string_equal(r[3].before, "\xff");
+  assert_string_equal(r[3].after, "\xff");
+  assert_int_equal(r[4].line, 5);
+  assert_int_equal(r[4].column, 2);
+  assert_string_equal(r[4].kind, "invalid-bytes");
+  assert_string_equal(r[4].before, "\xfe");
   /* Line 5 (after line 3 with NUL, line 4 empty): 甲 \xfe 業 - column 3,
    * byte 4; the invalid byte counts as one column. */
-  assert_int_equal(r[3].line, 5);
-  assert_int_equal(r[3].column, 3);
-  assert_int_equal(r[3].byte_offset, 4);
-  assert_string_equal(r[3].before, "業(yè)");
-  assert_string_equal(r[3].after, "業");
+  assert_int_equal(r[5].line, 5);
+  assert_int_equal(r[5].column, 3);
+  assert_int_equal(r[5].byte_offset, 4);
+  assert_string_equal(r[5].before, "業(yè)");
+  assert_string_equal(r[5].after, "業");
   /* Line 6, no newline: two zhuyin readings. */
-  assert_int_equal(r[4].line, 6);
-  assert_int_equal(r[4].column, 1);
-  assert_string_equal(r[4].before, "臺ㄊㄞˊ");
-  assert_string_equal(r[4].after, "臺");
-  assert_int_equal(r[5].line, 6);
-  assert_int_equal(r[5].column, 5);
-  assert_int_equal(r[5].byte_offset, 3 + 3 + 3 + 2); /* ˊ is 2 bytes */
-  assert_string_equal(r[5].before, "灣ㄨㄢ");
-  assert_string_equal(r[5].after, "灣");
+  assert_int_equal(r[6].line, 6);
+  assert_int_equal(r[6].column, 1);
+  assert_string_equal(r[6].before, "臺ㄊㄞˊ");
+  assert_string_equal(r[6].after, "臺");
+  assert_int_equal(r[7].line, 6);
+  assert_int_equal(r[7].column, 5);
+  assert_int_equal(r[7].byte_offset, 3 + 3 + 3 + 2); /* ˊ is 2 bytes */
+  assert_string_equal(r[7].before, "灣ㄨㄢ");
+  assert_string_equal(r[7].after, "灣");
 }
 
 /* A ruby residue on line 2 column 3; line numbers restart with each document. */
