@@ -156,6 +156,33 @@ static int sink(void *user, const char *buf, size_t len)
   return zhfix__buf_add(user, buf, len) ? 0 : 1;
 }
 
+/* Feed in to a new handle (window bytes per window, 0 for the default) in
+ * random chunks of 1 to max bytes (max 0: all at once); the output into out,
+ * the number of lines into *lines if not NULL. */
+static void feed_chunks(size_t window, const struct zhfix__buf *in, size_t max,
+                        struct zhfix__buf *out, uint64_t *lines)
+{
+  zhfix_ctx *ctx = NULL;
+  zhfix_stats st;
+  size_t i;
+  assert_int_equal(zhfix_open(&ctx, 0), ZHFIX_OK);
+  if (window)
+    ctx->window = window;
+  out->len = 0;
+  for (i = 0; i < in->len;) {
+    size_t c = max ? 1 + next_rand() % max : in->len;
+    if (c > in->len - i)
+      c = in->len - i;
+    assert_int_equal(zhfix_feed(ctx, in->data + i, c, sink, out), ZHFIX_OK);
+    i += c;
+  }
+  assert_int_equal(zhfix_finish(ctx, sink, out), ZHFIX_OK);
+  zhfix_get_stats(ctx, &st);
+  if (lines)
+    *lines = st.lines;
+  zhfix_close(&ctx);
+}
+
 /* The repairs reported for a document: line, byte offset, the bytes replaced
  * and their replacement. */
 struct edits {
@@ -262,8 +289,7 @@ static void test_clean_line_ends_nul_bom(void **state)
   int round;
   (void)state;
   for (round = 0; round < ROUNDS / 2; round++) {
-    zhfix_ctx *ctx = NULL;
-    size_t k, n = 1 + next_rand() % 8, l, i;
+    size_t k, n = 1 + next_rand() % 8, l;
     char *out;
     in.len = 0;
     if (round % 2)
@@ -282,17 +308,7 @@ static void test_clean_line_ends_nul_bom(void **state)
     if (l != in.len || memcmp(out, in.data, l) != 0)
       fail_msg("clean text changed on round %d", round);
     zhfix_free(out);
-    chunked.len = 0;
-    assert_int_equal(zhfix_open(&ctx, 0), ZHFIX_OK);
-    for (i = 0; i < in.len;) {
-      size_t c = 1 + next_rand() % 5;
-      if (c > in.len - i)
-        c = in.len - i;
-      assert_int_equal(zhfix_feed(ctx, in.data + i, c, sink, &chunked), ZHFIX_OK);
-      i += c;
-    }
-    assert_int_equal(zhfix_finish(ctx, sink, &chunked), ZHFIX_OK);
-    zhfix_close(&ctx);
+    feed_chunks(0, &in, 5, &chunked, NULL);
     assert_int_equal(chunked.len, in.len);
     assert_memory_equal(chunked.data, in.data, in.len);
   }
@@ -384,29 +400,6 @@ static void test_invalid_bytes(void **state)
   zhfix__buf_free(&got);
 }
 
-/* Process doc whole and in random chunks with a window of `window` bytes. */
-static void process_windowed(size_t window, const struct zhfix__buf *in, struct zhfix__buf *out,
-                             bool chunks, uint64_t *lines)
-{
-  zhfix_ctx *ctx = NULL;
-  zhfix_stats st;
-  size_t i;
-  assert_int_equal(zhfix_open(&ctx, 0), ZHFIX_OK);
-  ctx->window = window;
-  out->len = 0;
-  for (i = 0; i < in->len;) {
-    size_t c = chunks ? 1 + next_rand() % 700 : in->len;
-    if (c > in->len - i)
-      c = in->len - i;
-    assert_int_equal(zhfix_feed(ctx, in->data + i, c, sink, out), ZHFIX_OK);
-    i += c;
-  }
-  assert_int_equal(zhfix_finish(ctx, sink, out), ZHFIX_OK);
-  zhfix_get_stats(ctx, &st);
-  *lines = st.lines;
-  zhfix_close(&ctx);
-}
-
 /* A line longer than the window is processed sentence by sentence, in
  * bounded memory: its output is that of the line cut after each sentence end
  * (。！？), whatever the chunks it comes in; a shorter line is processed
@@ -465,7 +458,7 @@ static void test_long_lines_in_windows(void **state)
       zhfix__buf_add(&in, end, strlen(end));
       zhfix__buf_add(&want, end, strlen(end));
     }
-    process_windowed(WINDOW, &in, &got, round % 2, &lines);
+    feed_chunks(WINDOW, &in, round % 2 ? 700 : 0, &got, &lines);
     assert_int_equal(lines, nlines);
     if (got.len != want.len || memcmp(got.data, want.data, got.len) != 0)
       fail_msg("round %d: windowed output differs", round);
@@ -483,23 +476,12 @@ static void test_chunks_and_lines(void **state)
   int round;
   (void)state;
   for (round = 0; round < ROUNDS / 4; round++) {
-    zhfix_ctx *ctx = NULL;
     size_t l, i, start;
     char *whole;
     generate(&in, true);
     whole = process(0, in.data, in.len, &l, NULL);
     /* In random chunks. */
-    chunked.len = 0;
-    assert_int_equal(zhfix_open(&ctx, 0), ZHFIX_OK);
-    for (i = 0; i < in.len;) {
-      size_t c = 1 + next_rand() % 9;
-      if (c > in.len - i)
-        c = in.len - i;
-      assert_int_equal(zhfix_feed(ctx, in.data + i, c, sink, &chunked), ZHFIX_OK);
-      i += c;
-    }
-    assert_int_equal(zhfix_finish(ctx, sink, &chunked), ZHFIX_OK);
-    zhfix_close(&ctx);
+    feed_chunks(0, &in, 9, &chunked, NULL);
     assert_int_equal(chunked.len, l);
     assert_memory_equal(chunked.data, whole, l);
     /* Line by line, each a document of its own. */
