@@ -168,6 +168,10 @@ const char *zhfix_script_name(zhfix_script script);
 /**
  * Stream input: process every complete line in @p buf and write the result.
  * An incomplete last line is kept in the handle until more input or zhfix_finish().
+ * A line ends with LF, CRLF or a lone CR (a CR at the end of @p buf waits for
+ * the next byte). A line longer than 1 MiB is not held whole: it is processed
+ * in windows cut after a sentence end, sentence by sentence (its output is that
+ * of the line cut after each 。！？), so memory stays bounded.
  * Line terminators ("\n", "\r\n") are written unchanged.
  * @param buf,len  input bytes (any bytes; len may be 0)
  * @param write    output callback, called zero or more times

@@ -342,16 +342,22 @@ static zhfix_status line_script(zhfix_ctx *ctx)
   return ZHFIX_OK;
 }
 
-/* Where the first sentence of s[0, len) ends: after its first 。, ！ or ？
- * (UTF-8), or len. */
-static size_t sentence_end(const char *s, size_t len)
+/* Are the three bytes at s a sentence end: 。, ！ or ？ in UTF-8? */
+static bool sentence_mark(const char *s)
 {
   const unsigned char *p = (const unsigned char *)s;
+  return (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x82) ||
+         (p[0] == 0xEF && p[1] == 0xBC && (p[2] == 0x81 || p[2] == 0x9F));
+}
+
+/* Where the first sentence of s[0, len) ends: after its first sentence mark,
+ * or len. */
+static size_t sentence_end(const char *s, size_t len)
+{
   size_t i;
 
   for (i = 0; i + 2 < len; i++)
-    if ((p[i] == 0xE3 && p[i + 1] == 0x80 && p[i + 2] == 0x82) ||
-        (p[i] == 0xEF && p[i + 1] == 0xBC && (p[i + 2] == 0x81 || p[i + 2] == 0x9F)))
+    if (sentence_mark(s + i))
       return i + 3;
   return len;
 }
@@ -544,12 +550,9 @@ static size_t window_cut(const char *s, size_t len, size_t window)
   size_t lo = window / 2, i;
 
   (void)len;
-  for (i = window; i > lo; i--) {
-    const unsigned char *p = (const unsigned char *)s + i;
-    if (i >= 3 && ((p[-3] == 0xE3 && p[-2] == 0x80 && p[-1] == 0x82) ||         /* 。 */
-                   (p[-3] == 0xEF && p[-2] == 0xBC && (p[-1] == 0x81 || p[-1] == 0x9F)))) /* ！？ */
+  for (i = window; i > lo; i--)
+    if (i >= 3 && sentence_mark(s + i - 3))
       return i;
-  }
   for (i = window; i > lo; i--)
     if (i >= 2 && s[i - 1] == ' ' && (s[i - 2] == '.' || s[i - 2] == '!' || s[i - 2] == '?'))
       return i;
