@@ -147,6 +147,8 @@ static int sloppy_1252(uint32_t c)
 
   if (c <= 0xFF)
     return (int)c;
+  if (c > 0x2122) /* ™, the last of them */
+    return -1;
   for (i = 0; i < 32; i++)
     if (c == cp1252_high[i])
       return 0x80 + i;
@@ -536,17 +538,86 @@ static bool codepage_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn 
  * zhfix__badness() plus the byte-shape evidence below. Candidates that decode
  * to Han or kana are left to the code page hypotheses and the language model.
  *
- * Trigger characters (for a clean-text pre-filter in front of the stages): a
- * line can only be repaired here if it holds a character of U+0080-U+02FF,
- * U+0370-U+052F, U+2000-U+25FF (cp1252/MacRoman/cp437 punctuation, math, box
- * drawing) or U+FFFD: the characters that stand for UTF-8 lead bytes. */
+ * Trigger characters for a clean-text pre-filter: see latin_worth(). */
 
 /* Code pages UTF-8 is read as, most common first (cp1252 covers Latin-1). */
 static const enum zhfix__codec latin_pages[] = {ZHFIX__CP1252, ZHFIX__CP1251, ZHFIX__CP1250,
                                                 ZHFIX__LATIN2, ZHFIX__CP1257, ZHFIX__MACROMAN,
                                                 ZHFIX__CP437};
 
-#define LATIN_MAX_GROUPS 4096
+/* Per BMP character, per code page p of latin_pages: bit p when the character
+ * stands for a UTF-8 lead byte (C2-F4), bit 8 + p when for a continuation
+ * byte (80-BF; U+FFFD too, a byte that was lost), bit 16 + p when for a lead
+ * byte a space may follow as A0 (see seq_at()), bit 24 + p when the code page
+ * has it at all. Built once; a line with no lead before a continuation costs
+ * one lookup per character. */
+#define LEAD(p) (1u << (p))
+#define CONT(p) (0x100u << (p))
+#define SPACE_LEAD(p) (0x10000u << (p))
+#define IN_PAGE(p) (0x1000000u << (p))
+static uint32_t latin_mask[0x10000];
+static pthread_once_t latin_once = PTHREAD_ONCE_INIT;
+
+static void latin_mark(size_t p, uint32_t c)
+{
+  int b = sloppy_byte(latin_pages[p], c);
+  if (b < 0 && c != 0xFFFD)
+    return;
+  latin_mask[c] |= IN_PAGE(p);
+  if (b >= 0xC2 && b <= 0xF4)
+    latin_mask[c] |= LEAD(p);
+  if ((b >= 0x80 && b <= 0xBF) || c == 0xFFFD || (c == '?' && latin_pages[p] == ZHFIX__CP1252))
+    latin_mask[c] |= CONT(p);
+  if (b == 0xC2 || b == 0xC3 || b == 0xC5 || b == 0xCE || b == 0xD0 || b == 0xD9 ||
+      (b >= 0xE0 && b <= 0xE3) || b == 0xF0)
+    latin_mask[c] |= SPACE_LEAD(p);
+}
+
+/* Each code page's characters: cp1252 (sloppy, with Latin-1) those up to ™;
+ * the others those of their 256 bytes. */
+static void latin_build(void)
+{
+  uint32_t c;
+  size_t p;
+  unsigned b;
+  for (p = 0; p < sizeof latin_pages / sizeof *latin_pages; p++) {
+    latin_mark(p, 0xFFFD);
+    if (latin_pages[p] == ZHFIX__CP1252) {
+      for (c = 0; c <= 0x2122; c++)
+        latin_mark(p, c);
+      continue;
+    }
+    for (b = 0; b < 0x80; b++)
+      latin_mark(p, b);
+    pthread_once(&pages_once, pages_build);
+    for (b = 0x80; b < 0x100; b++)
+      latin_mark(p, pages[latin_pages[p]].cp[b]);
+  }
+}
+
+static uint32_t mask_of(uint32_t c)
+{
+  return c < 0x10000 ? latin_mask[c] : 0;
+}
+
+/* The code pages (bits p of latin_pages) in which t->cp[from, to) holds a
+ * lead followed by a continuation. */
+static uint32_t pair_pages(const struct zhfix__text *t, size_t from, size_t to)
+{
+  size_t i;
+  uint32_t found = 0, m;
+  bool ready = false;
+  for (i = from; i + 1 < to; i++) {
+    uint32_t c = t->cp[i];
+    if (c < 0xC0 || (c >= 0x2E80 && c < 0xFB00) || c >= 0x10000)
+      continue; /* never a lead: ASCII, C1, Latin-1 signs, CJK */
+    if (!ready)
+      ready = !pthread_once(&latin_once, latin_build);
+    if ((m = latin_mask[c] & 0xFF) != 0)
+      found |= (t->cp[i + 1] == ' ' ? latin_mask[c] >> 16 : mask_of(t->cp[i + 1]) >> 8) & m;
+  }
+  return found;
+}
 
 /* A span of the line read back as bytes of code page d: byte k stands for the
  * character cp[k]; hole[k] when that character is U+FFFD (a byte lost before). */
@@ -594,11 +665,13 @@ static size_t seq_at(const struct bytespan *s, size_t k, uint32_t *c, bool *rest
   if (s->hole[k] || b[0] < 0xC2 || b[0] > 0xF4)
     return 0;
   need = b[0] < 0xE0 ? 2 : b[0] < 0xF0 ? 3 : 4;
-  /* à whose A0 became a space: "Ã  " and "Ã s " take the space back, "Ã le"
-   * keeps it (spaces coalesced). */
+  /* à whose A0 became a space: "Ã  ", "Ã." and "Ã s " take the space back,
+   * "Ã le" keeps it (spaces coalesced). */
   if (b[0] == 0xC3 && left >= 2 && b[1] == ' ' && !s->hole[k + 1]) {
     *c = 0xE0;
-    return left >= 3 && ((b[2] == ' ' && !s->hole[k + 2]) || a_grave_word(s, k + 2)) ? 2 : 1;
+    return left == 2 || s->hole[k + 2] || !u_isalnum((UChar32)s->cp[k + 2]) || a_grave_word(s, k + 2)
+               ? 2
+               : 1;
   }
   if (left < need)
     return 0;
@@ -728,7 +801,47 @@ struct group {
   size_t at, n;      /* its replacement: out[at, at + n) */
   bool lossy, letters;
   int penalty;       /* spaces read as A0 */
+  int gain;          /* badness points the replacement won by */
 };
+
+/* Replace the runs g[0, ng) (sorted, inside t->cp[i, j)) by their decodes
+ * out[g.at, g.at + g.n), reporting each, with one splice: every character
+ * keeps the input position it came from. *end receives j's new index. */
+static bool splice_groups(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, size_t j,
+                          const struct group *g, size_t ng, const uint32_t *out,
+                          zhfix__edit_fn report, size_t *end)
+{
+  uint32_t *cp = malloc((j - i) * sizeof *cp), *src = malloc((j - i) * sizeof *src);
+  size_t k = i, m = 0, q = 0, l;
+  bool ok = cp && src;
+
+  while (ok && k < j) {
+    if (q < ng && g[q].from == k) {
+      struct zhfix__edit ed;
+      ed.from = t->src[g[q].from];
+      ed.to = t->src[g[q].to - 1] + 1;
+      ed.kind = g[q].lossy ? "mojibake-lossy" : "mojibake";
+      ed.margin = (double)g[q].gain / (double)g[q].n;
+      ed.after = out + g[q].at;
+      ed.nafter = g[q].n;
+      report(ctx, &ed);
+      for (l = 0; l < g[q].n; l++, m++) {
+        cp[m] = out[g[q].at + l];
+        src[m] = t->src[k];
+      }
+      k = g[q++].to;
+    } else {
+      cp[m] = t->cp[k];
+      src[m++] = t->src[k++];
+    }
+  }
+  if (ok && (ok = zhfix__text_splice(t, i, j - i, cp, m, 0)))
+    memcpy(t->src + i, src, m * sizeof *src);
+  *end = i + m;
+  free(cp);
+  free(src);
+  return ok;
+}
 
 /* One pass over the line for each code page of latin_pages. whole: only spans
  * that decode entirely (every non-ASCII byte in a sequence) are taken, judged
@@ -739,26 +852,26 @@ static bool latin_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn rep
 {
   size_t p, i, j, k;
   bool ok = true;
+  uint32_t in_pages = pair_pages(t, 0, t->n);
 
   *changed = false;
   for (p = 0; p < sizeof latin_pages / sizeof *latin_pages && ok; p++) {
     enum zhfix__codec d = latin_pages[p];
+    if (!(in_pages & LEAD(p)))
+      continue;
     for (i = 0; i < t->n && ok;) {
       struct bytespan s;
       struct group *g = NULL;
       uint32_t *out = NULL, *scratch = NULL;
       size_t ng = 0, nout = 0, covered = 0, high = 0;
-      bool lead = false;
 
-      for (j = i; j < t->n && (t->cp[j] == 0xFFFD || sloppy_byte(d, t->cp[j]) >= 0); j++) {
-        int b = t->cp[j] == 0xFFFD ? 0 : sloppy_byte(d, t->cp[j]);
-        lead |= b >= 0xC2 && b <= 0xF4;
-      }
+      for (j = i; j < t->n && (mask_of(t->cp[j]) & IN_PAGE(p)); j++)
+        ;
       if (j == i) {
         i++;
         continue;
       }
-      if (!lead || j - i > MAX_SPAN) {
+      if (!(pair_pages(t, i, j) & LEAD(p)) || j - i > MAX_SPAN) {
         i = j;
         continue;
       }
@@ -794,7 +907,7 @@ static bool latin_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn rep
           g[ng].at = nout;
           g[ng].n = 0;
           g[ng].lossy = g[ng].letters = false;
-          g[ng].penalty = 0;
+          g[ng].penalty = g[ng].gain = 0;
           ng++;
         }
         out[nout++] = c;
@@ -845,6 +958,8 @@ static bool latin_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn rep
         if (gain < 1 || not_for_latin(d, out, nout) ||
             !(letters || lossy || shape(d, t->cp + i, j - i) > 0))
           goto next;
+        for (q = 0; q < ng; q++)
+          g[q].gain = gain;
       } else {
         /* Judge each run alone; keep the ones that win, and where the line
          * shows this damage, the ones that read no worse. */
@@ -867,18 +982,17 @@ static bool latin_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn rep
           sure |= gain[q] >= LATIN_RUN_GAIN;
         }
         for (q = 0; q < ng; q++)
-          if (gain[q] >= LATIN_RUN_GAIN || (gain[q] >= 0 && sure))
+          if (gain[q] >= LATIN_RUN_GAIN || (gain[q] >= (g[q].lossy ? 1 : 0) && sure)) {
+            g[q].gain = gain[q];
             g[kept++] = g[q];
+          }
         free(gain);
         ng = kept;
       }
-      /* Apply right to left, so earlier indices stay valid. */
-      for (k = ng; k-- > 0 && ok;) {
-        ok = apply(ctx, t, g[k].from, g[k].to, out + g[k].at, g[k].n,
-                   g[k].lossy ? "mojibake-lossy" : "mojibake", 0, report);
-        j -= (g[k].to - g[k].from) - g[k].n;
-        *changed = *seen = true;
-      }
+      if (ng && !(ok = splice_groups(ctx, t, i, j, g, ng, out, report, &j)))
+        goto next;
+      *changed |= ng > 0;
+      *seen |= ng > 0;
     next:
       free(s.b);
       free(s.hole);
@@ -897,7 +1011,7 @@ static bool latin_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn rep
  * taken back to cp1252's characters (the five bytes cp1252 leaves undefined
  * stay) when the line showed single-byte damage, or holds two of them at least
  * (a lone U+0085 may be a next-line control). */
-static bool c1_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report, bool seen)
+static void c1_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report, bool seen)
 {
   static const uint16_t cp1252_high[32] = {
     0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
@@ -908,28 +1022,39 @@ static bool c1_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report
   for (i = 0; i < t->n; i++)
     n += t->cp[i] >= 0x80 && t->cp[i] <= 0x9F && cp1252_high[t->cp[i] - 0x80];
   if (n == 0 || (n < 2 && !seen))
-    return true;
+    return;
   for (i = 0; i < t->n; i++) {
     uint32_t c;
     if (t->cp[i] < 0x80 || t->cp[i] > 0x9F || !cp1252_high[t->cp[i] - 0x80])
       continue;
+    struct zhfix__edit ed;
     c = cp1252_high[t->cp[i] - 0x80];
-    if (!apply(ctx, t, i, i + 1, &c, 1, "c1-control", 0, report))
-      return false;
+    ed.from = t->src[i];
+    ed.to = t->src[i] + 1;
+    ed.kind = "c1-control";
+    ed.margin = 0;
+    ed.after = &c;
+    ed.nafter = 1;
+    report(ctx, &ed);
+    t->cp[i] = c; /* one for one: no splice */
   }
-  return true;
 }
 
-/* Any character that can stand for a UTF-8 lead byte in one of latin_pages, or a C1 control? */
+/* Can latin_pass or c1_pass change the line: a character that stands for a
+ * UTF-8 lead byte in one of latin_pages followed by one that stands for a
+ * continuation byte, or a C1 control? This is the gate for clean text (the
+ * exact set of trigger characters is latin_mask's lead bits). A pre-filter in
+ * front of the stages must let through every line with a character of
+ * U+0080-U+05FF (C1, Latin-1, Latin Extended, Greek, Cyrillic), U+2000-U+25FF
+ * (cp1252 and MacRoman punctuation, €, ™, math, cp437 box drawing),
+ * U+FB01-U+FB02 (MacRoman ﬁ ﬂ) or U+FFFD: they stand for UTF-8 bytes. */
 static bool latin_worth(const struct zhfix__text *t)
 {
   size_t i;
-  for (i = 0; i < t->n; i++) {
-    uint32_t c = t->cp[i];
-    if ((c >= 0x80 && c < 0x530) || (c >= 0x2000 && c < 0x2600) || c == 0xFFFD)
+  for (i = 0; i < t->n; i++)
+    if (t->cp[i] >= 0x80 && t->cp[i] <= 0x9F)
       return true;
-  }
-  return false;
+  return pair_pages(t, 0, t->n) != 0;
 }
 
 /* ---- 锟斤拷: U+FFFD (EF BF BD) read through GBK ---- */
@@ -1216,8 +1341,8 @@ bool zhfix__mojibake_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_f
   for (changed = true, layer = 0; layer < LAYERS && changed && latin; layer++)
     if (!latin_pass(ctx, t, report, false, &latin_seen, &changed))
       return false;
-  if (latin && !c1_pass(ctx, t, report, latin_seen))
-    return false;
+  if (latin)
+    c1_pass(ctx, t, report, latin_seen);
   return fffd_pass(ctx, t, report) && fill_pass(ctx, t, report);
 }
 
