@@ -141,8 +141,10 @@ static int pair_cost(uint32_t ca, const struct cls *a, uint32_t cb, const struct
   if ((a->kind == DIGIT && b->kind == LETTER && !latin_letter(b) && b->script != USCRIPT_HAN) ||
       (b->kind == DIGIT && a->kind == LETTER && !latin_letter(a) && a->script != USCRIPT_HAN))
     cost++;
-  /* Non-ASCII punctuation or quotes inside a word: HÃ”TEL, NicolÃ¡s. */
-  if (a->kind == LETTER && kc && kc->kind == LETTER && !b->ascii &&
+  /* Non-ASCII punctuation or quotes inside a word: HÃ”TEL, NicolÃ¡s (Han
+   * and kana write no spaces: “引号” sits between letters). */
+  if (a->kind == LETTER && kc && kc->kind == LETTER && a->script != USCRIPT_HAN &&
+      kc->script != USCRIPT_HAN && !b->ascii &&
       (b->kind == OPEN || b->kind == CLOSE || b->kind == PUNCT) && !in_word_punct(cb))
     cost++;
   /* Signs like ¶ § † glued to a letter and a digit (Ì¶6). */
