@@ -609,8 +609,8 @@ static uint32_t pair_pages(const struct zhfix__text *t, size_t from, size_t to)
   bool ready = false;
   for (i = from; i + 1 < to; i++) {
     uint32_t c = t->cp[i];
-    if (c < 0xC0 || (c >= 0x2E80 && c < 0xFB00) || c >= 0x10000)
-      continue; /* never a lead: ASCII, C1, Latin-1 signs, CJK */
+    if (c < 0xA0 || (c >= 0x2E80 && c < 0xFB00) || c >= 0x10000)
+      continue; /* never a lead: ASCII, C1, CJK (MacRoman's ¬ « », cp437's ± are) */
     if (!ready)
       ready = !pthread_once(&latin_once, latin_build);
     if ((m = latin_mask[c] & 0xFF) != 0)
