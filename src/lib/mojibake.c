@@ -762,6 +762,7 @@ static int shape(enum zhfix__codec d, const uint32_t *cp, size_t n)
 
 #define LATIN_CONTEXT 2 /* characters of context on each side of a candidate */
 #define LATIN_RUN_GAIN 2 /* points a lone run of sequences must win by (a whole span: 1) */
+#define LATIN_LAYERS 8   /* passes at most: each one that changes the line shortens it */
 
 /* Oddness of t->cp[from, to) replaced by cp[0, n), with context: badness plus
  * byte-shape evidence. With cp NULL, of the text as it is. */
@@ -1332,13 +1333,17 @@ bool zhfix__mojibake_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_f
   /* Other alphabets first where a whole span decodes (the CJK hypotheses
    * would read such bytes as rare Han), the rest after the CJK hypotheses. */
   latin = latin_worth(t);
-  for (layer = 0; layer < LAYERS && changed && latin; layer++)
+  for (layer = 0; layer < LATIN_LAYERS && changed && latin; layer++)
     if (!latin_pass(ctx, t, report, true, &latin_seen, &changed))
       return false;
   for (changed = true, layer = 0; layer < LAYERS && changed && worth_a_pass(t); layer++)
     if (!codepage_pass(ctx, t, report, seen, &changed))
       return false;
-  for (changed = true, layer = 0; layer < LAYERS && changed && latin; layer++)
+  /* C1 controls before the runs inside good text, so that what they stand
+   * for is read there too (in cp1252 they are the same bytes), and after. */
+  if (latin)
+    c1_pass(ctx, t, report, latin_seen);
+  for (changed = true, layer = 0; layer < LATIN_LAYERS && changed && latin; layer++)
     if (!latin_pass(ctx, t, report, false, &latin_seen, &changed))
       return false;
   if (latin)

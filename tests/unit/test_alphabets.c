@@ -261,14 +261,14 @@ static void test_reported(void **state)
   assert_int_equal(zhfix_process(ctx, in, strlen(in), &out, &len), ZHFIX_OK);
   assert_string_equal(out, "“Hallo” in café grün");
   assert_int_equal(s.n, 4);
-  assert_string_equal(s.kinds[0], "mojibake");
-  assert_int_equal(s.cols[0], 15); /* Ã© */
-  assert_string_equal(s.kinds[1], "mojibake");
-  assert_int_equal(s.cols[1], 20); /* Ã¼ */
-  assert_string_equal(s.kinds[2], "c1-control");
-  assert_int_equal(s.cols[2], 1);
-  assert_string_equal(s.kinds[3], "c1-control");
-  assert_int_equal(s.cols[3], 7);
+  assert_string_equal(s.kinds[0], "c1-control");
+  assert_int_equal(s.cols[0], 1);
+  assert_string_equal(s.kinds[1], "c1-control");
+  assert_int_equal(s.cols[1], 7);
+  assert_string_equal(s.kinds[2], "mojibake");
+  assert_int_equal(s.cols[2], 15); /* Ã© */
+  assert_string_equal(s.kinds[3], "mojibake");
+  assert_int_equal(s.cols[3], 20); /* Ã¼ */
   zhfix_free(out);
   zhfix_close(&ctx);
 }
