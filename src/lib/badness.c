@@ -108,20 +108,24 @@ static bool in_word_punct(uint32_t c)
 }
 
 /* Cost of the pair a b (characters ca cb), with the character after b (kc,
- * may be NULL) for "between two letters" tests; prev_upper: the character
- * before a is a capital letter. */
+ * may be NULL) for "between two letters" tests. before: what precedes a
+ * (bit 0: a letter just before a, bit 1: a capital just before a, bit 2: a
+ * letter two before a). */
 static int pair_cost(uint32_t ca, const struct cls *a, uint32_t cb, const struct cls *b,
-                     const struct cls *kc, bool prev_upper)
+                     const struct cls *kc, unsigned before)
 {
   int cost = 0;
   bool sym_a = a->kind == SYMBOL || a->kind == NUMBER, sym_b = b->kind == SYMBOL || b->kind == NUMBER;
 
-  /* A symbol glued to a letter: Ã©, √ü, Ì¶. Not currency next to a capital
-   * or after one (leetspeak: £ÄGÌ, DrÃ¥ber), not math next to Greek (√π). */
+  /* A symbol glued to a letter: Ã©, √ü, Ì¶. Not a currency sign after a
+   * capital inside a word (leetspeak: MÄ£ÄM, DrÃ¥ber; but Ã¤hnlich counts),
+   * not math next to Greek (√π). */
   if ((a->kind == LETTER && sym_b && !(b->ascii && a->ascii)) ||
       (b->kind == LETTER && sym_a && !(a->ascii && b->ascii))) {
     const struct cls *l = a->kind == LETTER ? a : b, *s = a->kind == LETTER ? b : a;
-    bool currency = s->cat == U_CURRENCY_SYMBOL && (l->upper || (a == l ? false : prev_upper));
+    bool currency = s->cat == U_CURRENCY_SYMBOL &&
+                    (a == l ? l->upper && (before & 1)
+                            : (l->upper && (before & 1)) || ((before & 2) && (before & 4)));
     bool math = s->cat == U_MATH_SYMBOL && l->script == USCRIPT_GREEK;
     if (!currency && !math)
       cost++;
@@ -168,7 +172,7 @@ int zhfix__badness(const uint32_t *cp, size_t n)
   struct cls k[3];
   size_t i;
   int cost = 0;
-  bool prev_upper = false;
+  unsigned before = 0; /* see pair_cost() */
 
   if (n == 0)
     return 0;
@@ -185,8 +189,8 @@ int zhfix__badness(const uint32_t *cp, size_t n)
       cost += 1 + (i > 0 && cp[i - 1] < 0x80 && zhfix__is_ascii_alpha(cp[i - 1])) +
               (i + 1 < n && cp[i + 1] < 0x80 && zhfix__is_ascii_alpha(cp[i + 1]));
     if (i + 1 < n)
-      cost += pair_cost(cp[i], a, cp[i + 1], b, i + 2 < n ? c : NULL, prev_upper);
-    prev_upper = a->kind == LETTER && a->upper;
+      cost += pair_cost(cp[i], a, cp[i + 1], b, i + 2 < n ? c : NULL, before);
+    before = (before & 1) << 2 | (a->kind == LETTER) | (a->kind == LETTER && a->upper) << 1;
   }
   return cost;
 }

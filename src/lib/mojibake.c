@@ -728,7 +728,7 @@ static size_t seq_at(const struct bytespan *s, size_t k, uint32_t *c, bool *rest
  * … ’ ” › » ® © ™ ´ count only inside a word), and the three-byte sequences
  * of general punctuation (â€œ, â„¢: lead E2) and of U+FFFD and the byte-order
  * mark (ï¿½, ï»¿). 2 per occurrence. */
-static int shape(enum zhfix__codec d, const uint32_t *cp, size_t n)
+static int shape(enum zhfix__codec d, const uint32_t *cp, size_t n, bool whole)
 {
   size_t i;
   int cost = 0;
@@ -741,14 +741,18 @@ static int shape(enum zhfix__codec d, const uint32_t *cp, size_t n)
       continue;
     if (b0 <= 0xC3) {
       uint32_t c = cp[i + 1];
-      /* Â Ã as letters only (not MacRoman ¬ or cp437 ├); Ã before ¢ £ ¤ ¥
-       * (â ã ä å) is also capital-and-currency leetspeak: no evidence alone. */
-      if (!u_isalpha((UChar32)cp[i]) || (b0 == 0xC3 && c >= 0xA2 && c <= 0xA5))
-        continue;
       bool final = c == 0x2026 || c == 0x2019 || c == 0x201D || c == 0x203A || c == 0xBB ||
                    c == 0xAE || c == 0xA9 || c == 0x2122 || c == 0xB4;
-      if ((!u_isalpha((UChar32)c) || b1 <= 0x9F) &&
-          (!final || (i + 2 < n && u_isalpha((UChar32)cp[i + 2]))))
+      /* Â Ã as letters only (not MacRoman ¬ or cp437 ├); Ã before ¢ £ ¤ ¥
+       * (â ã ä å) is also capital-and-currency leetspeak, and the word-final
+       * signs end words (VOCÊ…): weak evidence, 1 where the whole span
+       * decodes, none in a lone run. */
+      if (!u_isalpha((UChar32)cp[i]))
+        continue;
+      if ((b0 == 0xC3 && c >= 0xA2 && c <= 0xA5) ||
+          (final && !(i + 2 < n && u_isalpha((UChar32)cp[i + 2]))))
+        cost += whole;
+      else if (!u_isalpha((UChar32)c) || b1 <= 0x9F || c == 0xAA || c == 0xBA) /* ª º too */
         cost += 2;
       continue;
     }
@@ -765,9 +769,10 @@ static int shape(enum zhfix__codec d, const uint32_t *cp, size_t n)
 #define LATIN_LAYERS 8   /* passes at most: each one that changes the line shortens it */
 
 /* Oddness of t->cp[from, to) replaced by cp[0, n), with context: badness plus
- * byte-shape evidence. With cp NULL, of the text as it is. */
+ * byte-shape evidence (whole: the span decodes entirely). With cp NULL, of the
+ * text as it is. */
 static int oddness(const struct zhfix__text *t, size_t from, size_t to, const uint32_t *cp,
-                   size_t n, enum zhfix__codec d, uint32_t *scratch)
+                   size_t n, enum zhfix__codec d, bool whole, uint32_t *scratch)
 {
   size_t a = from >= LATIN_CONTEXT ? from - LATIN_CONTEXT : 0;
   size_t z = to + LATIN_CONTEXT <= t->n ? to + LATIN_CONTEXT : t->n, m = 0;
@@ -781,7 +786,7 @@ static int oddness(const struct zhfix__text *t, size_t from, size_t to, const ui
   m += n;
   memcpy(scratch + m, t->cp + to, (z - to) * sizeof *scratch);
   m += z - to;
-  return zhfix__badness(scratch, m) + shape(d, scratch, m);
+  return zhfix__badness(scratch, m) + shape(d, scratch, m, whole);
 }
 
 /* Han or kana (the language model's to judge), or controls (no text; but
@@ -954,10 +959,10 @@ static bool latin_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn rep
           }
         }
         n0 = m;
-        gain += oddness(t, i, j, NULL, 0, d, scratch) - oddness(t, i, j, all, n0, d, scratch);
+        gain += oddness(t, i, j, NULL, 0, d, true, scratch) - oddness(t, i, j, all, n0, d, true, scratch);
         free(all);
         if (gain < 1 || not_for_latin(d, out, nout) ||
-            !(letters || lossy || shape(d, t->cp + i, j - i) > 0))
+            !(letters || lossy || shape(d, t->cp + i, j - i, true) > 0))
           goto next;
         for (q = 0; q < ng; q++)
           g[q].gain = gain;
@@ -974,11 +979,11 @@ static bool latin_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn rep
         for (q = 0; q < ng; q++) {
           gain[q] = not_for_latin(d, out + g[q].at, g[q].n)
                         ? -1
-                        : oddness(t, g[q].from, g[q].to, NULL, 0, d, scratch) -
-                              oddness(t, g[q].from, g[q].to, out + g[q].at, g[q].n, d, scratch) -
+                        : oddness(t, g[q].from, g[q].to, NULL, 0, d, false, scratch) -
+                              oddness(t, g[q].from, g[q].to, out + g[q].at, g[q].n, d, false, scratch) -
                               g[q].penalty;
           if (!g[q].letters && !g[q].lossy &&
-              !shape(d, t->cp + g[q].from, g[q].to - g[q].from + (g[q].to < t->n)))
+              !shape(d, t->cp + g[q].from, g[q].to - g[q].from + (g[q].to < t->n), false))
             gain[q] = gain[q] > 0 ? 0 : gain[q];
           sure |= gain[q] >= LATIN_RUN_GAIN;
         }
