@@ -743,12 +743,19 @@ static int shape(enum zhfix__codec d, const uint32_t *cp, size_t n, bool whole)
       uint32_t c = cp[i + 1];
       bool final = c == 0x2026 || c == 0x2019 || c == 0x201D || c == 0x203A || c == 0xBB ||
                    c == 0xAE || c == 0xA9 || c == 0x2122 || c == 0xB4;
-      /* Â Ã as letters only (not MacRoman ¬ or cp437 ├); Ã before ¢ £ ¤ ¥
-       * (â ã ä å) is also capital-and-currency leetspeak, and the word-final
-       * signs end words (VOCÊ…): weak evidence, 1 where the whole span
-       * decodes, none in a lone run. */
-      if (!u_isalpha((UChar32)cp[i]))
+      /* Where the lead is a sign (MacRoman ¬ √, cp437 ┬ ├), a Latin letter
+       * or a sign of the Latin-1 range after it (¬†, √©, ├⌐; but not √π,
+       * `¬´, ├┤). */
+      if (!u_isalpha((UChar32)cp[i])) {
+        if ((c >= 0xC0 && c <= 0x24F && u_isalpha((UChar32)c)) || c == 0x2020 || c == 0xA2 ||
+            c == 0xA3 || c == 0xA7 || c == 0xB6 || c == 0xAE || c == 0xA9 || c == 0x2122 ||
+            c == 0x2260 || c == 0xA5 || c == 0x2264 || c == 0x2265 || c == 0x2310)
+          cost += 2;
         continue;
+      }
+      /* Â Ã: Ã before ¢ £ ¤ ¥ (â ã ä å) is also capital-and-currency
+       * leetspeak, and the word-final signs end words (VOCÊ…): weak
+       * evidence, 1 where the whole span decodes, none in a lone run. */
       if ((b0 == 0xC3 && c >= 0xA2 && c <= 0xA5) ||
           (final && !(i + 2 < n && u_isalpha((UChar32)cp[i + 2]))))
         cost += whole;
@@ -769,10 +776,10 @@ static int shape(enum zhfix__codec d, const uint32_t *cp, size_t n, bool whole)
 #define LATIN_LAYERS 8   /* passes at most: each one that changes the line shortens it */
 
 /* Oddness of t->cp[from, to) replaced by cp[0, n), with context: badness plus
- * byte-shape evidence (whole: the span decodes entirely). With cp NULL, of the
- * text as it is. */
+ * byte-shape evidence (whole: the span decodes entirely); the badness alone in
+ * *plain. With cp NULL, of the text as it is. */
 static int oddness(const struct zhfix__text *t, size_t from, size_t to, const uint32_t *cp,
-                   size_t n, enum zhfix__codec d, bool whole, uint32_t *scratch)
+                   size_t n, enum zhfix__codec d, bool whole, uint32_t *scratch, int *plain)
 {
   size_t a = from >= LATIN_CONTEXT ? from - LATIN_CONTEXT : 0;
   size_t z = to + LATIN_CONTEXT <= t->n ? to + LATIN_CONTEXT : t->n, m = 0;
@@ -786,7 +793,8 @@ static int oddness(const struct zhfix__text *t, size_t from, size_t to, const ui
   m += n;
   memcpy(scratch + m, t->cp + to, (z - to) * sizeof *scratch);
   m += z - to;
-  return zhfix__badness(scratch, m) + shape(d, scratch, m, whole);
+  *plain = zhfix__badness(scratch, m);
+  return *plain + shape(d, scratch, m, whole);
 }
 
 /* Han or kana (the language model's to judge), or controls (no text; but
@@ -849,16 +857,18 @@ static bool splice_groups(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, size_
   return ok;
 }
 
-/* One pass over the line for each code page of latin_pages. whole: only spans
+/* One pass over the line for each code page of latin_pages in `only` (bits
+ * LEAD(p)); with dry non-NULL, nothing is changed and *dry is increased by the
+ * points the code pages' repairs would win. whole: only spans
  * that decode entirely (every non-ASCII byte in a sequence) are taken, judged
  * as one; otherwise each run of sequences is judged alone, and where the line
  * already showed this damage (*seen) a run needs only not to read worse. */
 static bool latin_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report, bool whole,
-                       bool *seen, bool *changed)
+                       bool *seen, bool *changed, uint32_t only, int *dry)
 {
   size_t p, i, j, k;
   bool ok = true;
-  uint32_t in_pages = pair_pages(t, 0, t->n);
+  uint32_t in_pages = pair_pages(t, 0, t->n) & only;
 
   *changed = false;
   for (p = 0; p < sizeof latin_pages / sizeof *latin_pages && ok; p++) {
@@ -934,7 +944,7 @@ static bool latin_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn rep
         /* Every non-ASCII byte in a sequence: judge the span as one. */
         uint32_t *all;
         size_t m = 0, q = 0, n0;
-        int gain = 0;
+        int gain = 0, plain_orig, plain_cand;
         bool letters = false, lossy = false;
         /* A span cut short by a character of another code page's range
          * (tĹ\x99: ISO-8859-2, not cp1250) is that code page's to judge. */
@@ -959,18 +969,22 @@ static bool latin_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn rep
           }
         }
         n0 = m;
-        gain += oddness(t, i, j, NULL, 0, d, true, scratch) - oddness(t, i, j, all, n0, d, true, scratch);
+        gain += oddness(t, i, j, NULL, 0, d, true, scratch, &plain_orig) -
+                oddness(t, i, j, all, n0, d, true, scratch, &plain_cand);
         free(all);
         if (gain < 1 || not_for_latin(d, out, nout) ||
             !(letters || lossy || shape(d, t->cp + i, j - i, true) > 0))
           goto next;
         for (q = 0; q < ng; q++)
           g[q].gain = gain;
+        /* Code pages compete on how the text reads, not on byte shapes. */
+        if (dry)
+          *dry += 1000 + plain_orig - plain_cand; /* any repair beats none */
       } else {
         /* Judge each run alone; keep the ones that win, and where the line
          * shows this damage, the ones that read no worse. */
         size_t q, kept = 0;
-        int *gain = malloc(ng * sizeof *gain);
+        int *gain = malloc(ng * sizeof *gain), plain;
         bool sure = *seen;
         if (!gain) {
           ok = false;
@@ -979,8 +993,9 @@ static bool latin_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn rep
         for (q = 0; q < ng; q++) {
           gain[q] = not_for_latin(d, out + g[q].at, g[q].n)
                         ? -1
-                        : oddness(t, g[q].from, g[q].to, NULL, 0, d, false, scratch) -
-                              oddness(t, g[q].from, g[q].to, out + g[q].at, g[q].n, d, false, scratch) -
+                        : oddness(t, g[q].from, g[q].to, NULL, 0, d, false, scratch, &plain) -
+                              oddness(t, g[q].from, g[q].to, out + g[q].at, g[q].n, d, false,
+                                      scratch, &plain) -
                               g[q].penalty;
           if (!g[q].letters && !g[q].lossy &&
               !shape(d, t->cp + g[q].from, g[q].to - g[q].from + (g[q].to < t->n), false))
@@ -995,6 +1010,8 @@ static bool latin_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn rep
         free(gain);
         ng = kept;
       }
+      if (dry) /* only say how much this code page would win */
+        goto next;
       if (ng && !(ok = splice_groups(ctx, t, i, j, g, ng, out, report, &j)))
         goto next;
       *changed |= ng > 0;
@@ -1011,6 +1028,34 @@ static bool latin_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn rep
       break; /* the next pass starts again with cp1252: layers are mostly cp1252 */
   }
   return ok;
+}
+
+/* The whole-span pass with the code pages competing: where several decode
+ * (ĂŠ is é in ISO-8859-2, Ê in cp1250), the one whose text reads best wins;
+ * on a tie, the more common code page. */
+static bool latin_whole(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report, bool *seen,
+                        bool *changed)
+{
+  uint32_t in_pages = pair_pages(t, 0, t->n), best = 0;
+  int best_gain = 0;
+  size_t p;
+
+  *changed = false;
+  if (in_pages & (in_pages - 1)) { /* more than one code page to try */
+    for (p = 0; p < sizeof latin_pages / sizeof *latin_pages; p++) {
+      int gain = 0;
+      if (!(in_pages & LEAD(p)))
+        continue;
+      if (!latin_pass(ctx, t, report, true, seen, changed, LEAD(p), &gain))
+        return false;
+      if (gain > best_gain) {
+        best_gain = gain;
+        best = LEAD(p);
+      }
+    }
+    in_pages = best;
+  }
+  return !in_pages || latin_pass(ctx, t, report, true, seen, changed, in_pages, NULL);
 }
 
 /* C1 controls (U+0080-U+009F) are bytes 80-9F of cp1252 text read as Latin-1:
@@ -1339,7 +1384,7 @@ bool zhfix__mojibake_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_f
    * would read such bytes as rare Han), the rest after the CJK hypotheses. */
   latin = latin_worth(t);
   for (layer = 0; layer < LATIN_LAYERS && changed && latin; layer++)
-    if (!latin_pass(ctx, t, report, true, &latin_seen, &changed))
+    if (!latin_whole(ctx, t, report, &latin_seen, &changed))
       return false;
   for (changed = true, layer = 0; layer < LAYERS && changed && worth_a_pass(t); layer++)
     if (!codepage_pass(ctx, t, report, seen, &changed))
@@ -1349,7 +1394,7 @@ bool zhfix__mojibake_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_f
   if (latin)
     c1_pass(ctx, t, report, latin_seen);
   for (changed = true, layer = 0; layer < LATIN_LAYERS && changed && latin; layer++)
-    if (!latin_pass(ctx, t, report, false, &latin_seen, &changed))
+    if (!latin_pass(ctx, t, report, false, &latin_seen, &changed, 0xFF, NULL))
       return false;
   if (latin)
     c1_pass(ctx, t, report, latin_seen);
