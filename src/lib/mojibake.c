@@ -818,18 +818,43 @@ struct group {
   int gain;          /* badness points the replacement won by */
 };
 
-/* Replace the runs g[0, ng) (sorted, inside t->cp[i, j)) by their decodes
- * out[g.at, g.at + g.n), reporting each, with one splice: every character
- * keeps the input position it came from. *end receives j's new index. */
-static bool splice_groups(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, size_t j,
-                          const struct group *g, size_t ng, const uint32_t *out,
-                          zhfix__edit_fn report, size_t *end)
-{
-  uint32_t *cp = malloc((j - i) * sizeof *cp), *src = malloc((j - i) * sizeof *src);
-  size_t k = i, m = 0, q = 0, l;
-  bool ok = cp && src;
+/* The line being rebuilt by one pass: t->cp[0, done) is copied already. */
+struct rebuild {
+  uint32_t *cp, *src;
+  size_t n, cap, done;
+};
 
-  while (ok && k < j) {
+static bool rebuild_add(struct rebuild *r, uint32_t c, uint32_t src)
+{
+  if (r->n == r->cap) {
+    size_t cap = r->cap ? 2 * r->cap : 256;
+    uint32_t *a = realloc(r->cp, cap * sizeof *a), *b;
+    if (!a)
+      return false;
+    r->cp = a;
+    if (!(b = realloc(r->src, cap * sizeof *b)))
+      return false;
+    r->src = b;
+    r->cap = cap;
+  }
+  r->cp[r->n] = c;
+  r->src[r->n++] = src;
+  return true;
+}
+
+/* Copy t up to `to`, then the runs g[0, ng) (sorted, inside t->cp[i, j))
+ * replaced by their decodes out[g.at, g.at + g.n), reporting each: every
+ * character keeps the input position it came from. One copy per pass keeps
+ * a line with many repaired spans linear. */
+static bool rebuild_span(zhfix_ctx *ctx, const struct zhfix__text *t, struct rebuild *r,
+                         size_t i, size_t j, const struct group *g, size_t ng,
+                         const uint32_t *out, zhfix__edit_fn report)
+{
+  size_t k, q = 0, l;
+  for (k = r->done; k < i; k++)
+    if (!rebuild_add(r, t->cp[k], t->src[k]))
+      return false;
+  while (k < j) {
     if (q < ng && g[q].from == k) {
       struct zhfix__edit ed;
       ed.from = t->src[g[q].from];
@@ -839,21 +864,32 @@ static bool splice_groups(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, size_
       ed.after = out + g[q].at;
       ed.nafter = g[q].n;
       report(ctx, &ed);
-      for (l = 0; l < g[q].n; l++, m++) {
-        cp[m] = out[g[q].at + l];
-        src[m] = t->src[k];
-      }
+      for (l = 0; l < g[q].n; l++)
+        if (!rebuild_add(r, out[g[q].at + l], t->src[k]))
+          return false;
       k = g[q++].to;
+    } else if (!rebuild_add(r, t->cp[k], t->src[k])) {
+      return false;
     } else {
-      cp[m] = t->cp[k];
-      src[m++] = t->src[k++];
+      k++;
     }
   }
-  if (ok && (ok = zhfix__text_splice(t, i, j - i, cp, m, 0)))
-    memcpy(t->src + i, src, m * sizeof *src);
-  *end = i + m;
-  free(cp);
-  free(src);
+  r->done = j;
+  return true;
+}
+
+/* Finish a rebuild: the rest of t, then t takes the new contents. */
+static bool rebuild_finish(struct zhfix__text *t, struct rebuild *r)
+{
+  size_t k;
+  bool ok = true;
+  for (k = r->done; ok && k < t->n; k++)
+    ok = rebuild_add(r, t->cp[k], t->src[k]);
+  if (ok && (ok = zhfix__text_splice(t, 0, t->n, r->cp, r->n, 0)))
+    memcpy(t->src, r->src, r->n * sizeof *r->src);
+  free(r->cp);
+  free(r->src);
+  memset(r, 0, sizeof *r);
   return ok;
 }
 
@@ -869,6 +905,7 @@ static bool latin_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn rep
   size_t p, i, j, k;
   bool ok = true;
   uint32_t in_pages = pair_pages(t, 0, t->n) & only;
+  struct rebuild r = {0};
 
   *changed = false;
   for (p = 0; p < sizeof latin_pages / sizeof *latin_pages && ok; p++) {
@@ -1012,7 +1049,7 @@ static bool latin_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn rep
       }
       if (dry) /* only say how much this code page would win */
         goto next;
-      if (ng && !(ok = splice_groups(ctx, t, i, j, g, ng, out, report, &j)))
+      if (ng && !(ok = rebuild_span(ctx, t, &r, i, j, g, ng, out, report)))
         goto next;
       *changed |= ng > 0;
       *seen |= ng > 0;
@@ -1024,10 +1061,15 @@ static bool latin_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn rep
       free(scratch);
       i = j;
     }
-    if (*changed)
-      break; /* the next pass starts again with cp1252: layers are mostly cp1252 */
+    if (!ok) {
+      free(r.cp);
+      free(r.src);
+      return false;
+    }
+    if (r.done) /* the next pass starts again with cp1252: layers are mostly cp1252 */
+      return rebuild_finish(t, &r);
   }
-  return ok;
+  return true;
 }
 
 /* The whole-span pass with the code pages competing: where several decode
