@@ -58,7 +58,8 @@ typedef struct zhfix_change {
   size_t before_len;        /**< bytes */
   const char *after;        /**< replacement text (UTF-8, not NUL-terminated) */
   size_t after_len;         /**< bytes */
-  double margin;            /**< language-model margin in nats per character; 0 for rule-based changes */
+  double margin;            /**< language-model margin in nats per character (badness points
+                                 per character for other alphabets); 0 for rule-based changes */
   int reported;             /**< 1: damage found but not repaired (the text is unchanged) */
 } zhfix_change;
 

@@ -19,7 +19,8 @@ static const char *const icu_names[ZHFIX__NCODECS] = {
   [ZHFIX__UTF16LE] = "UTF-16LE",    [ZHFIX__UTF16BE] = "UTF-16BE",
   [ZHFIX__BIG5HKSCS] = "ibm-1375_P100-2008", [ZHFIX__CP1251] = "windows-1251",
   [ZHFIX__CP1250] = "windows-1250", [ZHFIX__MACROMAN] = "macos-0_2-10.2",
-  [ZHFIX__CP437] = "ibm-437_P100-1995",
+  [ZHFIX__CP437] = "ibm-437_P100-1995", [ZHFIX__CP1257] = "windows-1257",
+  [ZHFIX__LATIN2] = "ISO-8859-2",
 };
 
 bool zhfix__codecs_open(struct zhfix__codecs *c)

@@ -168,12 +168,21 @@ zhfix_script zhfix__script_of_counts(const struct zhfix__script_count *count, do
 /* Cost under the Simplified model minus cost under the Traditional one (nats). */
 double zhfix__lm_script_bias(const uint32_t *cp, size_t n);
 
+/* ---- badness.c: odd characters and odd neighbours in alphabetic text ---- */
+
+/* Badness of cp[0, n) (code points): the count of character pairs real text
+ * seldom puts side by side (a symbol or quote inside a word, a capital after a
+ * small letter, two scripts in one word) plus 2 per control, private-use or
+ * unassigned character and 1 or more per rare letter (IPA, Latin
+ * Extended-B). 0 for plain text. Categories from ICU (General_Category, Script). */
+int zhfix__badness(const uint32_t *cp, size_t n);
+
 /* ---- codec.c: legacy code pages through ICU, strict both ways ---- */
 
 enum zhfix__codec {
   ZHFIX__UTF8, ZHFIX__CP1252, ZHFIX__LATIN1, ZHFIX__GB18030, ZHFIX__BIG5, ZHFIX__SJIS,
   ZHFIX__EUCKR, ZHFIX__UTF16LE, ZHFIX__UTF16BE, ZHFIX__BIG5HKSCS, ZHFIX__CP1251, ZHFIX__CP1250,
-  ZHFIX__MACROMAN, ZHFIX__CP437, ZHFIX__NCODECS
+  ZHFIX__MACROMAN, ZHFIX__CP437, ZHFIX__CP1257, ZHFIX__LATIN2, ZHFIX__NCODECS
 };
 
 struct UConverter;

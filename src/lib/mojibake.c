@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unicode/uchar.h>
 
 #include "internal.h"
 
@@ -75,7 +76,7 @@ static bool cjk_text_char(uint32_t c)
 static bool single_byte(enum zhfix__codec d)
 {
   return d == ZHFIX__CP1252 || d == ZHFIX__CP1251 || d == ZHFIX__CP1250 ||
-         d == ZHFIX__MACROMAN || d == ZHFIX__CP437;
+         d == ZHFIX__MACROMAN || d == ZHFIX__CP437 || d == ZHFIX__CP1257 || d == ZHFIX__LATIN2;
 }
 
 /* The other single-byte code pages, read sloppily as cp1252 is: a byte the
@@ -92,7 +93,7 @@ static pthread_once_t pages_once = PTHREAD_ONCE_INIT;
 static void pages_build(void)
 {
   static const enum zhfix__codec which[] = {ZHFIX__CP1251, ZHFIX__CP1250, ZHFIX__MACROMAN,
-                                           ZHFIX__CP437};
+                                           ZHFIX__CP437,  ZHFIX__CP1257, ZHFIX__LATIN2};
   struct zhfix__codecs c;
   size_t w;
   unsigned b;
@@ -146,6 +147,8 @@ static int sloppy_1252(uint32_t c)
 
   if (c <= 0xFF)
     return (int)c;
+  if (c > 0x2122) /* ™, the last of them */
+    return -1;
   for (i = 0; i < 32; i++)
     if (c == cp1252_high[i])
       return 0x80 + i;
@@ -524,6 +527,629 @@ static bool codepage_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn 
   return true;
 }
 
+/* ---- UTF-8 of any alphabet read as a single-byte code page ---- */
+
+/* Latin, Greek, Cyrillic, Hebrew, Arabic, Indic, Thai... text in UTF-8 read as
+ * a single-byte code page (rÃ©gime, Ð±ÑŠÐ», wei√ü, ×‘×”×•), as a whole or in
+ * places, with the usual losses on the way: the NBSP byte A0 turned into a
+ * space (Ã perturber), bytes lost to U+FFFD or, in cp1252, to '?' (â€?),
+ * surrogate pairs encoded one by one (CESU-8: í ½í¸). Each candidate is the
+ * span's bytes decoded as UTF-8; it replaces the span when it is less odd by
+ * zhfix__badness() plus the byte-shape evidence below. Candidates that decode
+ * to Han or kana are left to the code page hypotheses and the language model.
+ *
+ * Trigger characters for a clean-text pre-filter: see latin_worth(). */
+
+/* Code pages UTF-8 is read as, most common first (cp1252 covers Latin-1). */
+static const enum zhfix__codec latin_pages[] = {ZHFIX__CP1252, ZHFIX__CP1251, ZHFIX__CP1250,
+                                                ZHFIX__LATIN2, ZHFIX__CP1257, ZHFIX__MACROMAN,
+                                                ZHFIX__CP437};
+
+/* Per BMP character, per code page p of latin_pages: bit p when the character
+ * stands for a UTF-8 lead byte (C2-F4), bit 8 + p when for a continuation
+ * byte (80-BF; U+FFFD too, a byte that was lost), bit 16 + p when for a lead
+ * byte a space may follow as A0 (see seq_at()), bit 24 + p when the code page
+ * has it at all. Built once; a line with no lead before a continuation costs
+ * one lookup per character. */
+#define LEAD(p) (1u << (p))
+#define CONT(p) (0x100u << (p))
+#define SPACE_LEAD(p) (0x10000u << (p))
+#define IN_PAGE(p) (0x1000000u << (p))
+static uint32_t latin_mask[0x10000];
+static pthread_once_t latin_once = PTHREAD_ONCE_INIT;
+
+static void latin_mark(size_t p, uint32_t c)
+{
+  int b = sloppy_byte(latin_pages[p], c);
+  if (b < 0 && c != 0xFFFD)
+    return;
+  latin_mask[c] |= IN_PAGE(p);
+  if (b >= 0xC2 && b <= 0xF4)
+    latin_mask[c] |= LEAD(p);
+  if ((b >= 0x80 && b <= 0xBF) || c == 0xFFFD || (c == '?' && latin_pages[p] == ZHFIX__CP1252))
+    latin_mask[c] |= CONT(p);
+  if (b == 0xC2 || b == 0xC3 || b == 0xC5 || b == 0xCE || b == 0xD0 || b == 0xD9 ||
+      (b >= 0xE0 && b <= 0xE3) || b == 0xF0)
+    latin_mask[c] |= SPACE_LEAD(p);
+}
+
+/* Each code page's characters: cp1252 (sloppy, with Latin-1) those up to ™;
+ * the others those of their 256 bytes. */
+static void latin_build(void)
+{
+  uint32_t c;
+  size_t p;
+  unsigned b;
+  for (p = 0; p < sizeof latin_pages / sizeof *latin_pages; p++) {
+    latin_mark(p, 0xFFFD);
+    if (latin_pages[p] == ZHFIX__CP1252) {
+      for (c = 0; c <= 0x2122; c++)
+        latin_mark(p, c);
+      continue;
+    }
+    for (b = 0; b < 0x80; b++)
+      latin_mark(p, b);
+    pthread_once(&pages_once, pages_build);
+    for (b = 0x80; b < 0x100; b++)
+      latin_mark(p, pages[latin_pages[p]].cp[b]);
+  }
+}
+
+static uint32_t mask_of(uint32_t c)
+{
+  return c < 0x10000 ? latin_mask[c] : 0;
+}
+
+/* The code pages (bits p of latin_pages) in which t->cp[from, to) holds a
+ * lead followed by a continuation. */
+static uint32_t pair_pages(const struct zhfix__text *t, size_t from, size_t to)
+{
+  size_t i;
+  uint32_t found = 0, m;
+  bool ready = false;
+  for (i = from; i + 1 < to; i++) {
+    uint32_t c = t->cp[i];
+    if (c < 0xA0 || (c >= 0x2E80 && c < 0xFB00) || c >= 0x10000)
+      continue; /* never a lead: ASCII, C1, CJK (MacRoman's ¬ « », cp437's ± are) */
+    if (!ready)
+      ready = !pthread_once(&latin_once, latin_build);
+    if ((m = latin_mask[c] & 0xFF) != 0)
+      found |= (t->cp[i + 1] == ' ' ? latin_mask[c] >> 16 : mask_of(t->cp[i + 1]) >> 8) & m;
+  }
+  return found;
+}
+
+/* A span of the line read back as bytes of code page d: byte k stands for the
+ * character cp[k]; hole[k] when that character is U+FFFD (a byte lost before). */
+struct bytespan {
+  const uint32_t *cp;
+  uint8_t *b;
+  bool *hole;
+  size_t n;
+  enum zhfix__codec d;
+};
+
+static bool cont_byte(unsigned b)
+{
+  return b >= 0x80 && b <= 0xBF;
+}
+
+/* Words that à begins in Portuguese (às, àquele, àquela, àquilo): after
+ * "Ã " they show that the space was à's own byte A0, not a space after it
+ * ("s" only before a space: "Ã s'éloigner" is "à s'éloigner"). */
+static bool a_grave_word(const struct bytespan *s, size_t k)
+{
+  static const char *const words[] = {"s", "quele", "queles", "quela", "quelas", "quilo"};
+  size_t w, l;
+  for (w = 0; w < sizeof words / sizeof *words; w++) {
+    for (l = 0; words[w][l] && k + l < s->n && s->cp[k + l] == (uint8_t)words[w][l]; l++)
+      ;
+    if (!words[w][l] && (w == 0 ? k + l < s->n && s->cp[k + l] == ' '
+                                : k + l == s->n || !u_isalpha((UChar32)s->cp[k + l])))
+      return true;
+  }
+  return false;
+}
+
+/* The UTF-8 sequence at byte k of s, allowing the losses above: its length in
+ * bytes, or 0 if none; the character in *c (U+FFFD where bytes were lost).
+ * *restored is set when a space was read as byte A0 (weak evidence: it costs
+ * the candidate one point). */
+static size_t seq_at(const struct bytespan *s, size_t k, uint32_t *c, bool *restored)
+{
+  const uint8_t *b = s->b + k;
+  uint8_t x[4];
+  size_t need, i, lost = 0, asked = 0, spaces = 0, left = s->n - k;
+
+  *restored = false;
+  if (s->hole[k] || b[0] < 0xC2 || b[0] > 0xF4)
+    return 0;
+  need = b[0] < 0xE0 ? 2 : b[0] < 0xF0 ? 3 : 4;
+  /* à whose A0 became a space: "Ã  ", "Ã." and "Ã s " take the space back,
+   * "Ã le" keeps it (spaces coalesced). */
+  if (b[0] == 0xC3 && left >= 2 && b[1] == ' ' && !s->hole[k + 1]) {
+    *c = 0xE0;
+    return left == 2 || s->hole[k + 2] || !u_isalnum((UChar32)s->cp[k + 2]) || a_grave_word(s, k + 2)
+               ? 2
+               : 1;
+  }
+  if (left < need)
+    return 0;
+  x[0] = b[0];
+  for (i = 1; i < need; i++) {
+    if (s->hole[k + i])
+      lost++, x[i] = 0x80;
+    else if (b[i] == '?' && s->d == ZHFIX__CP1252)
+      asked++, x[i] = 0x80;
+    else if (b[i] == ' ')
+      spaces++, x[i] = 0xA0;
+    else if (cont_byte(b[i]))
+      x[i] = b[i];
+    else
+      return 0;
+  }
+  if (asked > 1 || spaces > 1 || (spaces && (lost || asked)))
+    return 0;
+  if (spaces) { /* where a space stands for A0 (ftfy's observation) */
+    bool ok = need == 2 ? (b[0] == 0xC2 || b[0] == 0xC5 || b[0] == 0xCE || b[0] == 0xD0 ||
+                           b[0] == 0xD9)
+            : need == 3 ? b[0] <= 0xE3 && x[1] != 0x85 && x[2] != 0x85 &&
+                              (b[1] == ' ' ? b[0] >= 0xE2 && x[2] != 0xA0 : x[1] != 0xA0)
+                        : b[0] == 0xF0;
+    if (!ok)
+      return 0;
+    *restored = true;
+  }
+  if (lost || asked) {
+    /* The bytes left must still fit the lead: no overlong form, no surrogate. */
+    if ((need == 2 && asked && b[0] > 0xC3) || (need > 2 && !s->hole[k + 1] && b[1] != '?' &&
+                                                ((b[0] == 0xE0 && x[1] < 0xA0) ||
+                                                 (b[0] == 0xED && x[1] >= 0xA0) ||
+                                                 (b[0] == 0xF0 && x[1] < 0x90) ||
+                                                 (b[0] == 0xF4 && x[1] >= 0x90))))
+      return 0;
+    *c = 0xFFFD;
+    return need;
+  }
+  /* CESU-8: a surrogate pair as two three-byte sequences. */
+  if (b[0] == 0xED && x[1] >= 0xA0) {
+    if (x[1] > 0xAF || left < 6 || s->b[k + 3] != 0xED || s->hole[k + 3] || s->hole[k + 4] ||
+        s->hole[k + 5] || s->b[k + 4] < 0xB0 || s->b[k + 4] > 0xBF || !cont_byte(s->b[k + 5]))
+      return 0;
+    *c = 0x10000 + ((((uint32_t)(x[1] & 0x0F) << 6 | (x[2] & 0x3F)) << 10) |
+                    ((uint32_t)(s->b[k + 4] & 0x0F) << 6 | (s->b[k + 5] & 0x3F)));
+    return 6;
+  }
+  return zhfix__utf8_decode((const char *)x, (const char *)x + need, c) == need ? need : 0;
+}
+
+/* Byte-shape evidence that cp[0, n) is UTF-8 read as d: Â or Ã (lead bytes
+ * C2 C3) before a sign, punctuation or a byte 80-9F (Ã©, Â£, Ãœ;
+ * … ’ ” › » ® © ™ ´ count only inside a word), and the three-byte sequences
+ * of general punctuation (â€œ, â„¢: lead E2) and of U+FFFD and the byte-order
+ * mark (ï¿½, ï»¿). 2 per occurrence. */
+static int shape(enum zhfix__codec d, const uint32_t *cp, size_t n, bool whole)
+{
+  size_t i;
+  int cost = 0;
+  for (i = 0; i + 1 < n; i++) {
+    int b0 = sloppy_byte(d, cp[i]), b1, b2;
+    if (b0 < 0xC2 || (b0 > 0xC3 && b0 != 0xE2 && b0 != 0xEF))
+      continue;
+    b1 = sloppy_byte(d, cp[i + 1]);
+    if (b1 < 0 || !cont_byte((unsigned)b1))
+      continue;
+    if (b0 <= 0xC3) {
+      uint32_t c = cp[i + 1];
+      bool final = c == 0x2026 || c == 0x2019 || c == 0x201D || c == 0x203A || c == 0xBB ||
+                   c == 0xAE || c == 0xA9 || c == 0x2122 || c == 0xB4;
+      /* Where the lead is a sign (MacRoman ¬ √, cp437 ┬ ├), a Latin letter
+       * or a sign of the Latin-1 range after it (¬†, √©, ├⌐; but not √π,
+       * `¬´, ├┤). */
+      if (!u_isalpha((UChar32)cp[i])) {
+        if ((c >= 0xC0 && c <= 0x24F && u_isalpha((UChar32)c)) || c == 0x2020 || c == 0xA2 ||
+            c == 0xA3 || c == 0xA7 || c == 0xB6 || c == 0xAE || c == 0xA9 || c == 0x2122 ||
+            c == 0x2260 || c == 0xA5 || c == 0x2264 || c == 0x2265 || c == 0x2310)
+          cost += 2;
+        continue;
+      }
+      /* Â Ã: Ã before ¢ £ ¤ ¥ (â ã ä å) is also capital-and-currency
+       * leetspeak, and the word-final signs end words (VOCÊ…): weak
+       * evidence, 1 where the whole span decodes, none in a lone run. */
+      if ((b0 == 0xC3 && c >= 0xA2 && c <= 0xA5) ||
+          (final && !(i + 2 < n && u_isalpha((UChar32)cp[i + 2]))))
+        cost += whole;
+      else if (!u_isalpha((UChar32)c) || b1 <= 0x9F || c == 0xAA || c == 0xBA) /* ª º too */
+        cost += 2;
+      continue;
+    }
+    b2 = i + 2 < n ? sloppy_byte(d, cp[i + 2]) : -1;
+    if (b2 >= 0 && cont_byte((unsigned)b2) &&
+        (b0 == 0xE2 || (b1 == 0xBF && b2 == 0xBD) || (b1 == 0xBB && b2 == 0xBF)))
+      cost += 2;
+  }
+  return cost;
+}
+
+#define LATIN_CONTEXT 2 /* characters of context on each side of a candidate */
+#define LATIN_RUN_GAIN 2 /* points a lone run of sequences must win by (a whole span: 1) */
+#define LATIN_LAYERS 8   /* passes at most: each one that changes the line shortens it */
+
+/* Oddness of t->cp[from, to) replaced by cp[0, n), with context: badness plus
+ * byte-shape evidence (whole: the span decodes entirely); the badness alone in
+ * *plain. With cp NULL, of the text as it is. */
+static int oddness(const struct zhfix__text *t, size_t from, size_t to, const uint32_t *cp,
+                   size_t n, enum zhfix__codec d, bool whole, uint32_t *scratch, int *plain)
+{
+  size_t a = from >= LATIN_CONTEXT ? from - LATIN_CONTEXT : 0;
+  size_t z = to + LATIN_CONTEXT <= t->n ? to + LATIN_CONTEXT : t->n, m = 0;
+  if (!cp) {
+    cp = t->cp + from;
+    n = to - from;
+  }
+  memcpy(scratch, t->cp + a, (from - a) * sizeof *scratch);
+  m = from - a;
+  memcpy(scratch + m, cp, n * sizeof *scratch);
+  m += n;
+  memcpy(scratch + m, t->cp + to, (z - to) * sizeof *scratch);
+  m += z - to;
+  *plain = zhfix__badness(scratch, m);
+  return *plain + shape(d, scratch, m, whole);
+}
+
+/* Han or kana (the language model's to judge), or controls (no text; but
+ * C1 controls from cp1252 are the next layer's bytes, or c1_pass's). */
+static bool not_for_latin(enum zhfix__codec d, const uint32_t *cp, size_t n)
+{
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (zhfix__is_han(cp[i]) || (cp[i] >= 0x3040 && cp[i] <= 0x30FF) ||
+        (cp[i] < 0x20 && cp[i] != '\t') ||
+        (cp[i] >= 0x7F && cp[i] < 0xA0 && d != ZHFIX__CP1252))
+      return true;
+  return false;
+}
+
+struct group {
+  size_t from, to;   /* span of t */
+  size_t at, n;      /* its replacement: out[at, at + n) */
+  bool lossy, letters;
+  int penalty;       /* spaces read as A0 */
+  int gain;          /* badness points the replacement won by */
+};
+
+/* The line being rebuilt by one pass: t->cp[0, done) is copied already. */
+struct rebuild {
+  uint32_t *cp, *src;
+  size_t n, cap, done;
+};
+
+static bool rebuild_add(struct rebuild *r, uint32_t c, uint32_t src)
+{
+  if (r->n == r->cap) {
+    size_t cap = r->cap ? 2 * r->cap : 256;
+    uint32_t *a = realloc(r->cp, cap * sizeof *a), *b;
+    if (!a)
+      return false;
+    r->cp = a;
+    if (!(b = realloc(r->src, cap * sizeof *b)))
+      return false;
+    r->src = b;
+    r->cap = cap;
+  }
+  r->cp[r->n] = c;
+  r->src[r->n++] = src;
+  return true;
+}
+
+/* Copy t up to `to`, then the runs g[0, ng) (sorted, inside t->cp[i, j))
+ * replaced by their decodes out[g.at, g.at + g.n), reporting each: every
+ * character keeps the input position it came from. One copy per pass keeps
+ * a line with many repaired spans linear. */
+static bool rebuild_span(zhfix_ctx *ctx, const struct zhfix__text *t, struct rebuild *r,
+                         size_t i, size_t j, const struct group *g, size_t ng,
+                         const uint32_t *out, zhfix__edit_fn report)
+{
+  size_t k, q = 0, l;
+  for (k = r->done; k < i; k++)
+    if (!rebuild_add(r, t->cp[k], t->src[k]))
+      return false;
+  while (k < j) {
+    if (q < ng && g[q].from == k) {
+      struct zhfix__edit ed;
+      ed.from = t->src[g[q].from];
+      ed.to = t->src[g[q].to - 1] + 1;
+      ed.kind = g[q].lossy ? "mojibake-lossy" : "mojibake";
+      ed.margin = (double)g[q].gain / (double)g[q].n;
+      ed.after = out + g[q].at;
+      ed.nafter = g[q].n;
+      report(ctx, &ed);
+      for (l = 0; l < g[q].n; l++)
+        if (!rebuild_add(r, out[g[q].at + l], t->src[k]))
+          return false;
+      k = g[q++].to;
+    } else if (!rebuild_add(r, t->cp[k], t->src[k])) {
+      return false;
+    } else {
+      k++;
+    }
+  }
+  r->done = j;
+  return true;
+}
+
+/* Finish a rebuild: the rest of t, then t takes the new contents. */
+static bool rebuild_finish(struct zhfix__text *t, struct rebuild *r)
+{
+  size_t k;
+  bool ok = true;
+  for (k = r->done; ok && k < t->n; k++)
+    ok = rebuild_add(r, t->cp[k], t->src[k]);
+  if (ok && (ok = zhfix__text_splice(t, 0, t->n, r->cp, r->n, 0)))
+    memcpy(t->src, r->src, r->n * sizeof *r->src);
+  free(r->cp);
+  free(r->src);
+  memset(r, 0, sizeof *r);
+  return ok;
+}
+
+/* One pass over the line for each code page of latin_pages in `only` (bits
+ * LEAD(p)); with dry non-NULL, nothing is changed and *dry is increased by the
+ * points the code pages' repairs would win. whole: only spans
+ * that decode entirely (every non-ASCII byte in a sequence) are taken, judged
+ * as one; otherwise each run of sequences is judged alone, and where the line
+ * already showed this damage (*seen) a run needs only not to read worse. */
+static bool latin_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report, bool whole,
+                       bool *seen, bool *changed, uint32_t only, int *dry)
+{
+  size_t p, i, j, k;
+  bool ok = true;
+  uint32_t in_pages = pair_pages(t, 0, t->n) & only;
+  struct rebuild r = {0};
+
+  *changed = false;
+  for (p = 0; p < sizeof latin_pages / sizeof *latin_pages && ok; p++) {
+    enum zhfix__codec d = latin_pages[p];
+    if (!(in_pages & LEAD(p)))
+      continue;
+    for (i = 0; i < t->n && ok;) {
+      struct bytespan s;
+      struct group *g = NULL;
+      uint32_t *out = NULL, *scratch = NULL;
+      size_t ng = 0, nout = 0, covered = 0, high = 0;
+
+      for (j = i; j < t->n && (mask_of(t->cp[j]) & IN_PAGE(p)); j++)
+        ;
+      if (j == i) {
+        i++;
+        continue;
+      }
+      if (!(pair_pages(t, i, j) & LEAD(p)) || j - i > MAX_SPAN) {
+        i = j;
+        continue;
+      }
+      s.cp = t->cp + i;
+      s.n = j - i;
+      s.d = d;
+      s.b = malloc(s.n);
+      s.hole = malloc(s.n * sizeof *s.hole);
+      g = malloc(s.n * sizeof *g);
+      out = malloc((s.n + 1) * sizeof *out);
+      scratch = malloc((s.n + 2 * LATIN_CONTEXT + 1) * sizeof *scratch);
+      if (!s.b || !s.hole || !g || !out || !scratch) {
+        ok = false;
+        goto next;
+      }
+      for (k = 0; k < s.n; k++) {
+        s.hole[k] = s.cp[k] == 0xFFFD;
+        s.b[k] = s.hole[k] ? 0 : (uint8_t)sloppy_byte(d, s.cp[k]);
+        high += s.b[k] >= 0x80 || s.hole[k];
+      }
+      /* Runs of sequences, each decoded into out. */
+      for (k = 0; k < s.n;) {
+        uint32_t c;
+        bool restored;
+        size_t l = seq_at(&s, k, &c, &restored);
+        if (!l) {
+          k++;
+          continue;
+        }
+        if (!ng || g[ng - 1].to != i + k) {
+          g[ng].from = i + k;
+          g[ng].to = i + k;
+          g[ng].at = nout;
+          g[ng].n = 0;
+          g[ng].lossy = g[ng].letters = false;
+          g[ng].penalty = g[ng].gain = 0;
+          ng++;
+        }
+        out[nout++] = c;
+        g[ng - 1].n++;
+        g[ng - 1].to = i + k + l;
+        g[ng - 1].lossy |= c == 0xFFFD;
+        /* A decode to letters or marks, or CESU-8, is evidence in itself;
+         * one to signs alone (`¬´ to «) needs the byte shape too. */
+        g[ng - 1].letters |= u_isalpha((UChar32)c) || (U_GET_GC_MASK((UChar32)c) & U_GC_M_MASK) ||
+                             l == 6;
+        g[ng - 1].penalty += restored;
+        for (; l; l--, k++)
+          covered += s.b[k] >= 0x80 || s.hole[k];
+      }
+      if (!ng)
+        goto next;
+      if (whole) {
+        /* Every non-ASCII byte in a sequence: judge the span as one. */
+        uint32_t *all;
+        size_t m = 0, q = 0, n0;
+        int gain = 0, plain_orig, plain_cand;
+        bool letters = false, lossy = false;
+        /* A span cut short by a character of another code page's range
+         * (tĹ\x99: ISO-8859-2, not cp1250) is that code page's to judge. */
+        if (covered < high || (i > 0 && t->cp[i - 1] >= 0x80 && t->cp[i - 1] < 0x530) ||
+            (j < t->n && t->cp[j] >= 0x80 && t->cp[j] < 0x530))
+          goto next;
+        all = malloc((s.n + 1) * sizeof *all);
+        if (!all) {
+          ok = false;
+          goto next;
+        }
+        for (k = i; k < j;) {
+          if (q < ng && g[q].from == k) {
+            gain -= g[q].penalty;
+            letters |= g[q].letters;
+            lossy |= g[q].lossy;
+            memcpy(all + m, out + g[q].at, g[q].n * sizeof *all);
+            m += g[q].n;
+            k = g[q++].to;
+          } else {
+            all[m++] = t->cp[k++];
+          }
+        }
+        n0 = m;
+        gain += oddness(t, i, j, NULL, 0, d, true, scratch, &plain_orig) -
+                oddness(t, i, j, all, n0, d, true, scratch, &plain_cand);
+        free(all);
+        if (gain < 1 || not_for_latin(d, out, nout) ||
+            !(letters || lossy || shape(d, t->cp + i, j - i, true) > 0))
+          goto next;
+        for (q = 0; q < ng; q++)
+          g[q].gain = gain;
+        /* Code pages compete on how the text reads, not on byte shapes. */
+        if (dry)
+          *dry += 1000 + plain_orig - plain_cand; /* any repair beats none */
+      } else {
+        /* Judge each run alone; keep the ones that win, and where the line
+         * shows this damage, the ones that read no worse. */
+        size_t q, kept = 0;
+        int *gain = malloc(ng * sizeof *gain), plain;
+        bool sure = *seen;
+        if (!gain) {
+          ok = false;
+          goto next;
+        }
+        for (q = 0; q < ng; q++) {
+          gain[q] = not_for_latin(d, out + g[q].at, g[q].n)
+                        ? -1
+                        : oddness(t, g[q].from, g[q].to, NULL, 0, d, false, scratch, &plain) -
+                              oddness(t, g[q].from, g[q].to, out + g[q].at, g[q].n, d, false,
+                                      scratch, &plain) -
+                              g[q].penalty;
+          if (!g[q].letters && !g[q].lossy &&
+              !shape(d, t->cp + g[q].from, g[q].to - g[q].from + (g[q].to < t->n), false))
+            gain[q] = gain[q] > 0 ? 0 : gain[q];
+          sure |= gain[q] >= LATIN_RUN_GAIN;
+        }
+        for (q = 0; q < ng; q++)
+          if (gain[q] >= LATIN_RUN_GAIN || (gain[q] >= (g[q].lossy ? 1 : 0) && sure)) {
+            g[q].gain = gain[q];
+            g[kept++] = g[q];
+          }
+        free(gain);
+        ng = kept;
+      }
+      if (dry) /* only say how much this code page would win */
+        goto next;
+      if (ng && !(ok = rebuild_span(ctx, t, &r, i, j, g, ng, out, report)))
+        goto next;
+      *changed |= ng > 0;
+      *seen |= ng > 0;
+    next:
+      free(s.b);
+      free(s.hole);
+      free(g);
+      free(out);
+      free(scratch);
+      i = j;
+    }
+    if (!ok) {
+      free(r.cp);
+      free(r.src);
+      return false;
+    }
+    if (r.done) /* the next pass starts again with cp1252: layers are mostly cp1252 */
+      return rebuild_finish(t, &r);
+  }
+  return true;
+}
+
+/* The whole-span pass with the code pages competing: where several decode
+ * (ĂŠ is é in ISO-8859-2, Ê in cp1250), the one whose text reads best wins;
+ * on a tie, the more common code page. */
+static bool latin_whole(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report, bool *seen,
+                        bool *changed)
+{
+  uint32_t in_pages = pair_pages(t, 0, t->n), best = 0;
+  int best_gain = 0;
+  size_t p;
+
+  *changed = false;
+  if (in_pages & (in_pages - 1)) { /* more than one code page to try */
+    for (p = 0; p < sizeof latin_pages / sizeof *latin_pages; p++) {
+      int gain = 0;
+      if (!(in_pages & LEAD(p)))
+        continue;
+      if (!latin_pass(ctx, t, report, true, seen, changed, LEAD(p), &gain))
+        return false;
+      if (gain > best_gain) {
+        best_gain = gain;
+        best = LEAD(p);
+      }
+    }
+    in_pages = best;
+  }
+  return !in_pages || latin_pass(ctx, t, report, true, seen, changed, in_pages, NULL);
+}
+
+/* C1 controls (U+0080-U+009F) are bytes 80-9F of cp1252 text read as Latin-1:
+ * taken back to cp1252's characters (the five bytes cp1252 leaves undefined
+ * stay) when the line showed single-byte damage, or holds two of them at least
+ * (a lone U+0085 may be a next-line control). */
+static void c1_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report, bool seen)
+{
+  static const uint16_t cp1252_high[32] = {
+    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+  };
+  size_t i, n = 0;
+  for (i = 0; i < t->n; i++)
+    n += t->cp[i] >= 0x80 && t->cp[i] <= 0x9F && cp1252_high[t->cp[i] - 0x80];
+  if (n == 0 || (n < 2 && !seen))
+    return;
+  for (i = 0; i < t->n; i++) {
+    uint32_t c;
+    if (t->cp[i] < 0x80 || t->cp[i] > 0x9F || !cp1252_high[t->cp[i] - 0x80])
+      continue;
+    struct zhfix__edit ed;
+    c = cp1252_high[t->cp[i] - 0x80];
+    ed.from = t->src[i];
+    ed.to = t->src[i] + 1;
+    ed.kind = "c1-control";
+    ed.margin = 0;
+    ed.after = &c;
+    ed.nafter = 1;
+    report(ctx, &ed);
+    t->cp[i] = c; /* one for one: no splice */
+  }
+}
+
+/* Can latin_pass or c1_pass change the line: a character that stands for a
+ * UTF-8 lead byte in one of latin_pages followed by one that stands for a
+ * continuation byte, or a C1 control? This is the gate for clean text (the
+ * exact set of trigger characters is latin_mask's lead bits). A pre-filter in
+ * front of the stages must let through every line with a character of
+ * U+0080-U+05FF (C1, Latin-1, Latin Extended, Greek, Cyrillic), U+2000-U+25FF
+ * (cp1252 and MacRoman punctuation, €, ™, math, cp437 box drawing),
+ * U+FB01-U+FB02 (MacRoman ﬁ ﬂ) or U+FFFD: they stand for UTF-8 bytes. */
+static bool latin_worth(const struct zhfix__text *t)
+{
+  size_t i;
+  for (i = 0; i < t->n; i++)
+    if (t->cp[i] >= 0x80 && t->cp[i] <= 0x9F)
+      return true;
+  return pair_pages(t, 0, t->n) != 0;
+}
+
 /* ---- 锟斤拷: U+FFFD (EF BF BD) read through GBK ---- */
 
 /* Runs of non-ASCII text holding 锟斤拷 go back through GBK and UTF-8: the
@@ -791,13 +1417,29 @@ static bool worth_a_pass(const struct zhfix__text *t)
 bool zhfix__mojibake_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report)
 {
   bool changed = true, seen[sizeof hypotheses / sizeof *hypotheses] = {false};
+  bool latin = false, latin_seen = false;
   int layer;
 
   if (!entity_pass(ctx, t, report) || !rfc2047_pass(ctx, t, report))
     return false;
-  for (layer = 0; layer < LAYERS && changed && worth_a_pass(t); layer++)
+  /* Other alphabets first where a whole span decodes (the CJK hypotheses
+   * would read such bytes as rare Han), the rest after the CJK hypotheses. */
+  latin = latin_worth(t);
+  for (layer = 0; layer < LATIN_LAYERS && changed && latin; layer++)
+    if (!latin_whole(ctx, t, report, &latin_seen, &changed))
+      return false;
+  for (changed = true, layer = 0; layer < LAYERS && changed && worth_a_pass(t); layer++)
     if (!codepage_pass(ctx, t, report, seen, &changed))
       return false;
+  /* C1 controls before the runs inside good text, so that what they stand
+   * for is read there too (in cp1252 they are the same bytes), and after. */
+  if (latin)
+    c1_pass(ctx, t, report, latin_seen);
+  for (changed = true, layer = 0; layer < LATIN_LAYERS && changed && latin; layer++)
+    if (!latin_pass(ctx, t, report, false, &latin_seen, &changed, 0xFF, NULL))
+      return false;
+  if (latin)
+    c1_pass(ctx, t, report, latin_seen);
   return fffd_pass(ctx, t, report) && fill_pass(ctx, t, report);
 }
 

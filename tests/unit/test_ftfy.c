@@ -3,7 +3,7 @@
  * in-the-wild.json, synthetic.json and language-names.json (those whose
  * fixed-encoding, or fixed, differs from the original), the number zhfix gets
  * exactly is printed and must not fall below FLOOR (ftfy's own expectations
- * pass all of them: zhfix is not there yet, see the README). */
+ * pass all of them, and so does zhfix). */
 #include <json-c/json.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,7 +16,7 @@
 
 #include "zhfix.h"
 
-#define FLOOR 29
+#define FLOOR 102
 
 static char dir[4096];
 
