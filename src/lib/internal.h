@@ -162,6 +162,11 @@ struct zhfix__script_count {
 };
 /* Script of cp[0, n); adds its counts to *count if count is not NULL. */
 zhfix_script zhfix__classify(const uint32_t *cp, size_t n, struct zhfix__script_count *count);
+/* The script of a text from its counts (Han, Simplified-only, Traditional-only
+ * characters), or ZHFIX_SCRIPT_TIE when only the language model can tell
+ * (zhfix__classify then asks it). */
+#define ZHFIX_SCRIPT_TIE (-1)
+int zhfix__script_by_counts(uint64_t han, uint64_t s, uint64_t t);
 /* Cost under the Simplified model minus cost under the Traditional one (nats). */
 double zhfix__lm_script_bias(const uint32_t *cp, size_t n);
 
@@ -227,6 +232,27 @@ const char *zhfix__raw_repair(zhfix_ctx *ctx, const char *s, size_t len, struct 
 bool zhfix__shift_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report);
 bool zhfix__ruby_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report);
 
+/* Can c be part of a span that the mojibake stage reads as code page d? */
+bool zhfix__mojibake_span_char(enum zhfix__codec d, uint32_t c);
+/* The byte c stands for when bytes were read as single-byte code page d, or -1. */
+int zhfix__mojibake_sloppy_byte(enum zhfix__codec d, uint32_t c);
+
+/* ---- quick.c: lines every repair stage leaves alone ---- */
+
+struct zhfix__quick {
+  uint64_t han, simplified_only, traditional_only; /* as zhfix__classify() counts them */
+  bool find_left; /* the line may hold damage that find_left() reports */
+};
+
+/* Scan the line s[0, len) (bytes, no terminator). True if it is valid UTF-8
+ * without NUL, BMP only, and no repair stage (byte-shift, ruby, mojibake) nor
+ * the UTF-16 newline check would find anything in it; then *q holds its Han
+ * counts. False means only "take the full path". Thread-safe. */
+bool zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q);
+/* For tests: bit k set if c is in the span of quick.c's single-byte page k
+ * (cp1252, cp1251, cp1250, MacRoman, cp437). */
+unsigned zhfix__quick_pages(uint32_t c);
+
 /* ---- ctx.c ---- */
 
 struct zhfix_ctx {
@@ -253,6 +279,7 @@ struct zhfix_ctx {
   struct zhfix__buf in_pending;/* input bytes of an incomplete character */
   struct zhfix__buf decoded;   /* scratch: decoded input */
   struct zhfix__buf linetext;  /* the repaired text of the current line (script, findings) */
+  bool no_quick;               /* tests: never take the quick path (quick.c) */
   char errmsg[256];
 };
 

@@ -161,6 +161,16 @@ static bool span_char(enum zhfix__codec d, uint32_t c)
   return c >= 0x80 || (c >= 0x20 && !zhfix__is_ascii_alpha(c));
 }
 
+bool zhfix__mojibake_span_char(enum zhfix__codec d, uint32_t c)
+{
+  return span_char(d, c);
+}
+
+int zhfix__mojibake_sloppy_byte(enum zhfix__codec d, uint32_t c)
+{
+  return sloppy_byte(d, c);
+}
+
 struct cand {
   size_t from, to;   /* span [from, to) of the text */
   uint32_t *cp;      /* replacement (malloc'd) */

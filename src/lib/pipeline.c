@@ -313,6 +313,52 @@ static zhfix_status line_script(zhfix_ctx *ctx)
   return ZHFIX_OK;
 }
 
+/* A line that quick.c finds every repair stage would leave alone: written as
+ * it is, with what the full path would report of it (find_left(), the
+ * script), and no stage run. False if the line needs the full path. */
+static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *st)
+{
+  struct zhfix__quick q;
+  int script;
+
+  if (ctx->no_quick || !zhfix__quick_scan(s, len, &q))
+    return false;
+  script = zhfix__script_by_counts(q.han, q.simplified_only, q.traditional_only);
+  if (script == ZHFIX_SCRIPT_TIE) {
+    /* The language model decides, as zhfix__classify() does for line_script(). */
+    uint32_t *cp = malloc(len * sizeof *cp);
+    size_t i = 0, n = 0, l;
+    if (!cp) {
+      *st = ZHFIX_ERR_NOMEM;
+      return true;
+    }
+    for (; i < len && (l = zhfix__utf8_decode(s + i, s + len, &cp[n])) > 0; n++)
+      i += l;
+    script = zhfix__classify(cp, n, NULL);
+    free(cp);
+  }
+  *st = ZHFIX_OK;
+  if (q.find_left && !(ctx->flags & ZHFIX_NO_REPAIR))
+    find_left(ctx, s, len, 0, 0);
+  if (len && ctx->conv) {
+    *st = zhfix__conv_run(ctx->conv, s, len, &ctx->out);
+    if (*st == ZHFIX_ERR_CONVERT)
+      *st = zhfix__fail(ctx, *st, "line %llu: OpenCC could not convert the text",
+                        (unsigned long long)ctx->line + 1);
+  } else if (len && !zhfix__buf_add(&ctx->out, s, len)) {
+    *st = ZHFIX_ERR_NOMEM;
+  }
+  if (*st != ZHFIX_OK)
+    return true;
+  ctx->stats.lines_by_script[script]++;
+  ctx->stats.han += q.han;
+  ctx->stats.simplified_only += q.simplified_only;
+  ctx->stats.traditional_only += q.traditional_only;
+  if (script == ZHFIX_SCRIPT_MIXED && !(ctx->flags & ZHFIX_NO_REPAIR))
+    report_left(ctx, "mixed-script", 0, 0, s, len);
+  return true;
+}
+
 /* Process s[0, len), which ends with its terminator if term is set. */
 static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term,
                             zhfix_write_fn write, void *user)
@@ -328,9 +374,11 @@ static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term
   tl = len - body;
   ctx->out.len = 0;
   ctx->linetext.len = 0;
-  st = process_line(ctx, s, body);
-  if (st == ZHFIX_OK)
-    st = line_script(ctx);
+  if (!quick_line(ctx, s, body, &st)) {
+    st = process_line(ctx, s, body);
+    if (st == ZHFIX_OK)
+      st = line_script(ctx);
+  }
   if (st != ZHFIX_OK)
     return st;
   ctx->stats.lines++;
