@@ -244,11 +244,18 @@ struct zhfix__quick {
   bool find_left; /* the line may hold damage that find_left() reports */
 };
 
-/* Scan the line s[0, len) (bytes, no terminator). True if it is valid UTF-8
- * without NUL, BMP only, and no repair stage (byte-shift, ruby, mojibake) nor
- * the UTF-16 newline check would find anything in it; then *q holds its Han
- * counts. False means only "take the full path". Thread-safe. */
-bool zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q);
+/* Stages of repair() (quick.c tells which a line needs). */
+enum {
+  ZHFIX__STAGE_SHIFT = 1, ZHFIX__STAGE_RUBY = 2, ZHFIX__STAGE_MOJIBAKE = 4,
+  ZHFIX__STAGE_UTF16 = 8, /* find_utf16_newline() may report: not quick */
+  ZHFIX__STAGE_ALL = 15
+};
+
+/* Scan the line s[0, len) (bytes, no terminator). Returns the stages that may
+ * change or report something in it; 0 (a quiet line: then *q holds its Han
+ * counts and whether find_left() may report) or ZHFIX__STAGE_ALL (not valid
+ * UTF-8, NUL, astral, U+FFFD, private use: the full path). Thread-safe. */
+unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q);
 /* For tests: bit k set if c is in the span of quick.c's single-byte page k
  * (cp1252, cp1251, cp1250, MacRoman, cp437). */
 unsigned zhfix__quick_pages(uint32_t c);
@@ -280,6 +287,7 @@ struct zhfix_ctx {
   struct zhfix__buf decoded;   /* scratch: decoded input */
   struct zhfix__buf linetext;  /* the repaired text of the current line (script, findings) */
   bool no_quick;               /* tests: never take the quick path (quick.c) */
+  unsigned skip;               /* stages repair() skips on this line (quick.c says they find nothing) */
   char errmsg[256];
 };
 

@@ -184,6 +184,8 @@ static void find_utf16_newline(zhfix_ctx *ctx, uint64_t col, uint64_t byte)
 static zhfix_status repair(zhfix_ctx *ctx, const char *s, size_t len, uint64_t col, uint64_t byte)
 {
   size_t i;
+  unsigned skip = ctx->skip;
+  uint64_t repaired = ctx->stats.repaired;
 
   ctx->seg.len = 0;
   if ((ctx->flags & ZHFIX_NO_REPAIR) || !may_need_repair(s, len)) {
@@ -200,9 +202,17 @@ static zhfix_status repair(zhfix_ctx *ctx, const char *s, size_t len, uint64_t c
    * marks, and the code page hypotheses would read them as other mojibake.
    * Ruby next, so annotations are gone before spans of Latin letters are read
    * as code page mojibake. */
-  if (!zhfix__shift_repair(ctx, &ctx->text, report_edit) ||
-      !zhfix__ruby_repair(ctx, &ctx->text, report_edit) ||
-      !zhfix__mojibake_repair(ctx, &ctx->text, report_edit))
+  /* A stage quick.c found nothing for is skipped, until a stage changes the
+   * text (the scan read the line as it came in). */
+  if (!(skip & ZHFIX__STAGE_SHIFT) && !zhfix__shift_repair(ctx, &ctx->text, report_edit))
+    return ZHFIX_ERR_NOMEM;
+  if (ctx->stats.repaired != repaired)
+    skip = 0;
+  if (!(skip & ZHFIX__STAGE_RUBY) && !zhfix__ruby_repair(ctx, &ctx->text, report_edit))
+    return ZHFIX_ERR_NOMEM;
+  if (ctx->stats.repaired != repaired)
+    skip = 0;
+  if (!(skip & ZHFIX__STAGE_MOJIBAKE) && !zhfix__mojibake_repair(ctx, &ctx->text, report_edit))
     return ZHFIX_ERR_NOMEM;
   /* A stage that could not allocate took a hypothesis as failing: say so. */
   if (ctx->codecs.oom) {
@@ -321,8 +331,16 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
   struct zhfix__quick q;
   int script;
 
-  if (ctx->no_quick || !zhfix__quick_scan(s, len, &q))
+  unsigned need;
+
+  if (ctx->no_quick)
     return false;
+  need = zhfix__quick_scan(s, len, &q);
+  if (need) {
+    /* The full path, but for the stages the scan found nothing for. */
+    ctx->skip = ZHFIX__STAGE_ALL & ~need;
+    return false;
+  }
   script = zhfix__script_by_counts(q.han, q.simplified_only, q.traditional_only);
   if (script == ZHFIX_SCRIPT_TIE) {
     /* The language model decides, as zhfix__classify() does for line_script(). */
@@ -376,6 +394,7 @@ static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term
   ctx->linetext.len = 0;
   if (!quick_line(ctx, s, body, &st)) {
     st = process_line(ctx, s, body);
+    ctx->skip = 0;
     if (st == ZHFIX_OK)
       st = line_script(ctx);
   }

@@ -31,13 +31,14 @@ enum {
   Q_SLOW = 1 << 5,    /* always the full path (see table_build) */
   Q_U16 = 1 << 6,     /* a U+xx0A Han character whose U+xx0D is Han (find_utf16_newline) */
   Q_HIGH1252 = 1 << 7, /* U+00A0-U+00FF: what the cp1252 span counts as high */
-  Q_LOOK = 1 << 14,   /* the scan looks closer: 烫 屯, "（", U+xx0D */
+  Q_ZHUYIN = 1 << 13, /* zhuyin and U+02D9: may be ruby */
+  Q_LOOK = 1 << 14,   /* the scan looks closer: 烫 屯 锟, "（", U+xx0D */
   Q_PAGE = 1 << 8,    /* and the next NPAGES bits: in a span of single-byte source page k */
   Q_BYTE_SHIFT = 16   /* from here, 3 bits per page k >= 1: the UTF-8 class of its byte */
 };
 #define Q_PAGES (((1u << NPAGES) - 1) * Q_PAGE)
 /* Characters the scan's inner loop takes at once: all but these classes. */
-#define Q_ATTN (Q_RARE | Q_ODD | Q_SLOW | Q_LOOK | Q_PAGES)
+#define Q_ATTN (Q_RARE | Q_ODD | Q_SLOW | Q_ZHUYIN | Q_LOOK | Q_PAGES)
 
 /* What a byte can be in UTF-8 (a page's byte for a character, read as UTF-8). */
 enum { B_ASCII, B_CONT, B_LEAD2, B_LEAD3, B_LEAD4, B_BAD };
@@ -58,6 +59,7 @@ static const enum zhfix__codec pages[] = {ZHFIX__CP1252, ZHFIX__CP1251, ZHFIX__C
 #define ANNOT_LOOK 16     /* code points looked at inside "(...)" (ruby.c's ANNOT_MAX is 12) */
 #define FILL_A 0x70EB     /* 烫 and 屯: memory fill (mojibake.c fill_pass) */
 #define FILL_B 0x5C6F
+#define KJK 0x951F        /* 锟, which may start 锟斤拷 (mojibake.c fffd_pass) */
 
 static uint32_t table[0x10000];
 static bool table_ok;
@@ -97,13 +99,14 @@ static void table_build(void)
       v |= Q_ODD;
     }
     /* U+FFFD and private use: find_left() reports them, and the stages read
-     * them as damage. Zhuyin and U+02D9 may be ruby. 锟 may start 锟斤拷 (the
-     * fffd pass). The full path takes all of these. */
-    if (c == 0xFFFD || zhfix__is_pua(c) || zhfix__is_bopomofo(c) || c == 0x02D9 || c == 0x951F)
+     * them as damage: the full path takes them. */
+    if (c == 0xFFFD || zhfix__is_pua(c))
       v |= Q_SLOW;
+    if (zhfix__is_bopomofo(c) || c == 0x02D9)
+      v |= Q_ZHUYIN;
     if (c >= 0xA0 && c <= 0xFF)
       v |= Q_HIGH1252;
-    if (c == FILL_A || c == FILL_B || c == 0xFF08 || ((c & 0xFF) == 0x0D && c >= 0x3000))
+    if (c == FILL_A || c == FILL_B || c == KJK || c == 0xFF08 || ((c & 0xFF) == 0x0D && c >= 0x3000))
       v |= Q_LOOK;
     table[c] = v;
   }
@@ -270,15 +273,20 @@ static void ascii_build(void)
   }
 }
 
+/* NEED: a stage's gate holds (the scan goes on, for the other stages);
+ * FULL: the full path, all of it. */
 #ifdef QUICK_DEBUG
 const char *zhfix__quick_why;
-#define SLOW(why) return (zhfix__quick_why = (why), false)
+#define WHY(why) (zhfix__quick_why = need ? zhfix__quick_why : (why))
 #else
-#define SLOW(why) return false
+#define WHY(why) ((void)0)
 #endif
+#define NEED(stage, why) (WHY(why), need |= (stage))
+#define FULL(why) return (WHY(why), ZHFIX__STAGE_ALL)
 
-bool zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
+unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
 {
+  unsigned need = 0;
   const unsigned char *p = (const unsigned char *)s, *end = p + len;
   uint32_t prev = 0, prev2 = 0;
   struct span span[NPAGES];
@@ -290,7 +298,7 @@ bool zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
   pthread_once(&table_once, table_build);
   pthread_once(&ascii_once, ascii_build);
   if (!table_ok)
-    SLOW("no table");
+    FULL("no table");
   q->han = q->simplified_only = q->traditional_only = 0;
   q->find_left = false;
   while (p < end) {
@@ -305,7 +313,7 @@ bool zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
         brk |= ascii[*p++];
       if (brk & A_BREAK) {
         if (cjk_odd && cjk_tried(cjk_high, cjk_odd))
-          SLOW("cjk span");
+          NEED(ZHFIX__STAGE_MOJIBAKE, "cjk span");
         cjk_high = cjk_odd = 0;
       }
       prev2 = p - from >= 2 ? p[-2] : prev;
@@ -316,7 +324,7 @@ bool zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
     if (*p < 0x80) {
       c = *p++;
       if (c == 0)
-        SLOW("NUL"); /* NUL splits the line into segments */
+        FULL("NUL"); /* NUL splits the line into segments */
       /* ASCII is in the span of every single-byte page, as itself. */
       if (open)
         for (k = 1; k < NPAGES; k++)
@@ -326,7 +334,7 @@ bool zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
        * controls: looks_misread() decides whether they are tried. */
       if (c < 0x20 || is_alpha(c)) {
         if (cjk_odd && cjk_tried(cjk_high, cjk_odd))
-          SLOW("cjk span");
+          NEED(ZHFIX__STAGE_MOJIBAKE, "cjk span");
         cjk_high = cjk_odd = 0;
       }
       if (c >= 0x40 && c <= 0x7E) {
@@ -336,13 +344,13 @@ bool zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
       }
       /* Character references and RFC 2047 encoded words (mojibake.c). */
       if ((c == '#' && prev == '&') || (c == '?' && prev == '='))
-        SLOW("&# =?");
+        NEED(ZHFIX__STAGE_MOJIBAKE, "&# =?");
       /* find_left(): "??" starts a run of lost characters; ",;:!" between Han. */
       if (c == '?' && prev == '?')
         q->find_left = true;
       punct_after_han = (c == ',' || c == ';' || c == ':' || c == '!') && (table[prev] & Q_HAN);
       if (c == '(' && annotated(prev, prev2, p, end, ')'))
-        SLOW("ruby ()");
+        NEED(ZHFIX__STAGE_RUBY, "ruby ()");
     resync:
       /* shift.c: a resync character (an ASCII trail byte or "?" after
        * non-ASCII, folded punctuation or an annotation) is tried only with
@@ -353,11 +361,11 @@ bool zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
       if (((c >= 0x40 && c <= 0x7E && c != '(' && c != ')') || c == '?') &&
           (prev >= 0x80 || folded(prev) || prev == ')')) {
         if (run_rare || after_close)
-          SLOW("shift: run");
+          NEED(ZHFIX__STAGE_SHIFT, "shift: run");
         last_resync = true;
       } else {
         if (c == '(' && last_resync)
-          SLOW("shift: annotation after");
+          NEED(ZHFIX__STAGE_SHIFT, "shift: annotation after");
         last_resync = false;
       }
       if (c == ')') {
@@ -404,17 +412,21 @@ bool zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
       if ((p[0] & 0xF0) == 0xE0 && end - p >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
         c = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
         if (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))
-          SLOW("invalid");
+          FULL("invalid");
         p += 3;
       } else {
         size_t l = zhfix__utf8_decode((const char *)p, (const char *)end, &c);
         if (l == 0 || c >= 0x10000)
-          SLOW("invalid or astral");
+          FULL("invalid or astral");
         p += l;
       }
       v = table[c];
       if (v & Q_SLOW)
-        SLOW("slow char");
+        FULL("slow char");
+      if (v & Q_ZHUYIN)
+        NEED(ZHFIX__STAGE_RUBY, "zhuyin");
+      if (c == KJK)
+        NEED(ZHFIX__STAGE_MOJIBAKE, "kjk");
       if (v & Q_HAN) {
         q->han++;
         q->simplified_only += (v & Q_SIMP) != 0;
@@ -422,7 +434,7 @@ bool zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
         run_rare |= (v & Q_RARE) != 0;
         u16 += (v & Q_U16) != 0;
         if (c == prev && (c == FILL_A || c == FILL_B))
-          SLOW("fill"); /* memory fill needs a run of them */
+          NEED(ZHFIX__STAGE_MOJIBAKE, "fill"); /* memory fill needs a run of them */
         if (punct_after_han)
           q->find_left = true;
       }
@@ -434,7 +446,7 @@ bool zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
           struct span *sp = &span[k];
           if (!(v & (Q_PAGE << k))) {
             if ((open & (1u << k)) && span_tried(sp, k))
-              SLOW("single-byte span");
+              NEED(ZHFIX__STAGE_MOJIBAKE, "single-byte span");
             open &= ~(1u << k);
             continue;
           }
@@ -455,20 +467,20 @@ bool zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
       cjk_high++;
       cjk_odd += (v & Q_ODD) != 0;
       if (c == 0xFF08 && annotated(prev, prev2, p, end, 0xFF09))
-        SLOW("ruby fullwidth ()");
+        NEED(ZHFIX__STAGE_RUBY, "ruby fullwidth ()");
     }
     prev2 = prev;
     prev = c;
   }
   for (k = 0; k < NPAGES; k++)
     if ((open & (1u << k)) && span_tried(&span[k], k))
-      SLOW("single-byte span at end");
+      NEED(ZHFIX__STAGE_MOJIBAKE, "single-byte span at end");
   /* The last CJK span: GB18030 and Big5 sources try it if looks_misread(). */
   if (cjk_tried(cjk_high, cjk_odd))
-    SLOW("cjk span at end");
+    NEED(ZHFIX__STAGE_MOJIBAKE, "cjk span at end");
   /* find_utf16_newline() reports two such characters at least, and none
    * where some U+xx0D is left. */
   if (u16 >= 2 && !has_0d)
-    SLOW("utf16");
-  return true;
+    NEED(ZHFIX__STAGE_UTF16, "utf16");
+  return need;
 }
