@@ -170,6 +170,55 @@ static size_t next_cp(const unsigned char *p, const unsigned char *end, uint32_t
   return zhfix__utf8_decode((const char *)p, (const char *)end, c);
 }
 
+/* shift.c pinyin_letter(). */
+static bool pinyin_letter(uint32_t c)
+{
+  return is_alpha(c) || (c >= 0xC0 && c <= 0x24F) || (c >= '1' && c <= '5');
+}
+
+/* Does the ")" at close end "(letters)" or "?letters)" (shift.c
+ * annotation_start(), eaten_lead_marker())? Read backwards from close; s is
+ * the start of the line. Letters above ASCII are two bytes (U+00C0-U+024F). */
+static bool closes_annotation(const unsigned char *s, const unsigned char *close)
+{
+  const unsigned char *p = close;
+  size_t n = 0;
+
+  while (p > s && n <= ANNOT_LOOK) {
+    uint32_t c = p[-1];
+    if (c >= 0x80) {
+      if (p - s < 2 || p[-2] < 0xC3 || p[-2] > 0xC9)
+        return false; /* not a letter of U+00C0-U+024F (nor "(", "?") */
+      c = (uint32_t)(p[-2] & 0x1F) << 6 | (c & 0x3F);
+      p -= 2;
+    } else {
+      p--;
+    }
+    if (!pinyin_letter(c))
+      return n > 0 && (c == '(' || c == '?');
+    n++;
+  }
+  return n > ANNOT_LOOK; /* too long to tell cheaply: say yes */
+}
+
+/* Does "(letters)" follow at p, the byte after a "(" (shift.c annotation_end())? */
+static bool annotation_follows(const unsigned char *p, const unsigned char *end)
+{
+  size_t n = 0, l;
+  uint32_t c;
+
+  while (p < end && (l = next_cp(p, end, &c)) > 0) {
+    if (c == ')')
+      return n > 0;
+    if (!pinyin_letter(c))
+      return false;
+    if (++n > ANNOT_LOOK)
+      return true;
+    p += l;
+  }
+  return false;
+}
+
 /* Is there a ruby annotation after `han` in the parentheses opening at p (the
  * byte after "(" or "（"; close: ")" or "）")? As ruby.c annotation_at() decides
  * it: the text up to the close parses as one pinyin syllable that is a reading
@@ -292,6 +341,7 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
   struct span span[NPAGES];
   unsigned cjk_high = 0, cjk_odd = 0, u16 = 0, open = 0; /* open: pages with a span begun */
   bool last_resync = false, after_close = false, run_rare = false, punct_after_han = false;
+  bool pending_shift = false; /* a resync character with damage, if what follows is no Latin word */
   bool has_0d = false;
   size_t k;
 
@@ -304,6 +354,13 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
   while (p < end) {
     uint32_t c, v;
 
+    /* shift.c skips a resync character followed by an ASCII letter or digit
+     * (inside a Latin word, after an annotation if one follows). */
+    if (pending_shift) {
+      if (!(*p < 0x80 && is_alnum(*p)))
+        NEED(ZHFIX__STAGE_SHIFT, "shift: run");
+      pending_shift = false;
+    }
     /* Runs of plain ASCII after plain ASCII: no stage starts anything there
      * (see ascii_plain()), only a letter or control ends a CJK span. */
     if (!open && *p < 0x80 && ascii[*p] & A_PLAIN && (prev == 0 || (prev < 0x80 && ascii[prev] & A_PLAIN))) {
@@ -353,23 +410,22 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
         NEED(ZHFIX__STAGE_RUBY, "ruby ()");
     resync:
       /* shift.c: a resync character (an ASCII trail byte or "?" after
-       * non-ASCII, folded punctuation or an annotation) is tried only with
-       * evidence of damage: a rare or private-use character in the run
-       * before it (the run: two-byte characters and folded punctuation, here
-       * any non-ASCII), an annotation "(...)" right before the run or the
-       * resync character, or right after it. */
+       * non-ASCII, folded punctuation or ")") is tried only with evidence of
+       * damage: a rare or private-use character in the run before it (the
+       * run: two-byte characters and folded punctuation, here any
+       * non-ASCII), "(letters)" or "?letters)" right before the run or the
+       * resync character, or "(letters)" right after it. */
       if (((c >= 0x40 && c <= 0x7E && c != '(' && c != ')') || c == '?') &&
           (prev >= 0x80 || folded(prev) || prev == ')')) {
-        if (run_rare || after_close)
-          NEED(ZHFIX__STAGE_SHIFT, "shift: run");
+        pending_shift = run_rare || after_close;
         last_resync = true;
       } else {
-        if (c == '(' && last_resync)
+        if (c == '(' && last_resync && annotation_follows(p, end))
           NEED(ZHFIX__STAGE_SHIFT, "shift: annotation after");
         last_resync = false;
       }
       if (c == ')') {
-        after_close = true;
+        after_close = closes_annotation((const unsigned char *)s, p - 1);
         run_rare = false;
       } else if (!folded(c)) {
         after_close = run_rare = false;
@@ -472,6 +528,8 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
     prev2 = prev;
     prev = c;
   }
+  if (pending_shift)
+    NEED(ZHFIX__STAGE_SHIFT, "shift: run at end");
   for (k = 0; k < NPAGES; k++)
     if ((open & (1u << k)) && span_tried(&span[k], k))
       NEED(ZHFIX__STAGE_MOJIBAKE, "single-byte span at end");
