@@ -325,8 +325,11 @@ static zhfix_status line_script(zhfix_ctx *ctx)
 
 /* A line that quick.c finds every repair stage would leave alone: written as
  * it is, with what the full path would report of it (find_left(), the
- * script), and no stage run. False if the line needs the full path. */
-static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *st)
+ * script), and no stage run. False if the line needs the full path. Sets
+ * *direct when the line is its own output (no conversion): nothing is
+ * copied to ctx->out then. */
+static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *st,
+                       bool *direct)
 {
   struct zhfix__quick q;
   int script;
@@ -363,8 +366,8 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
     if (*st == ZHFIX_ERR_CONVERT)
       *st = zhfix__fail(ctx, *st, "line %llu: OpenCC could not convert the text",
                         (unsigned long long)ctx->line + 1);
-  } else if (len && !zhfix__buf_add(&ctx->out, s, len)) {
-    *st = ZHFIX_ERR_NOMEM;
+  } else {
+    *direct = true;
   }
   if (*st != ZHFIX_OK)
     return true;
@@ -383,6 +386,7 @@ static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term
 {
   size_t body = len, tl;
   zhfix_status st;
+  bool direct = false;
 
   if (term) {
     body--;
@@ -392,7 +396,7 @@ static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term
   tl = len - body;
   ctx->out.len = 0;
   ctx->linetext.len = 0;
-  if (!quick_line(ctx, s, body, &st)) {
+  if (!quick_line(ctx, s, body, &st, &direct)) {
     st = process_line(ctx, s, body);
     ctx->skip = 0;
     if (st == ZHFIX_OK)
@@ -401,10 +405,15 @@ static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term
   if (st != ZHFIX_OK)
     return st;
   ctx->stats.lines++;
-  if (!zhfix__buf_add(&ctx->out, s + body, tl))
-    return ZHFIX_ERR_NOMEM;
   if (term)
     ctx->line++;
+  if (direct) { /* the line, terminator and all, as it came */
+    if (len && write(user, s, len) != 0)
+      return zhfix__fail(ctx, ZHFIX_ERR_OUTPUT, "write failed");
+    return ZHFIX_OK;
+  }
+  if (!zhfix__buf_add(&ctx->out, s + body, tl))
+    return ZHFIX_ERR_NOMEM;
   if (ctx->out.len && write(user, ctx->out.data, ctx->out.len) != 0)
     return zhfix__fail(ctx, ZHFIX_ERR_OUTPUT, "write failed");
   return ZHFIX_OK;

@@ -62,6 +62,9 @@ static const enum zhfix__codec pages[] = {ZHFIX__CP1252, ZHFIX__CP1251, ZHFIX__C
 #define KJK 0x951F        /* 锟, which may start 锟斤拷 (mojibake.c fffd_pass) */
 
 static uint32_t table[0x10000];
+/* The inner loop's own, smaller table: F_ATTN, or the counts' bits. */
+enum { F_HAN = 1, F_SIMP = 2, F_TRAD = 4, F_U16 = 8, F_ATTN = 0x80 };
+static uint8_t fast[0x10000];
 static bool table_ok;
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 
@@ -135,6 +138,12 @@ static void table_build(void)
     }
   zhfix__codecs_close(&codecs);
   free(codecs.u);
+  for (c = 0; c < 0x10000; c++) {
+    uint32_t v = table[c];
+    fast[c] = (uint8_t)((v & Q_HAN ? F_HAN : 0) | (v & Q_SIMP ? F_SIMP : 0) |
+                        (v & Q_TRAD ? F_TRAD : 0) | (v & Q_U16 ? F_U16 : 0) |
+                        ((v & Q_ATTN) || c < 0x800 || (c >= 0xD800 && c <= 0xDFFF) ? F_ATTN : 0));
+  }
 }
 
 /* For tests: the table's page bits of c (bit k: page k of quick.c's list). */
@@ -322,6 +331,48 @@ static void ascii_build(void)
   }
 }
 
+/* Skip whole blocks of 16 plain ASCII bytes at p (SSE2, where there is
+ * one); adds A_BREAK to *brk if a letter or control was among them. The
+ * caller goes on byte by byte from the block that is not all plain. */
+#ifdef __SSE2__
+#include <emmintrin.h>
+static const unsigned char *plain_run(const unsigned char *p, const unsigned char *end,
+                                      unsigned *brk)
+{
+  static const char specials[] = ",;:?!()&";
+  const __m128i zero = _mm_setzero_si128(), space = _mm_set1_epi8(0x20);
+  const __m128i lower_a = _mm_set1_epi8('a' - 1), lower_z = _mm_set1_epi8('z' + 1);
+  size_t i;
+
+  while (end - p >= 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p), bad, lower;
+    if (_mm_movemask_epi8(v))
+      break; /* non-ASCII */
+    bad = _mm_cmpeq_epi8(v, zero);
+    for (i = 0; i < sizeof specials - 1; i++)
+      bad = _mm_or_si128(bad, _mm_cmpeq_epi8(v, _mm_set1_epi8(specials[i])));
+    if (_mm_movemask_epi8(bad))
+      break;
+    /* letters: (c | 0x20) in a-z; controls: c < 0x20 (all bytes are ASCII here) */
+    lower = _mm_or_si128(v, space);
+    if (_mm_movemask_epi8(_mm_or_si128(
+            _mm_and_si128(_mm_cmpgt_epi8(lower, lower_a), _mm_cmplt_epi8(lower, lower_z)),
+            _mm_cmplt_epi8(v, space))))
+      *brk |= A_BREAK;
+    p += 16;
+  }
+  return p;
+}
+#else
+static const unsigned char *plain_run(const unsigned char *p, const unsigned char *end,
+                                      unsigned *brk)
+{
+  (void)end;
+  (void)brk;
+  return p;
+}
+#endif
+
 /* NEED: a stage's gate holds (the scan goes on, for the other stages);
  * FULL: the full path, all of it. */
 #ifdef QUICK_DEBUG
@@ -366,6 +417,7 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
     if (!open && *p < 0x80 && ascii[*p] & A_PLAIN && (prev == 0 || (prev < 0x80 && ascii[prev] & A_PLAIN))) {
       const unsigned char *from = p;
       unsigned brk = 0;
+      p = plain_run(p, end, &brk);
       while (p < end && *p < 0x80 && ascii[*p] & A_PLAIN)
         brk |= ascii[*p++];
       if (brk & A_BREAK) {
@@ -437,16 +489,17 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
         uint32_t han = 0, simp = 0, trad = 0, n = 0, last = prev;
         while (end - p >= 3 && (p[0] & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 &&
                (p[2] & 0xC0) == 0x80) {
+          unsigned f;
           c = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
-          v = table[c];
-          /* (c < 0x800 and surrogates have table entry 0: let the full decode judge them) */
-          if ((v & Q_ATTN) || c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))
+          f = fast[c];
+          /* (overlong forms and surrogates are F_ATTN: the full decode judges them) */
+          if (f & F_ATTN)
             break;
-          han += v & Q_HAN;
-          simp += (v & Q_SIMP) != 0;
-          trad += (v & Q_TRAD) != 0;
-          u16 += (v & Q_U16) != 0;
-          if (punct_after_han && (v & Q_HAN))
+          han += f & F_HAN;
+          simp += (f >> 1) & 1;
+          trad += (f >> 2) & 1;
+          u16 += (f >> 3) & 1;
+          if (punct_after_han && (f & F_HAN))
             q->find_left = true;
           punct_after_han = false;
           p += 3;
