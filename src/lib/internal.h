@@ -248,14 +248,19 @@ struct zhfix__quick {
 enum {
   ZHFIX__STAGE_SHIFT = 1, ZHFIX__STAGE_RUBY = 2, ZHFIX__STAGE_MOJIBAKE = 4,
   ZHFIX__STAGE_UTF16 = 8, /* find_utf16_newline() may report: not quick */
-  ZHFIX__STAGE_ALL = 15
+  ZHFIX__STAGE_ALL = 15,
+  ZHFIX__STAGE_FULL = 31  /* the scan stopped: not even the counts are known */
 };
 
 /* Scan the line s[0, len) (bytes, no terminator). Returns the stages that may
- * change or report something in it; 0 (a quiet line: then *q holds its Han
- * counts and whether find_left() may report) or ZHFIX__STAGE_ALL (not valid
- * UTF-8, NUL, astral, U+FFFD, private use: the full path). Thread-safe. */
+ * change or report something in it, 0 for a quiet line, or ZHFIX__STAGE_FULL
+ * (not valid UTF-8, NUL, astral, U+FFFD, private use: the full path). Unless
+ * FULL, *q holds the line's Han counts and whether find_left() may report.
+ * Thread-safe. */
 unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q);
+/* With repairs off only the counts matter: true if s[0, len) is valid UTF-8
+ * without NUL, BMP only; then *q holds its Han counts. */
+bool zhfix__quick_count(const char *s, size_t len, struct zhfix__quick *q);
 /* For tests: bit k set if c is in the span of quick.c's single-byte page k
  * (cp1252, cp1251, cp1250, MacRoman, cp437). */
 unsigned zhfix__quick_pages(uint32_t c);

@@ -338,7 +338,10 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
 
   if (ctx->no_quick)
     return false;
-  need = zhfix__quick_scan(s, len, &q);
+  if (ctx->flags & ZHFIX_NO_REPAIR)
+    need = zhfix__quick_count(s, len, &q) ? 0 : ZHFIX__STAGE_FULL;
+  else
+    need = zhfix__quick_scan(s, len, &q);
   if (need) {
     /* The full path, but for the stages the scan found nothing for. */
     ctx->skip = ZHFIX__STAGE_ALL & ~need;

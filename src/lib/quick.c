@@ -382,7 +382,7 @@ const char *zhfix__quick_why;
 #define WHY(why) ((void)0)
 #endif
 #define NEED(stage, why) (WHY(why), need |= (stage))
-#define FULL(why) return (WHY(why), ZHFIX__STAGE_ALL)
+#define FULL(why) return (WHY(why), ZHFIX__STAGE_FULL)
 
 unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
 {
@@ -594,4 +594,40 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
   if (u16 >= 2 && !has_0d)
     NEED(ZHFIX__STAGE_UTF16, "utf16");
   return need;
+}
+
+bool zhfix__quick_count(const char *s, size_t len, struct zhfix__quick *q)
+{
+  const unsigned char *p = (const unsigned char *)s, *end = p + len;
+
+  pthread_once(&table_once, table_build);
+  if (!table_ok)
+    return false;
+  q->han = q->simplified_only = q->traditional_only = 0;
+  q->find_left = false;
+  while (p < end) {
+    uint32_t c;
+    unsigned f;
+    if (*p < 0x80) {
+      if (*p++ == 0)
+        return false;
+      continue;
+    }
+    if ((p[0] & 0xF0) == 0xE0 && end - p >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+      c = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+      if (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))
+        return false;
+      p += 3;
+    } else {
+      size_t l = zhfix__utf8_decode((const char *)p, (const char *)end, &c);
+      if (l == 0 || c >= 0x10000)
+        return false;
+      p += l;
+    }
+    f = fast[c];
+    q->han += f & F_HAN;
+    q->simplified_only += (f >> 1) & 1;
+    q->traditional_only += (f >> 2) & 1;
+  }
+  return true;
 }

@@ -224,7 +224,8 @@ static void test_pieces_everywhere(void **state)
         zhfix__buf_add(&in, pieces[p], strlen(pieces[p]));
         zhfix__buf_add(&in, s + at, len - at);
         zhfix__buf_add(&in, "\n", 1);
-        compare(&in, 0, round++);
+        compare(&in, round % 3 ? 0 : ZHFIX_NO_REPAIR, round);
+        round++;
       }
     }
   zhfix__buf_free(&in);
