@@ -65,6 +65,7 @@ static uint32_t table[0x10000];
 /* The inner loop's own, smaller table: F_ATTN, or the counts' bits. */
 enum { F_HAN = 1, F_SIMP = 2, F_TRAD = 4, F_U16 = 8, F_ATTN = 0x80 };
 static uint8_t fast[0x10000];
+static uint8_t byte1252[0x10000]; /* cp1252's (sloppy) byte of each of its characters */
 static bool table_ok;
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 
@@ -75,6 +76,8 @@ static void mark_page(size_t k, uint32_t c)
       !zhfix__mojibake_span_char(pages[k], c))
     return;
   table[c] |= (uint32_t)Q_PAGE << k;
+  if (k == 0)
+    byte1252[c] = (uint8_t)zhfix__mojibake_sloppy_byte(pages[0], c);
   if (k > 0)
     table[c] |= byte_class(zhfix__mojibake_sloppy_byte(pages[k], c))
                 << (Q_BYTE_SHIFT + 3 * (k - 1));
@@ -277,11 +280,42 @@ static bool annotated(uint32_t prev, uint32_t prev2, const unsigned char *p,
  * UTF-8 throughout (a Latin word, the `latin` case); the span is let through
  * when its bytes are broken UTF-8 (a continuation byte after ASCII or at the
  * start, a lead byte not followed by a continuation, a byte never in UTF-8)
- * with fewer than two such sequences. */
+ * with fewer than two such sequences. cp1252's spans also need their bytes
+ * to fail as GB18030 and as Big5 (span_byte()). */
 struct span {
   unsigned high, han, c1, c2; /* high characters; three-byte sequences; last two byte classes */
   bool broken, any;
+  int gb, big5; /* cp1252's bytes read as GB18030 and as Big5: where in a character, -1 broken */
 };
+
+/* cp1252 (the page read sloppily, as Latin-1 too) has two more hypotheses:
+ * its bytes as GB18030 and as Big5, decoded strictly, which fail on bytes
+ * that no character of those code pages is made of. Followed here as far as
+ * every decoder of them agrees: a GB18030 lead byte (81-FE) takes a trail
+ * byte (40-7E, 80-FE) or a digit, lead byte and digit; a Big5 lead byte
+ * (81-FE) takes a trail of 40 or more; a character cut at the end of the span
+ * breaks it too. Bytes 80 and FF alone are taken as valid, not to guess. */
+static void span_byte(struct span *sp, unsigned b)
+{
+  switch (sp->gb) {
+  case 0:
+    sp->gb = b >= 0x81 && b <= 0xFE;
+    break;
+  case 1:
+    sp->gb = b >= 0x30 && b <= 0x39 ? 2 : (b >= 0x40 && b <= 0x7E) || (b >= 0x80 && b <= 0xFE) ? 0 : -1;
+    break;
+  case 2:
+    sp->gb = b >= 0x81 && b <= 0xFE ? 3 : -1;
+    break;
+  case 3:
+    sp->gb = b >= 0x30 && b <= 0x39 ? 0 : -1;
+    break;
+  }
+  if (sp->big5 == 0)
+    sp->big5 = b >= 0x81 && b <= 0xFE;
+  else if (sp->big5 == 1)
+    sp->big5 = b < 0x40 ? -1 : 0;
+}
 
 static void span_add(struct span *sp, unsigned b)
 {
@@ -301,7 +335,8 @@ static bool span_tried(struct span *sp, size_t k)
   bool tried;
   if (sp->any && sp->c1 >= B_LEAD2 && sp->c1 <= B_LEAD4)
     sp->broken = true; /* a lead byte at the end */
-  tried = sp->high >= MIN_HIGH && (k == 0 || !sp->broken || sp->han >= 2);
+  tried = sp->high >= MIN_HIGH && (!sp->broken || sp->han >= 2 ||
+                                   (k == 0 && (sp->gb == 0 || sp->big5 == 0)));
   memset(sp, 0, sizeof *sp);
   return tried;
 }
@@ -435,10 +470,13 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
       if (c == 0)
         FULL("NUL"); /* NUL splits the line into segments */
       /* ASCII is in the span of every single-byte page, as itself. */
-      if (open)
-        for (k = 1; k < NPAGES; k++)
+      if (open) {
+        for (k = 0; k < NPAGES; k++)
           if (open & (1u << k))
             span_add(&span[k], B_ASCII);
+        if (open & 1)
+          span_byte(&span[0], c);
+      }
       /* CJK spans (GB18030, Big5 sources) hold ASCII but letters and
        * controls: looks_misread() decides whether they are tried. */
       if (c < 0x20 || is_alpha(c)) {
@@ -563,13 +601,15 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
             memset(sp, 0, sizeof *sp);
             open |= 1u << k;
           }
-          if (k == 0) {
-            sp->high += (v & Q_HIGH1252) != 0;
-            continue;
-          }
           /* Spans are followed from their first non-ASCII character on:
            * the ASCII before it can break nothing (ASCII before a
            * continuation byte breaks the span, and so does the start). */
+          if (k == 0) {
+            sp->high += (v & Q_HIGH1252) != 0;
+            span_add(sp, byte_class(byte1252[c]));
+            span_byte(sp, byte1252[c]);
+            continue;
+          }
           sp->high++;
           span_add(sp, (v >> (Q_BYTE_SHIFT + 3 * (k - 1))) & 7);
         }

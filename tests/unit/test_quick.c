@@ -103,8 +103,17 @@ static void add_misread(struct zhfix__buf *b, const char *s, size_t len, enum zh
     i += l;
     n++;
   }
-  if (zhfix__encode(&codecs, from, cp, n, &bytes) &&
-      (m = zhfix__decode(&codecs, as, bytes.data, bytes.len, out, 8192)) != (size_t)-1) {
+  if (as == ZHFIX__CP1252 && zhfix__encode(&codecs, from, cp, n, &bytes)) {
+    /* read sloppily, as the stage does: a byte cp1252 leaves undefined is
+     * the code point of its number */
+    for (i = 0; i < bytes.len; i++) {
+      uint32_t c = (unsigned char)bytes.data[i];
+      if (zhfix__decode(&codecs, ZHFIX__CP1252, bytes.data + i, 1, &c, 1) != 1)
+        c = (unsigned char)bytes.data[i];
+      zhfix__buf_add_cp(b, c);
+    }
+  } else if (zhfix__encode(&codecs, from, cp, n, &bytes) &&
+             (m = zhfix__decode(&codecs, as, bytes.data, bytes.len, out, 8192)) != (size_t)-1) {
     for (i = 0; i < m; i++)
       zhfix__buf_add_cp(b, out[i]);
   } else {
