@@ -1,27 +1,31 @@
-/* The quick path: one scan over a line that tells whether every repair stage
- * would leave it alone, so that clean text skips them.
+/* The quick path: one scan over a line that tells which repair stages could
+ * change or report anything in it, so that clean text skips them.
  *
  * zhfix__quick_scan() decodes the line once, looks each BMP character up in
  * one table of classes (built once from the tables the stages use: chars.c,
  * lm.c, detect.c's script characters, mojibake.c's code page spans), and
  * follows, for each stage, a condition that the stage needs before it can
- * change anything. A line is quiet when none of them holds; the argument for
- * each is in the comments below, next to the stage's own gate it mirrors. Any
- * doubt (an astral character, NUL, bytes that are not UTF-8, U+FFFD, private
- * use, zhuyin) sends the line down the full path, which decides as always.
- * So the quick path never changes an output: it only skips work whose result
- * is known to be "no change". tests/unit/test_quick.c checks that claim on
- * generated clean and damaged lines, with the quick path on and off.
+ * change anything. A stage none of whose conditions holds is skipped
+ * (repair() runs the others; a line with none is written as it is). The
+ * argument for each condition is in the comments below, next to the stage's
+ * own gate it mirrors; every one errs towards running the stage. Any doubt (an
+ * astral character, NUL, bytes that are not UTF-8, U+FFFD, private use) sends
+ * the line down the full path, which decides as always. So the quick path
+ * never changes an output: it only skips work whose result is known to be "no
+ * change". tests/unit/test_quick.c checks that on generated clean and damaged
+ * lines and the golden inputs, with the quick path on and off.
  *
- * When a stage changes its gate, the mirror here must change with it (the
- * test above catches a mirror that lets through a line the stage would touch). */
+ * When a stage changes its gate (a new code page, a new hypothesis for one of
+ * the single-byte pages, another kind of damage), the mirror here must change
+ * with it; test_quick catches a mirror that lets through a line the stage
+ * would touch, where its generator makes such lines. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
-/* Classes of BMP characters (one uint16_t each). */
+/* Classes of BMP characters (one uint32_t each). */
 enum {
   Q_HAN = 1 << 0,     /* zhfix__is_han */
   Q_SIMP = 1 << 1,    /* only Simplified text uses it (detect.c's script class 1) */
@@ -112,7 +116,8 @@ static void table_build(void)
       v |= Q_ZHUYIN;
     if (c >= 0xA0 && c <= 0xFF)
       v |= Q_HIGH1252;
-    if (c == FILL_A || c == FILL_B || c == KJK || c == 0xFF08 || ((c & 0xFF) == 0x0D && c >= 0x3000))
+    if (c == FILL_A || c == FILL_B || c == KJK || c == 0xFF08 ||
+        ((c & 0xFF) == 0x0D && c >= 0x3000))
       v |= Q_LOOK;
     table[c] = v;
   }
@@ -302,7 +307,9 @@ static void span_byte(struct span *sp, unsigned b)
     sp->gb = b >= 0x81 && b <= 0xFE;
     break;
   case 1:
-    sp->gb = b >= 0x30 && b <= 0x39 ? 2 : (b >= 0x40 && b <= 0x7E) || (b >= 0x80 && b <= 0xFE) ? 0 : -1;
+    sp->gb = b >= 0x30 && b <= 0x39                           ? 2
+             : (b >= 0x40 && b <= 0x7E) || (b >= 0x80 && b <= 0xFE) ? 0
+                                                                : -1;
     break;
   case 2:
     sp->gb = b >= 0x81 && b <= 0xFE ? 3 : -1;
@@ -448,8 +455,9 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
       pending_shift = false;
     }
     /* Runs of plain ASCII after plain ASCII: no stage starts anything there
-     * (see ascii_plain()), only a letter or control ends a CJK span. */
-    if (!open && *p < 0x80 && ascii[*p] & A_PLAIN && (prev == 0 || (prev < 0x80 && ascii[prev] & A_PLAIN))) {
+     * (see ascii_build()), only a letter or control ends a CJK span. */
+    if (!open && *p < 0x80 && (ascii[*p] & A_PLAIN) &&
+        (prev == 0 || (prev < 0x80 && (ascii[prev] & A_PLAIN)))) {
       const unsigned char *from = p;
       unsigned brk = 0;
       p = plain_run(p, end, &brk);
