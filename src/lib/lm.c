@@ -46,16 +46,22 @@ static uint16_t bmp_index[2][0x10000];
 static pthread_once_t bmp_once = PTHREAD_ONCE_INIT;
 
 /* exp(-k / COST_SCALE) for every k a cost sum can take (two table costs),
- * the same doubles han_cost() would compute each time. */
+ * the same doubles han_cost() would compute each time. Built once. */
 static double exp_cost[511];
+static pthread_once_t exp_once = PTHREAD_ONCE_INIT;
+
+static void exp_build(void)
+{
+  size_t i;
+  for (i = 0; i < sizeof exp_cost / sizeof *exp_cost; i++)
+    exp_cost[i] = exp(-(double)i / COST_SCALE);
+}
 
 static void bmp_build(void)
 {
   static const struct zhfix__lm_table *const models[2] = {&zhfix__lm_simp, &zhfix__lm_trad};
   size_t i;
   int m;
-  for (i = 0; i < sizeof exp_cost / sizeof *exp_cost; i++)
-    exp_cost[i] = exp(-(double)i / COST_SCALE);
   for (m = 0; m < 2; m++)
     for (i = 0; i < models[m]->nuni && models[m]->uni_cp[i] < 0x10000; i++)
       bmp_index[m][models[m]->uni_cp[i]] = (uint16_t)(i + 1);
@@ -121,8 +127,9 @@ static double han_cost(const struct zhfix__lm_table *m, uint32_t prev, uint32_t 
   start = m->start_cost[ic] / COST_SCALE;
   if (!zhfix__is_han(prev) || (ip = uni_index(m, prev)) < 0)
     return uni + start;
-  /* exp(-uni - start) and the others, from the table uni_index() built
-   * (costs are multiples of 1/COST_SCALE, so the arguments are exact). */
+  /* exp(-uni - start) and the others, from the table (costs are multiples
+   * of 1/COST_SCALE, so the arguments are exact). */
+  pthread_once(&exp_once, exp_build);
   end = exp_cost[m->end_cost[ip]];
   p = end * exp_cost[m->uni_cost[ic] + m->start_cost[ic]];
   bc = bigram_cost(m, ip, ic);
