@@ -227,6 +227,7 @@ static int script_class(uint32_t c)
 zhfix_script zhfix__classify(const uint32_t *cp, size_t n, struct zhfix__script_count *count)
 {
   size_t i, s = 0, t = 0, han = 0;
+  int script;
   double bias;
 
   for (i = 0; i < n; i++) {
@@ -243,25 +244,32 @@ zhfix_script zhfix__classify(const uint32_t *cp, size_t n, struct zhfix__script_
     count->simplified_only += s;
     count->traditional_only += t;
   }
-  {
-    struct zhfix__script_count c = {han, s, t};
-    /* The model decides only between lines without script-specific characters. */
-    bias = han && s == 0 && t == 0 ? zhfix__lm_script_bias(cp, n) : 0;
-    return zhfix__script_of_counts(&c, bias);
-  }
+  script = zhfix__script_by_counts(han, s, t);
+  if (script != ZHFIX_SCRIPT_TIE)
+    return script;
+  bias = zhfix__lm_script_bias(cp, n);
+  return bias <= 0 ? ZHFIX_SCRIPT_SIMPLIFIED : ZHFIX_SCRIPT_TRADITIONAL;
 }
 
 zhfix_script zhfix__script_of_counts(const struct zhfix__script_count *count, double bias)
 {
-  uint64_t s = count->simplified_only, t = count->traditional_only, lo = s < t ? s : t;
+  int script = zhfix__script_by_counts(count->han, count->simplified_only, count->traditional_only);
+  if (script != ZHFIX_SCRIPT_TIE)
+    return script;
+  return bias <= 0 ? ZHFIX_SCRIPT_SIMPLIFIED : ZHFIX_SCRIPT_TRADITIONAL;
+}
 
-  if (count->han == 0)
+int zhfix__script_by_counts(uint64_t han, uint64_t s, uint64_t t)
+{
+  uint64_t lo = s < t ? s : t;
+
+  if (han == 0)
     return ZHFIX_SCRIPT_NONE;
   if (lo >= MIXED_MIN && (double)lo >= MIXED_SHARE * (double)(s + t))
     return ZHFIX_SCRIPT_MIXED;
   if (s != t)
     return s > t ? ZHFIX_SCRIPT_SIMPLIFIED : ZHFIX_SCRIPT_TRADITIONAL;
-  return bias <= 0 ? ZHFIX_SCRIPT_SIMPLIFIED : ZHFIX_SCRIPT_TRADITIONAL;
+  return ZHFIX_SCRIPT_TIE;
 }
 
 const char *zhfix_script_name(zhfix_script script)

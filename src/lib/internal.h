@@ -165,6 +165,11 @@ zhfix_script zhfix__classify(const uint32_t *cp, size_t n, struct zhfix__script_
 /* The script that counts (as zhfix__classify adds them) give; bias is the
  * model bias (below) of the text, used when the counts tie. */
 zhfix_script zhfix__script_of_counts(const struct zhfix__script_count *count, double bias);
+/* The script of a text from its counts (Han, Simplified-only, Traditional-only
+ * characters), or ZHFIX_SCRIPT_TIE when only the language model can tell
+ * (zhfix__classify then asks it). */
+#define ZHFIX_SCRIPT_TIE (-1)
+int zhfix__script_by_counts(uint64_t han, uint64_t s, uint64_t t);
 /* Cost under the Simplified model minus cost under the Traditional one (nats). */
 double zhfix__lm_script_bias(const uint32_t *cp, size_t n);
 
@@ -239,6 +244,45 @@ const char *zhfix__raw_repair(zhfix_ctx *ctx, const char *s, size_t len, struct 
 bool zhfix__shift_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report);
 bool zhfix__ruby_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report);
 
+/* Can c be part of a span that the mojibake stage reads as code page d? */
+bool zhfix__mojibake_span_char(enum zhfix__codec d, uint32_t c);
+/* The byte c stands for when bytes were read as single-byte code page d, or -1. */
+int zhfix__mojibake_sloppy_byte(enum zhfix__codec d, uint32_t c);
+/* Can c stand for a UTF-8 lead byte in a code page the any-alphabet passes
+ * (latin_worth) read? And c followed by next for a lead and a continuation
+ * byte in one of them (a space after some leads: a lost NBSP byte)? Those
+ * passes run only on a line with such a pair or a C1 control. */
+bool zhfix__mojibake_latin_lead(uint32_t c);
+bool zhfix__mojibake_latin_pair(uint32_t c, uint32_t next);
+
+/* ---- quick.c: lines every repair stage leaves alone ---- */
+
+struct zhfix__quick {
+  uint64_t han, simplified_only, traditional_only; /* as zhfix__classify() counts them */
+  bool find_left; /* the line may hold damage that find_left() reports */
+};
+
+/* Stages of repair() (quick.c tells which a line needs). */
+enum {
+  ZHFIX__STAGE_SHIFT = 1, ZHFIX__STAGE_RUBY = 2, ZHFIX__STAGE_MOJIBAKE = 4,
+  ZHFIX__STAGE_UTF16 = 8, /* find_utf16_newline() may report: not quick */
+  ZHFIX__STAGE_ALL = 15,
+  ZHFIX__STAGE_FULL = 31  /* the scan stopped: not even the counts are known */
+};
+
+/* Scan the line s[0, len) (bytes, no terminator). Returns the stages that may
+ * change or report something in it, 0 for a quiet line, or ZHFIX__STAGE_FULL
+ * (not valid UTF-8, NUL, astral, U+FFFD, private use: the full path). Unless
+ * FULL, *q holds the line's Han counts and whether find_left() may report.
+ * Thread-safe. */
+unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q);
+/* With repairs off only the counts matter: true if s[0, len) is valid UTF-8
+ * without NUL, BMP only; then *q holds its Han counts. */
+bool zhfix__quick_count(const char *s, size_t len, struct zhfix__quick *q);
+/* For tests: bit k set if c is in the span of quick.c's single-byte page k
+ * (cp1252, cp1251, cp1250, MacRoman, cp437). */
+unsigned zhfix__quick_pages(uint32_t c);
+
 /* ---- ctx.c ---- */
 
 #define ZHFIX__WINDOW (1u << 20) /* bytes of a long line processed at a time */
@@ -275,6 +319,8 @@ struct zhfix_ctx {
   uint64_t last_col, last_byte;/* where the last sentence processed began */
   struct zhfix__script_count win_count; /* script counts of the line's windows */
   double win_bias;             /* their summed Simplified-vs-Traditional model bias */
+  bool no_quick;               /* tests: never take the quick path (quick.c) */
+  unsigned skip;               /* stages repair() skips on this line (quick.c says they find nothing) */
   char errmsg[256];
 };
 

@@ -45,6 +45,18 @@ long zhfix__find_u32(const uint32_t *a, size_t n, uint32_t key)
 static uint16_t bmp_index[2][0x10000];
 static pthread_once_t bmp_once = PTHREAD_ONCE_INIT;
 
+/* exp(-k / COST_SCALE) for every k a cost sum can take (two table costs),
+ * the same doubles han_cost() would compute each time. Built once. */
+static double exp_cost[511];
+static pthread_once_t exp_once = PTHREAD_ONCE_INIT;
+
+static void exp_build(void)
+{
+  size_t i;
+  for (i = 0; i < sizeof exp_cost / sizeof *exp_cost; i++)
+    exp_cost[i] = exp(-(double)i / COST_SCALE);
+}
+
 static void bmp_build(void)
 {
   static const struct zhfix__lm_table *const models[2] = {&zhfix__lm_simp, &zhfix__lm_trad};
@@ -64,9 +76,40 @@ static long uni_index(const struct zhfix__lm_table *m, uint32_t cp)
   return zhfix__find_u32(m->uni_cp, m->nuni, cp);
 }
 
+/* Where each character's bigrams start in a model's bi_key (sorted, so the
+ * bigrams of a are together): per unigram index a, the index of its first
+ * bigram, and one more entry to end the last. Built once; a lookup then
+ * searches a's few bigrams instead of all of them. */
+static uint32_t bi_start[2][0x10001];
+static pthread_once_t bi_once = PTHREAD_ONCE_INIT;
+
+static void bi_build(void)
+{
+  static const struct zhfix__lm_table *const models[2] = {&zhfix__lm_simp, &zhfix__lm_trad};
+  int m;
+  for (m = 0; m < 2; m++) {
+    const struct zhfix__lm_table *t = models[m];
+    size_t a, i = 0;
+    for (a = 0; a <= t->nuni && a <= 0x10000; a++) {
+      while (i < t->nbi && (t->bi_key[i] >> 16) < a)
+        i++;
+      bi_start[m][a] = (uint32_t)i;
+    }
+  }
+}
+
 static int bigram_cost(const struct zhfix__lm_table *m, long a, long b)
 {
-  long i = zhfix__find_u32(m->bi_key, m->nbi, ((uint32_t)a << 16) | (uint32_t)b);
+  uint32_t key = ((uint32_t)a << 16) | (uint32_t)b;
+  const uint32_t *start = bi_start[m == &zhfix__lm_trad];
+  long i;
+
+  pthread_once(&bi_once, bi_build);
+  if ((size_t)a < m->nuni && a < 0x10000) {
+    i = zhfix__find_u32(m->bi_key + start[a], start[a + 1] - start[a], key);
+    return i < 0 ? -1 : m->bi_cost[start[a] + i];
+  }
+  i = zhfix__find_u32(m->bi_key, m->nbi, key);
   return i < 0 ? -1 : m->bi_cost[i];
 }
 
@@ -84,11 +127,14 @@ static double han_cost(const struct zhfix__lm_table *m, uint32_t prev, uint32_t 
   start = m->start_cost[ic] / COST_SCALE;
   if (!zhfix__is_han(prev) || (ip = uni_index(m, prev)) < 0)
     return uni + start;
-  end = exp(-m->end_cost[ip] / COST_SCALE);
-  p = end * exp(-uni - start);
+  /* exp(-uni - start) and the others, from the table (costs are multiples
+   * of 1/COST_SCALE, so the arguments are exact). */
+  pthread_once(&exp_once, exp_build);
+  end = exp_cost[m->end_cost[ip]];
+  p = end * exp_cost[m->uni_cost[ic] + m->start_cost[ic]];
   bc = bigram_cost(m, ip, ic);
   if (bc >= 0)
-    p += (1.0 - end) * exp(-bc / COST_SCALE);
+    p += (1.0 - end) * exp_cost[bc];
   return -log(p);
 }
 

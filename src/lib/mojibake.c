@@ -164,6 +164,16 @@ static bool span_char(enum zhfix__codec d, uint32_t c)
   return c >= 0x80 || (c >= 0x20 && !zhfix__is_ascii_alpha(c));
 }
 
+bool zhfix__mojibake_span_char(enum zhfix__codec d, uint32_t c)
+{
+  return span_char(d, c);
+}
+
+int zhfix__mojibake_sloppy_byte(enum zhfix__codec d, uint32_t c)
+{
+  return sloppy_byte(d, c);
+}
+
 struct cand {
   size_t from, to;   /* span [from, to) of the text */
   uint32_t *cp;      /* replacement (malloc'd) */
@@ -600,23 +610,52 @@ static uint32_t mask_of(uint32_t c)
   return c < 0x10000 ? latin_mask[c] : 0;
 }
 
+/* Can c stand for a UTF-8 lead byte in some code page of latin_pages? Never:
+ * ASCII, C1, CJK (MacRoman's ¬ « », cp437's ± are). */
+static bool may_lead(uint32_t c)
+{
+  return !(c < 0xA0 || (c >= 0x2E80 && c < 0xFB00) || c >= 0x10000);
+}
+
+/* The code pages (bits p of latin_pages) in which c then next stand for a
+ * lead and a continuation byte. latin_mask must be built. */
+static uint32_t pair_mask(uint32_t c, uint32_t next)
+{
+  uint32_t m = latin_mask[c] & 0xFF;
+  return m ? (next == ' ' ? latin_mask[c] >> 16 : mask_of(next) >> 8) & m : 0;
+}
+
 /* The code pages (bits p of latin_pages) in which t->cp[from, to) holds a
  * lead followed by a continuation. */
 static uint32_t pair_pages(const struct zhfix__text *t, size_t from, size_t to)
 {
   size_t i;
-  uint32_t found = 0, m;
+  uint32_t found = 0;
   bool ready = false;
   for (i = from; i + 1 < to; i++) {
-    uint32_t c = t->cp[i];
-    if (c < 0xA0 || (c >= 0x2E80 && c < 0xFB00) || c >= 0x10000)
-      continue; /* never a lead: ASCII, C1, CJK (MacRoman's ¬ « », cp437's ± are) */
+    if (!may_lead(t->cp[i]))
+      continue;
     if (!ready)
       ready = !pthread_once(&latin_once, latin_build);
-    if ((m = latin_mask[c] & 0xFF) != 0)
-      found |= (t->cp[i + 1] == ' ' ? latin_mask[c] >> 16 : mask_of(t->cp[i + 1]) >> 8) & m;
+    found |= pair_mask(t->cp[i], t->cp[i + 1]);
   }
   return found;
+}
+
+bool zhfix__mojibake_latin_lead(uint32_t c)
+{
+  if (!may_lead(c))
+    return false;
+  pthread_once(&latin_once, latin_build);
+  return (latin_mask[c] & 0xFF) != 0;
+}
+
+bool zhfix__mojibake_latin_pair(uint32_t c, uint32_t next)
+{
+  if (!may_lead(c))
+    return false;
+  pthread_once(&latin_once, latin_build);
+  return pair_mask(c, next) != 0;
 }
 
 /* A span of the line read back as bytes of code page d: byte k stands for the

@@ -185,6 +185,8 @@ static void find_utf16_newline(zhfix_ctx *ctx, uint64_t col, uint64_t byte)
 static zhfix_status repair(zhfix_ctx *ctx, const char *s, size_t len, uint64_t col, uint64_t byte)
 {
   size_t i;
+  unsigned skip = ctx->skip;
+  uint64_t repaired = ctx->stats.repaired;
 
   ctx->seg.len = 0;
   if ((ctx->flags & ZHFIX_NO_REPAIR) || !may_need_repair(s, len)) {
@@ -201,9 +203,17 @@ static zhfix_status repair(zhfix_ctx *ctx, const char *s, size_t len, uint64_t c
    * marks, and the code page hypotheses would read them as other mojibake.
    * Ruby next, so annotations are gone before spans of Latin letters are read
    * as code page mojibake. */
-  if (!zhfix__shift_repair(ctx, &ctx->text, report_edit) ||
-      !zhfix__ruby_repair(ctx, &ctx->text, report_edit) ||
-      !zhfix__mojibake_repair(ctx, &ctx->text, report_edit))
+  /* A stage quick.c found nothing for is skipped, until a stage changes the
+   * text (the scan read the line as it came in). */
+  if (!(skip & ZHFIX__STAGE_SHIFT) && !zhfix__shift_repair(ctx, &ctx->text, report_edit))
+    return ZHFIX_ERR_NOMEM;
+  if (ctx->stats.repaired != repaired)
+    skip = 0;
+  if (!(skip & ZHFIX__STAGE_RUBY) && !zhfix__ruby_repair(ctx, &ctx->text, report_edit))
+    return ZHFIX_ERR_NOMEM;
+  if (ctx->stats.repaired != repaired)
+    skip = 0;
+  if (!(skip & ZHFIX__STAGE_MOJIBAKE) && !zhfix__mojibake_repair(ctx, &ctx->text, report_edit))
     return ZHFIX_ERR_NOMEM;
   /* A stage that could not allocate took a hypothesis as failing: say so. */
   if (ctx->codecs.oom) {
@@ -310,16 +320,17 @@ static uint32_t *linetext_cps(zhfix_ctx *ctx, size_t *n)
 }
 
 /* Count a line of the given script; a mixed line is reported as a finding
- * (with the text of ctx->linetext: the line, or the last sentence of a long
- * line, at its column). */
-static void count_line(zhfix_ctx *ctx, zhfix_script script, const struct zhfix__script_count *c)
+ * with text[0, len) (bytes): the line, or the last sentence of a long line,
+ * at its column. */
+static void count_line(zhfix_ctx *ctx, zhfix_script script, const struct zhfix__script_count *c,
+                       const char *text, size_t len)
 {
   ctx->stats.lines_by_script[script]++;
   ctx->stats.han += c->han;
   ctx->stats.simplified_only += c->simplified_only;
   ctx->stats.traditional_only += c->traditional_only;
   if (script == ZHFIX_SCRIPT_MIXED && !(ctx->flags & ZHFIX_NO_REPAIR))
-    report_left(ctx, "mixed-script", 0, 0, ctx->linetext.data, ctx->linetext.len);
+    report_left(ctx, "mixed-script", 0, 0, text, len);
 }
 
 /* Count the script of the line just repaired (ctx->linetext). */
@@ -338,7 +349,7 @@ static zhfix_status line_script(zhfix_ctx *ctx)
     return ZHFIX_ERR_NOMEM;
   script = zhfix__classify(cp, n, &count);
   free(cp);
-  count_line(ctx, script, &count);
+  count_line(ctx, script, &count, ctx->linetext.data, ctx->linetext.len);
   return ZHFIX_OK;
 }
 
@@ -419,6 +430,64 @@ static zhfix_status do_window(zhfix_ctx *ctx, const char *s, size_t len, zhfix_w
   return ZHFIX_OK;
 }
 
+/* A line that quick.c finds every repair stage would leave alone: written as
+ * it is, with what the full path would report of it (find_left(), the
+ * script), and no stage run. False if the line needs the full path. Sets
+ * *direct when the line is its own output (no conversion): nothing is
+ * copied to ctx->out then. */
+static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *st,
+                       bool *direct)
+{
+  struct zhfix__quick q;
+  int script;
+
+  unsigned need;
+
+  if (ctx->no_quick)
+    return false;
+  if (ctx->flags & ZHFIX_NO_REPAIR)
+    need = zhfix__quick_count(s, len, &q) ? 0 : ZHFIX__STAGE_FULL;
+  else
+    need = zhfix__quick_scan(s, len, &q);
+  if (need) {
+    /* The full path, but for the stages the scan found nothing for. */
+    ctx->skip = ZHFIX__STAGE_ALL & ~need;
+    return false;
+  }
+  script = zhfix__script_by_counts(q.han, q.simplified_only, q.traditional_only);
+  if (script == ZHFIX_SCRIPT_TIE) {
+    /* The language model decides, as zhfix__classify() does for line_script(). */
+    uint32_t *cp = malloc(len * sizeof *cp);
+    size_t i = 0, n = 0, l;
+    if (!cp) {
+      *st = ZHFIX_ERR_NOMEM;
+      return true;
+    }
+    for (; i < len && (l = zhfix__utf8_decode(s + i, s + len, &cp[n])) > 0; n++)
+      i += l;
+    script = zhfix__classify(cp, n, NULL);
+    free(cp);
+  }
+  *st = ZHFIX_OK;
+  if (q.find_left && !(ctx->flags & ZHFIX_NO_REPAIR))
+    find_left(ctx, s, len, 0, 0);
+  if (len && ctx->conv) {
+    *st = zhfix__conv_run(ctx->conv, s, len, &ctx->out);
+    if (*st == ZHFIX_ERR_CONVERT)
+      *st = zhfix__fail(ctx, *st, "line %llu: OpenCC could not convert the text",
+                        (unsigned long long)ctx->line + 1);
+  } else {
+    *direct = true;
+  }
+  if (*st != ZHFIX_OK)
+    return true;
+  {
+    struct zhfix__script_count c = {q.han, q.simplified_only, q.traditional_only};
+    count_line(ctx, script, &c, s, len);
+  }
+  return true;
+}
+
 /* Process s[0, len), which ends with its terminator if term is set: a line,
  * or the rest of a line processed in windows. */
 static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term,
@@ -426,6 +495,7 @@ static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term
 {
   size_t body = len, tl;
   zhfix_status st;
+  bool direct = false;
 
   /* A line ends with LF, CRLF or a lone CR. */
   if (term) {
@@ -441,10 +511,12 @@ static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term
     if (st == ZHFIX_OK) {
       ctx->win_col = ctx->last_col;
       ctx->win_byte = ctx->last_byte;
-      count_line(ctx, zhfix__script_of_counts(&ctx->win_count, ctx->win_bias), &ctx->win_count);
+      count_line(ctx, zhfix__script_of_counts(&ctx->win_count, ctx->win_bias), &ctx->win_count,
+                 ctx->linetext.data, ctx->linetext.len);
     }
-  } else {
+  } else if (!quick_line(ctx, s, body, &st, &direct)) {
     st = process_line(ctx, s, body);
+    ctx->skip = 0;
     if (st == ZHFIX_OK)
       st = line_script(ctx);
   }
@@ -453,10 +525,15 @@ static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term
   if (st != ZHFIX_OK)
     return st;
   ctx->stats.lines++;
-  if (!zhfix__buf_add(&ctx->out, s + body, tl))
-    return ZHFIX_ERR_NOMEM;
   if (term)
     ctx->line++;
+  if (direct) { /* the line, terminator and all, as it came */
+    if (len && write(user, s, len) != 0)
+      return zhfix__fail(ctx, ZHFIX_ERR_OUTPUT, "write failed");
+    return ZHFIX_OK;
+  }
+  if (!zhfix__buf_add(&ctx->out, s + body, tl))
+    return ZHFIX_ERR_NOMEM;
   if (ctx->out.len && write(user, ctx->out.data, ctx->out.len) != 0)
     return zhfix__fail(ctx, ZHFIX_ERR_OUTPUT, "write failed");
   return ZHFIX_OK;

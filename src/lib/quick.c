@@ -1,0 +1,691 @@
+/* The quick path: one scan over a line that tells which repair stages could
+ * change or report anything in it, so that clean text skips them.
+ *
+ * zhfix__quick_scan() decodes the line once, looks each BMP character up in
+ * one table of classes (built once from the tables the stages use: chars.c,
+ * lm.c, detect.c's script characters, mojibake.c's code page spans), and
+ * follows, for each stage, a condition that the stage needs before it can
+ * change anything. A stage none of whose conditions holds is skipped
+ * (repair() runs the others; a line with none is written as it is). The
+ * argument for each condition is in the comments below, next to the stage's
+ * own gate it mirrors; every one errs towards running the stage. Any doubt (an
+ * astral character, NUL, bytes that are not UTF-8, U+FFFD, private use) sends
+ * the line down the full path, which decides as always. So the quick path
+ * never changes an output: it only skips work whose result is known to be "no
+ * change". tests/unit/test_quick.c checks that on generated clean and damaged
+ * lines and the golden inputs, with the quick path on and off.
+ *
+ * When a stage changes its gate (a new code page, a new hypothesis for one of
+ * the single-byte pages, another kind of damage), the mirror here must change
+ * with it; test_quick catches a mirror that lets through a line the stage
+ * would touch, where its generator makes such lines. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Classes of BMP characters (one uint32_t each). */
+enum {
+  Q_HAN = 1 << 0,     /* zhfix__is_han */
+  Q_SIMP = 1 << 1,    /* only Simplified text uses it (detect.c's script class 1) */
+  Q_TRAD = 1 << 2,    /* only Traditional text uses it (class 2) */
+  Q_RARE = 1 << 3,    /* zhfix__lm_is_rare: evidence of damage for the byte-shift stage */
+  Q_ODD = 1 << 4,     /* odd in a CJK span: what looks_misread() counts */
+  Q_SLOW = 1 << 5,    /* always the full path (see table_build) */
+  Q_U16 = 1 << 6,     /* a U+xx0A Han character whose U+xx0D is Han (find_utf16_newline) */
+  Q_HIGH1252 = 1 << 7, /* U+00A0-U+00FF: what the cp1252 span counts as high */
+  Q_ZHUYIN = 1 << 13, /* zhuyin and U+02D9: may be ruby */
+  Q_LOOK = 1 << 14,   /* the scan looks closer: 烫 屯 锟, "（", U+xx0D */
+  Q_PAGE = 1 << 8,    /* and the next NPAGES bits: in a span of single-byte source page k */
+  Q_BYTE_SHIFT = 16,  /* from here, 3 bits per page k >= 1: the UTF-8 class of its byte */
+  Q_LATIN = 1u << 28  /* a UTF-8 lead byte read as one of latin_worth()'s code pages, or C1 */
+};
+#define Q_PAGES (((1u << NPAGES) - 1) * Q_PAGE)
+/* Characters the scan's inner loop takes at once: all but these classes. */
+#define Q_ATTN (Q_RARE | Q_ODD | Q_SLOW | Q_ZHUYIN | Q_LOOK | Q_PAGES | Q_LATIN)
+
+/* What a byte can be in UTF-8 (a page's byte for a character, read as UTF-8). */
+enum { B_ASCII, B_CONT, B_LEAD2, B_LEAD3, B_LEAD4, B_BAD };
+
+static unsigned byte_class(int b)
+{
+  return b < 0x80 ? B_ASCII : b < 0xC0 ? B_CONT : b < 0xC2 ? B_BAD : b < 0xE0 ? B_LEAD2
+         : b < 0xF0 ? B_LEAD3 : b < 0xF5 ? B_LEAD4 : B_BAD;
+}
+
+/* The single-byte code pages mojibake.c's codepage_pass() reads spans as
+ * (its `sources`, but for the CJK ones); cp1252 first. */
+static const enum zhfix__codec pages[] = {ZHFIX__CP1252, ZHFIX__CP1251, ZHFIX__CP1250,
+                                          ZHFIX__MACROMAN, ZHFIX__CP437};
+#define NPAGES (sizeof pages / sizeof *pages)
+#define MIN_HIGH 2        /* mojibake.c: high characters a span needs on a line's first pass */
+#define SUSPECT_SHARE 0.15 /* mojibake.c: looks_misread()'s share of odd characters */
+#define ANNOT_LOOK 16     /* code points looked at inside "(...)" (ruby.c's ANNOT_MAX is 12) */
+#define FILL_A 0x70EB     /* 烫 and 屯: memory fill (mojibake.c fill_pass) */
+#define FILL_B 0x5C6F
+#define KJK 0x951F        /* 锟, which may start 锟斤拷 (mojibake.c fffd_pass) */
+
+static uint32_t table[0x10000];
+/* The inner loop's own, smaller table: F_ATTN, or the counts' bits. */
+enum { F_HAN = 1, F_SIMP = 2, F_TRAD = 4, F_U16 = 8, F_ATTN = 0x80 };
+static uint8_t fast[0x10000];
+static uint8_t byte1252[0x10000]; /* cp1252's (sloppy) byte of each of its characters */
+static bool table_ok;
+static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+
+/* Mark c as a character of single-byte page k if mojibake.c reads it so. */
+static void mark_page(size_t k, uint32_t c)
+{
+  if (c < 0x80 || c >= 0x10000 || (c >= 0xD800 && c <= 0xDFFF) ||
+      !zhfix__mojibake_span_char(pages[k], c))
+    return;
+  table[c] |= (uint32_t)Q_PAGE << k;
+  if (k == 0)
+    byte1252[c] = (uint8_t)zhfix__mojibake_sloppy_byte(pages[0], c);
+  if (k > 0)
+    table[c] |= byte_class(zhfix__mojibake_sloppy_byte(pages[k], c))
+                << (Q_BYTE_SHIFT + 3 * (k - 1));
+}
+
+static void table_build(void)
+{
+  const struct zhfix__script_table *st = &zhfix__script_chars;
+  struct zhfix__codecs codecs;
+  uint32_t c;
+  size_t i, k;
+
+  for (c = 0x80; c < 0x10000; c++) {
+    uint32_t v = 0;
+    if (c >= 0xD800 && c <= 0xDFFF)
+      continue;
+    if (zhfix__is_han(c)) {
+      v |= Q_HAN;
+      if (zhfix__lm_is_rare(c))
+        v |= Q_RARE | Q_ODD;
+      if ((c & 0xFF) == 0x0A && zhfix__is_han((c & ~0xFFu) | 0x0D))
+        v |= Q_U16;
+    } else if (c != 0xFFFD && !(c >= 0x3000 && c <= 0x303F) && !(c >= 0xFF00 && c <= 0xFFEF) &&
+               !(c >= 0x2010 && c <= 0x2027)) {
+      v |= Q_ODD;
+    }
+    /* U+FFFD and private use: find_left() reports them, and the stages read
+     * them as damage: the full path takes them. */
+    if (c == 0xFFFD || zhfix__is_pua(c))
+      v |= Q_SLOW;
+    if (zhfix__is_bopomofo(c) || c == 0x02D9)
+      v |= Q_ZHUYIN;
+    if (c >= 0xA0 && c <= 0xFF)
+      v |= Q_HIGH1252;
+    /* mojibake.c's latin_worth(): a C1 control, or a lead before a
+     * continuation (checked as the next character comes, see LATIN_PAIR). */
+    if ((c >= 0x80 && c <= 0x9F) || zhfix__mojibake_latin_lead(c))
+      v |= Q_LATIN;
+    if (c == FILL_A || c == FILL_B || c == KJK || c == 0xFF08 ||
+        ((c & 0xFF) == 0x0D && c >= 0x3000))
+      v |= Q_LOOK;
+    table[c] = v;
+  }
+  /* detect.c's script classes: Traditional wins where a table lists both, as there. */
+  for (i = 0; i < st->nsimp; i++)
+    if (st->simp_only[i] < 0x10000)
+      table[st->simp_only[i]] |= Q_SIMP;
+  for (i = 0; i < st->ntrad; i++)
+    if (st->trad_only[i] < 0x10000) {
+      table[st->trad_only[i]] &= ~(uint32_t)Q_SIMP;
+      table[st->trad_only[i]] |= Q_TRAD;
+    }
+  /* The characters of each single-byte page: a page has 128 above ASCII, so
+   * rather than asking mojibake.c about all 65536, ask about each byte as
+   * itself (Latin-1) and as the code page decodes it (test_quick checks that
+   * this finds every character span_char() takes). */
+  memset(&codecs, 0, sizeof codecs);
+  table_ok = zhfix__codecs_open(&codecs);
+  for (k = 0; k < NPAGES && table_ok; k++)
+    for (c = 0x80; c <= 0xFF; c++) {
+      char byte = (char)c;
+      uint32_t cp;
+      mark_page(k, c);
+      if (zhfix__decode(&codecs, pages[k], &byte, 1, &cp, 1) == 1)
+        mark_page(k, cp);
+    }
+  zhfix__codecs_close(&codecs);
+  free(codecs.u);
+  for (c = 0; c < 0x10000; c++) {
+    uint32_t v = table[c];
+    fast[c] = (uint8_t)((v & Q_HAN ? F_HAN : 0) | (v & Q_SIMP ? F_SIMP : 0) |
+                        (v & Q_TRAD ? F_TRAD : 0) | (v & Q_U16 ? F_U16 : 0) |
+                        ((v & Q_ATTN) || c < 0x800 || (c >= 0xD800 && c <= 0xDFFF) ? F_ATTN : 0));
+  }
+}
+
+/* For tests: the table's page bits of c (bit k: page k of quick.c's list). */
+unsigned zhfix__quick_pages(uint32_t c)
+{
+  pthread_once(&table_once, table_build);
+  return c < 0x10000 ? (table[c] / Q_PAGE) & ((1u << NPAGES) - 1) : 0;
+}
+
+static bool is_alpha(uint32_t c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_alnum(uint32_t c)
+{
+  return is_alpha(c) || (c >= '0' && c <= '9');
+}
+
+/* Folded punctuation (shift.c unfold()). */
+static bool folded(uint32_t c)
+{
+  return c == ',' || c == ';' || c == ':' || c == '?' || c == '!';
+}
+
+/* Decode one character at p (p < end), any length; 0 if not valid UTF-8. */
+static size_t next_cp(const unsigned char *p, const unsigned char *end, uint32_t *c)
+{
+  if (p[0] < 0x80) {
+    *c = p[0];
+    return 1;
+  }
+  return zhfix__utf8_decode((const char *)p, (const char *)end, c);
+}
+
+/* shift.c pinyin_letter(). */
+static bool pinyin_letter(uint32_t c)
+{
+  return is_alpha(c) || (c >= 0xC0 && c <= 0x24F) || (c >= '1' && c <= '5');
+}
+
+/* Does the ")" at close end "(letters)" or "?letters)" (shift.c
+ * annotation_start(), eaten_lead_marker())? Read backwards from close; s is
+ * the start of the line. Letters above ASCII are two bytes (U+00C0-U+024F). */
+static bool closes_annotation(const unsigned char *s, const unsigned char *close)
+{
+  const unsigned char *p = close;
+  size_t n = 0;
+
+  while (p > s && n <= ANNOT_LOOK) {
+    uint32_t c = p[-1];
+    if (c >= 0x80) {
+      if (p - s < 2 || p[-2] < 0xC3 || p[-2] > 0xC9)
+        return false; /* not a letter of U+00C0-U+024F (nor "(", "?") */
+      c = (uint32_t)(p[-2] & 0x1F) << 6 | (c & 0x3F);
+      p -= 2;
+    } else {
+      p--;
+    }
+    if (!pinyin_letter(c))
+      return n > 0 && (c == '(' || c == '?');
+    n++;
+  }
+  return n > ANNOT_LOOK; /* too long to tell cheaply: say yes */
+}
+
+/* Does "(letters)" follow at p, the byte after a "(" (shift.c annotation_end())? */
+static bool annotation_follows(const unsigned char *p, const unsigned char *end)
+{
+  size_t n = 0, l;
+  uint32_t c;
+
+  while (p < end && (l = next_cp(p, end, &c)) > 0) {
+    if (c == ')')
+      return n > 0;
+    if (!pinyin_letter(c))
+      return false;
+    if (++n > ANNOT_LOOK)
+      return true;
+    p += l;
+  }
+  return false;
+}
+
+/* Is there a ruby annotation after `han` in the parentheses opening at p (the
+ * byte after "(" or "（"; close: ")" or "）")? As ruby.c annotation_at() decides
+ * it: the text up to the close parses as one pinyin syllable that is a reading
+ * of han (han 0: the annotated character is not known here, any syllable
+ * counts). A character that can never be in pinyin (ASCII other than letters
+ * and digits, anything from U+2E80 on) ends the look. */
+static bool annotation(const unsigned char *p, const unsigned char *end, uint32_t close,
+                       uint32_t han)
+{
+  uint32_t cp[ANNOT_LOOK], c;
+  struct zhfix__syllable syl;
+  size_t n = 0, l;
+
+  while (p < end && (l = next_cp(p, end, &c)) > 0) {
+    if (c == close)
+      return n > 0 && zhfix__parse_pinyin(cp, n, &syl) &&
+             (han == 0 || zhfix__reading_of(han, &syl) != ZHFIX__NOT_READING);
+    if (n == ANNOT_LOOK || (c < 0x80 ? !is_alnum(c) : c >= 0x2E80))
+      return false;
+    cp[n++] = c;
+    p += l;
+  }
+  return false;
+}
+
+/* An annotation "(...)" opening after `prev` (prev2 before it)? ruby.c
+ * annotated_char(): prev is Han, or an ASCII byte 0x40-0x7E after a two-byte
+ * character (with which it may make the annotated character in GB18030; here:
+ * after any non-ASCII one, and any syllable counts). Table entries below U+0080
+ * are 0, and prev is never astral (the scan stops there). */
+static bool annotated(uint32_t prev, uint32_t prev2, const unsigned char *p,
+                      const unsigned char *end, uint32_t close)
+{
+  if (table[prev] & Q_HAN)
+    return annotation(p, end, close, prev);
+  if (prev >= 0x40 && prev <= 0x7E && prev2 >= 0x80)
+    return annotation(p, end, close, 0);
+  return false;
+}
+
+/* A span of a single-byte page, as mojibake.c codepage_pass() cuts them: a
+ * maximal run of characters the page has. It is tried when it holds MIN_HIGH
+ * high characters (on a line's first pass, the only one when nothing was
+ * repaired). For the pages other than cp1252 the only hypothesis is UTF-8 read
+ * as that page, and its candidate needs two Han characters (two sequences of
+ * three or four bytes in the span's bytes), or, with none, the bytes to be
+ * UTF-8 throughout (a Latin word, the `latin` case); the span is let through
+ * when its bytes are broken UTF-8 (a continuation byte after ASCII or at the
+ * start, a lead byte not followed by a continuation, a byte never in UTF-8)
+ * with fewer than two such sequences. cp1252's spans also need their bytes
+ * to fail as GB18030 and as Big5 (span_byte()). */
+struct span {
+  unsigned high, han, c1, c2; /* high characters; three-byte sequences; last two byte classes */
+  bool broken, any;
+  int gb, big5; /* cp1252's bytes read as GB18030 and as Big5: where in a character, -1 broken */
+};
+
+/* cp1252 (the page read sloppily, as Latin-1 too) has two more hypotheses:
+ * its bytes as GB18030 and as Big5, decoded strictly, which fail on bytes
+ * that no character of those code pages is made of. Followed here as far as
+ * every decoder of them agrees: a GB18030 lead byte (81-FE) takes a trail
+ * byte (40-7E, 80-FE) or a digit, lead byte and digit; a Big5 lead byte
+ * (81-FE) takes a trail of 40 or more; a character cut at the end of the span
+ * breaks it too. Bytes 80 and FF alone are taken as valid, not to guess. */
+static void span_byte(struct span *sp, unsigned b)
+{
+  switch (sp->gb) {
+  case 0:
+    sp->gb = b >= 0x81 && b <= 0xFE;
+    break;
+  case 1:
+    sp->gb = b >= 0x30 && b <= 0x39                           ? 2
+             : (b >= 0x40 && b <= 0x7E) || (b >= 0x80 && b <= 0xFE) ? 0
+                                                                : -1;
+    break;
+  case 2:
+    sp->gb = b >= 0x81 && b <= 0xFE ? 3 : -1;
+    break;
+  case 3:
+    sp->gb = b >= 0x30 && b <= 0x39 ? 0 : -1;
+    break;
+  }
+  if (sp->big5 == 0)
+    sp->big5 = b >= 0x81 && b <= 0xFE;
+  else if (sp->big5 == 1)
+    sp->big5 = b < 0x40 ? -1 : 0;
+}
+
+static void span_add(struct span *sp, unsigned b)
+{
+  if (b == B_BAD || (b == B_CONT && (!sp->any || sp->c1 == B_ASCII)) ||
+      (b != B_CONT && sp->any && sp->c1 >= B_LEAD2 && sp->c1 <= B_LEAD4))
+    sp->broken = true;
+  if (b == B_CONT && sp->any && sp->c1 == B_CONT && (sp->c2 == B_LEAD3 || sp->c2 == B_LEAD4))
+    sp->han++;
+  sp->c2 = sp->c1;
+  sp->c1 = b;
+  sp->any = true;
+}
+
+/* The span ends: would codepage_pass() try it (page k)? Then it is reset. */
+static bool span_tried(struct span *sp, size_t k)
+{
+  bool tried;
+  if (sp->any && sp->c1 >= B_LEAD2 && sp->c1 <= B_LEAD4)
+    sp->broken = true; /* a lead byte at the end */
+  tried = sp->high >= MIN_HIGH && (!sp->broken || sp->han >= 2 ||
+                                   (k == 0 && (sp->gb == 0 || sp->big5 == 0)));
+  memset(sp, 0, sizeof *sp);
+  return tried;
+}
+
+static bool cjk_tried(unsigned high, unsigned odd)
+{
+  return high >= MIN_HIGH && odd > 0 && (double)odd >= SUSPECT_SHARE * (double)high;
+}
+
+/* ASCII classes for the scan's run of plain ASCII. Plain: any character
+ * but NUL, folded punctuation ",;:?!" (shift.c runs, find_left(), "=?"),
+ * "(" and ")" (annotations) and "&" ("&#"): after a plain character, a plain
+ * one is no resync character (that needs non-ASCII, folded punctuation or ")"
+ * before it), starts no annotation and no reference, and resets shift.c's run.
+ * Break: letters and controls end a CJK span. */
+enum { A_PLAIN = 1, A_BREAK = 2 };
+static unsigned char ascii[128];
+static pthread_once_t ascii_once = PTHREAD_ONCE_INIT;
+
+static void ascii_build(void)
+{
+  unsigned c;
+  for (c = 1; c < 128; c++) {
+    ascii[c] = strchr(",;:?!()&", (int)c) ? 0 : A_PLAIN;
+    if (c < 0x20 || is_alpha(c))
+      ascii[c] |= A_BREAK;
+  }
+}
+
+/* Skip whole blocks of 16 plain ASCII bytes at p (SSE2, where there is
+ * one); adds A_BREAK to *brk if a letter or control was among them. The
+ * caller goes on byte by byte from the block that is not all plain. */
+#ifdef __SSE2__
+#include <emmintrin.h>
+static const unsigned char *plain_run(const unsigned char *p, const unsigned char *end,
+                                      unsigned *brk)
+{
+  static const char specials[] = ",;:?!()&";
+  const __m128i zero = _mm_setzero_si128(), space = _mm_set1_epi8(0x20);
+  const __m128i lower_a = _mm_set1_epi8('a' - 1), lower_z = _mm_set1_epi8('z' + 1);
+  size_t i;
+
+  while (end - p >= 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p), bad, lower;
+    if (_mm_movemask_epi8(v))
+      break; /* non-ASCII */
+    bad = _mm_cmpeq_epi8(v, zero);
+    for (i = 0; i < sizeof specials - 1; i++)
+      bad = _mm_or_si128(bad, _mm_cmpeq_epi8(v, _mm_set1_epi8(specials[i])));
+    if (_mm_movemask_epi8(bad))
+      break;
+    /* letters: (c | 0x20) in a-z; controls: c < 0x20 (all bytes are ASCII here) */
+    lower = _mm_or_si128(v, space);
+    if (_mm_movemask_epi8(_mm_or_si128(
+            _mm_and_si128(_mm_cmpgt_epi8(lower, lower_a), _mm_cmplt_epi8(lower, lower_z)),
+            _mm_cmplt_epi8(v, space))))
+      *brk |= A_BREAK;
+    p += 16;
+  }
+  return p;
+}
+#else
+static const unsigned char *plain_run(const unsigned char *p, const unsigned char *end,
+                                      unsigned *brk)
+{
+  (void)end;
+  (void)brk;
+  return p;
+}
+#endif
+
+/* NEED: a stage's gate holds (the scan goes on, for the other stages);
+ * FULL: the full path, all of it. */
+#ifdef QUICK_DEBUG
+const char *zhfix__quick_why;
+#define WHY(why) (zhfix__quick_why = need ? zhfix__quick_why : (why))
+#else
+#define WHY(why) ((void)0)
+#endif
+#define NEED(stage, why) (WHY(why), need |= (stage))
+#define FULL(why) return (WHY(why), ZHFIX__STAGE_FULL)
+
+unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
+{
+  unsigned need = 0;
+  const unsigned char *p = (const unsigned char *)s, *end = p + len;
+  uint32_t prev = 0, prev2 = 0;
+  struct span span[NPAGES];
+  unsigned cjk_high = 0, cjk_odd = 0, u16 = 0, open = 0; /* open: pages with a span begun */
+  bool last_resync = false, after_close = false, run_rare = false, punct_after_han = false;
+  bool pending_shift = false; /* a resync character with damage, if what follows is no Latin word */
+  bool has_0d = false;
+  size_t k;
+
+  pthread_once(&table_once, table_build);
+  pthread_once(&ascii_once, ascii_build);
+  if (!table_ok)
+    FULL("no table");
+  q->han = q->simplified_only = q->traditional_only = 0;
+  q->find_left = false;
+  while (p < end) {
+    uint32_t c, v;
+
+    /* shift.c skips a resync character followed by an ASCII letter or digit
+     * (inside a Latin word, after an annotation if one follows). */
+    if (pending_shift) {
+      if (!(*p < 0x80 && is_alnum(*p)))
+        NEED(ZHFIX__STAGE_SHIFT, "shift: run");
+      pending_shift = false;
+    }
+    /* Runs of plain ASCII after plain ASCII: no stage starts anything there
+     * (see ascii_build()), only a letter or control ends a CJK span. */
+    if (!open && *p < 0x80 && (ascii[*p] & A_PLAIN) &&
+        (prev == 0 || (prev < 0x80 && (ascii[prev] & A_PLAIN)))) {
+      const unsigned char *from = p;
+      unsigned brk = 0;
+      p = plain_run(p, end, &brk);
+      while (p < end && *p < 0x80 && ascii[*p] & A_PLAIN)
+        brk |= ascii[*p++];
+      if (brk & A_BREAK) {
+        if (cjk_odd && cjk_tried(cjk_high, cjk_odd))
+          NEED(ZHFIX__STAGE_MOJIBAKE, "cjk span");
+        cjk_high = cjk_odd = 0;
+      }
+      prev2 = p - from >= 2 ? p[-2] : prev;
+      prev = p[-1];
+      after_close = run_rare = last_resync = punct_after_han = false;
+      continue;
+    }
+    if (*p < 0x80) {
+      c = *p++;
+      if (c == 0)
+        FULL("NUL"); /* NUL splits the line into segments */
+      if ((table[prev] & Q_LATIN) && zhfix__mojibake_latin_pair(prev, c))
+        NEED(ZHFIX__STAGE_MOJIBAKE, "other alphabet"); /* a lead before ' ' or '?' */
+      /* ASCII is in the span of every single-byte page, as itself. */
+      if (open) {
+        for (k = 0; k < NPAGES; k++)
+          if (open & (1u << k))
+            span_add(&span[k], B_ASCII);
+        if (open & 1)
+          span_byte(&span[0], c);
+      }
+      /* CJK spans (GB18030, Big5 sources) hold ASCII but letters and
+       * controls: looks_misread() decides whether they are tried. */
+      if (c < 0x20 || is_alpha(c)) {
+        if (cjk_odd && cjk_tried(cjk_high, cjk_odd))
+          NEED(ZHFIX__STAGE_MOJIBAKE, "cjk span");
+        cjk_high = cjk_odd = 0;
+      }
+      if (c >= 0x40 && c <= 0x7E) {
+        /* Letters and the like: only shift.c's resync characters matter. */
+        punct_after_han = false;
+        goto resync;
+      }
+      /* Character references and RFC 2047 encoded words (mojibake.c). */
+      if ((c == '#' && prev == '&') || (c == '?' && prev == '='))
+        NEED(ZHFIX__STAGE_MOJIBAKE, "&# =?");
+      /* find_left(): "??" starts a run of lost characters; ",;:!" between Han. */
+      if (c == '?' && prev == '?')
+        q->find_left = true;
+      punct_after_han = (c == ',' || c == ';' || c == ':' || c == '!') && (table[prev] & Q_HAN);
+      if (c == '(' && annotated(prev, prev2, p, end, ')'))
+        NEED(ZHFIX__STAGE_RUBY, "ruby ()");
+    resync:
+      /* shift.c: a resync character (an ASCII trail byte or "?" after
+       * non-ASCII, folded punctuation or ")") is tried only with evidence of
+       * damage: a rare or private-use character in the run before it (the
+       * run: two-byte characters and folded punctuation, here any
+       * non-ASCII), "(letters)" or "?letters)" right before the run or the
+       * resync character, or "(letters)" right after it. */
+      if (((c >= 0x40 && c <= 0x7E && c != '(' && c != ')') || c == '?') &&
+          (prev >= 0x80 || folded(prev) || prev == ')')) {
+        pending_shift = run_rare || after_close;
+        last_resync = true;
+      } else {
+        if (c == '(' && last_resync && annotation_follows(p, end))
+          NEED(ZHFIX__STAGE_SHIFT, "shift: annotation after");
+        last_resync = false;
+      }
+      if (c == ')') {
+        after_close = closes_annotation((const unsigned char *)s, p - 1);
+        run_rare = false;
+      } else if (!folded(c)) {
+        after_close = run_rare = false;
+      }
+    } else {
+      /* The inner loop: runs of three-byte characters (all of CJK) that are
+       * common Han or CJK punctuation, where only the counts change. */
+      if (!open && !(table[prev] & Q_LATIN)) {
+        uint32_t han = 0, simp = 0, trad = 0, n = 0, last = prev;
+        while (end - p >= 3 && (p[0] & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 &&
+               (p[2] & 0xC0) == 0x80) {
+          unsigned f;
+          c = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+          f = fast[c];
+          /* (overlong forms and surrogates are F_ATTN: the full decode judges them) */
+          if (f & F_ATTN)
+            break;
+          han += f & F_HAN;
+          simp += (f >> 1) & 1;
+          trad += (f >> 2) & 1;
+          u16 += (f >> 3) & 1;
+          if (punct_after_han && (f & F_HAN))
+            q->find_left = true;
+          punct_after_han = false;
+          p += 3;
+          n++;
+          prev2 = last;
+          last = c;
+        }
+        if (n) {
+          q->han += han;
+          q->simplified_only += simp;
+          q->traditional_only += trad;
+          cjk_high += n;
+          last_resync = false;
+          prev = last;
+          continue;
+        }
+      }
+      /* Three-byte characters inline; the rest through utf8.c. */
+      if ((p[0] & 0xF0) == 0xE0 && end - p >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+        c = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+        if (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))
+          FULL("invalid");
+        p += 3;
+      } else {
+        size_t l = zhfix__utf8_decode((const char *)p, (const char *)end, &c);
+        if (l == 0 || c >= 0x10000)
+          FULL("invalid or astral");
+        p += l;
+      }
+      v = table[c];
+      if (v & Q_SLOW)
+        FULL("slow char");
+      if (((v & Q_LATIN) && c <= 0x9F) ||
+          ((table[prev] & Q_LATIN) && zhfix__mojibake_latin_pair(prev, c)))
+        NEED(ZHFIX__STAGE_MOJIBAKE, "other alphabet"); /* C1, or a lead and a continuation */
+      if (v & Q_ZHUYIN)
+        NEED(ZHFIX__STAGE_RUBY, "zhuyin");
+      if (c == KJK)
+        NEED(ZHFIX__STAGE_MOJIBAKE, "kjk");
+      if (v & Q_HAN) {
+        q->han++;
+        q->simplified_only += (v & Q_SIMP) != 0;
+        q->traditional_only += (v & Q_TRAD) != 0;
+        run_rare |= (v & Q_RARE) != 0;
+        u16 += (v & Q_U16) != 0;
+        if (c == prev && (c == FILL_A || c == FILL_B))
+          NEED(ZHFIX__STAGE_MOJIBAKE, "fill"); /* memory fill needs a run of them */
+        if (punct_after_han)
+          q->find_left = true;
+      }
+      punct_after_han = false;
+      last_resync = false;
+      has_0d |= (c & 0xFF) == 0x0D && c >= 0x3000;
+      if (open || (v & Q_PAGES))
+        for (k = 0; k < NPAGES; k++) {
+          struct span *sp = &span[k];
+          if (!(v & (Q_PAGE << k))) {
+            if ((open & (1u << k)) && span_tried(sp, k))
+              NEED(ZHFIX__STAGE_MOJIBAKE, "single-byte span");
+            open &= ~(1u << k);
+            continue;
+          }
+          if (!(open & (1u << k))) {
+            memset(sp, 0, sizeof *sp);
+            open |= 1u << k;
+          }
+          /* Spans are followed from their first non-ASCII character on:
+           * the ASCII before it can break nothing (ASCII before a
+           * continuation byte breaks the span, and so does the start). */
+          if (k == 0) {
+            sp->high += (v & Q_HIGH1252) != 0;
+            span_add(sp, byte_class(byte1252[c]));
+            span_byte(sp, byte1252[c]);
+            continue;
+          }
+          sp->high++;
+          span_add(sp, (v >> (Q_BYTE_SHIFT + 3 * (k - 1))) & 7);
+        }
+      cjk_high++;
+      cjk_odd += (v & Q_ODD) != 0;
+      if (c == 0xFF08 && annotated(prev, prev2, p, end, 0xFF09))
+        NEED(ZHFIX__STAGE_RUBY, "ruby fullwidth ()");
+    }
+    prev2 = prev;
+    prev = c;
+  }
+  if (pending_shift)
+    NEED(ZHFIX__STAGE_SHIFT, "shift: run at end");
+  for (k = 0; k < NPAGES; k++)
+    if ((open & (1u << k)) && span_tried(&span[k], k))
+      NEED(ZHFIX__STAGE_MOJIBAKE, "single-byte span at end");
+  /* The last CJK span: GB18030 and Big5 sources try it if looks_misread(). */
+  if (cjk_tried(cjk_high, cjk_odd))
+    NEED(ZHFIX__STAGE_MOJIBAKE, "cjk span at end");
+  /* find_utf16_newline() reports two such characters at least, and none
+   * where some U+xx0D is left. */
+  if (u16 >= 2 && !has_0d)
+    NEED(ZHFIX__STAGE_UTF16, "utf16");
+  return need;
+}
+
+bool zhfix__quick_count(const char *s, size_t len, struct zhfix__quick *q)
+{
+  const unsigned char *p = (const unsigned char *)s, *end = p + len;
+
+  pthread_once(&table_once, table_build);
+  if (!table_ok)
+    return false;
+  q->han = q->simplified_only = q->traditional_only = 0;
+  q->find_left = false;
+  while (p < end) {
+    uint32_t c;
+    unsigned f;
+    if (*p < 0x80) {
+      if (*p++ == 0)
+        return false;
+      continue;
+    }
+    if ((p[0] & 0xF0) == 0xE0 && end - p >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+      c = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+      if (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))
+        return false;
+      p += 3;
+    } else {
+      size_t l = zhfix__utf8_decode((const char *)p, (const char *)end, &c);
+      if (l == 0 || c >= 0x10000)
+        return false;
+      p += l;
+    }
+    f = fast[c];
+    q->han += f & F_HAN;
+    q->simplified_only += (f >> 1) & 1;
+    q->traditional_only += (f >> 2) & 1;
+  }
+  return true;
+}

@@ -1,0 +1,345 @@
+/* The quick path (quick.c) changes nothing: on generated lines, clean and
+ * damaged in every way the stages look for, and on lines built to sit just
+ * outside each of the scan's gates, the output, every finding (kind,
+ * position, bytes, margin) and the statistics are the same with the quick path
+ * on and off. Also: the scan's table of single-byte code page characters is
+ * mojibake.c's, character by character, and clean lines do take the quick
+ * path (so that the comparison is not vacuous). Fixed-seed generator. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "internal.h"
+
+#define ROUNDS 3000
+#define MAX_SENT 600
+
+static char *sentences[MAX_SENT];
+static size_t nsentences;
+static uint64_t rng = 0x2545F4914F6CDD1Dull;
+static struct zhfix__codecs codecs;
+
+static uint32_t next_rand(void)
+{
+  rng ^= rng << 13;
+  rng ^= rng >> 7;
+  rng ^= rng << 17;
+  return (uint32_t)(rng >> 11);
+}
+
+/* What a run reports: the output, then every finding, then the stats. */
+static void record(void *user, const zhfix_change *ch)
+{
+  struct zhfix__buf *b = user;
+  char head[160];
+  int n = snprintf(head, sizeof head, "\n%s %llu:%llu@%llu %d %.6f [", ch->kind,
+                   (unsigned long long)ch->line, (unsigned long long)ch->column,
+                   (unsigned long long)ch->byte_offset, ch->reported, ch->margin);
+  zhfix__buf_add(b, head, (size_t)n);
+  zhfix__buf_add(b, ch->before, ch->before_len);
+  zhfix__buf_add(b, "] [", 3);
+  zhfix__buf_add(b, ch->after, ch->after_len);
+  zhfix__buf_add(b, "]", 1);
+}
+
+static int sink(void *user, const char *buf, size_t len)
+{
+  return zhfix__buf_add(user, buf, len) ? 0 : 1;
+}
+
+static void run(const struct zhfix__buf *in, unsigned flags, bool quick, struct zhfix__buf *out)
+{
+  zhfix_ctx *ctx = NULL;
+  struct zhfix__buf findings = {0};
+  zhfix_stats st;
+
+  out->len = 0;
+  assert_int_equal(zhfix_open(&ctx, flags), ZHFIX_OK);
+  ctx->no_quick = !quick;
+  zhfix_set_change_cb(ctx, record, &findings);
+  assert_int_equal(zhfix_feed(ctx, in->data, in->len, sink, out), ZHFIX_OK);
+  assert_int_equal(zhfix_finish(ctx, sink, out), ZHFIX_OK);
+  zhfix_get_stats(ctx, &st);
+  zhfix_close(&ctx);
+  zhfix__buf_add(out, findings.data, findings.len);
+  zhfix__buf_add(out, &st, sizeof st);
+  zhfix__buf_free(&findings);
+}
+
+/* Pieces the stages react to, or that sit next to what they react to. */
+static const char *const pieces[] = {
+  "\xc2\xa0", "\xc2\xa0\xc2\xa0", "\xe2\x80\x9c", "\xe2\x80\x9d", "\xe2\x80\x98", "\xe2\x80\x94",
+  "\xe2\x80\xa6", "\xc2\xb7", "\xe2\x80\xa7", "\xe2\x94\x80", "\xe2\x94\x82\xe2\x94\x9c",
+  "\xe2\x86\x92", "\xc3\xa9", "\xc3\xa4\xc2\xb8\xc2\xad", "\xc3\x96\xc3\x90", "\xe3\x83\xbb",
+  "\xe3\x81\x82", "\xea\xb0\x80", "(", ")", "\xef\xbc\x88", "\xef\xbc\x89", "(y\xc3\xa8)",
+  "(xing2)", "(hang)", "(HEAD)", "(1)", "\xef\xbc\x88zh\xc3\xb2ng\xef\xbc\x89",
+  "\xe3\x84\x8a\xe3\x84\x9e\xcb\x8a", "\xcb\x99", "?", "??", "???", ",", ";", ":", "!",
+  "a", "Z", "@", "\\", "x)", "?de)", "&#x7CFB;", "&#33274;", "&amp;", "=?gb2312?B?1tA=?=",
+  "=?", "\xef\xbf\xbd", "\xee\x80\x80", "\xe9\x94\x9f\xe6\x96\xa4\xe6\x8b\xb7",
+  "\xe7\x83\xab\xe7\x83\xab\xe7\x83\xab\xe7\x83\xab", "\xe7\x83\xab", "\xe5\xb1\xaf\xe5\xb1\xaf",
+  "\xe4\xb8\x8a", "\xe4\xb8\x8a\xe4\xb9\x8a", "\xe4\xb8\x8d", "\xe5\x88\xa0", "\xe8\xb9\xa7",
+  "\xf0\xa0\x80\x80", "\xf0\x9f\x98\x80", "\t", " ", "0", "\xe3\x80\x80", "\xef\xbc\x8c",
+  "\xd0\x96", "\xce\xb1", "\xc2\xa9\xc2\xae", "\xe2\x82\xac", "\xc5\x93",
+  "\xe9\x8d\x99\xe5\x82\x9b\xe6\x9a\x9f", /* 参数 in UTF-8 read as GBK */
+  "\xe7\x92\x81\xe5\x89\xa7\xe7\x96\x86", /* 设置 */
+  "\xe6\x8b\x9c\xe8\x82\x88", /* 問題 in Big5 read as GBK */
+};
+
+/* Append s[0, len) to b with some of its characters read through code page
+ * `as` from their bytes in code page `from` (the stages' own damage). */
+static void add_misread(struct zhfix__buf *b, const char *s, size_t len, enum zhfix__codec from,
+                        enum zhfix__codec as)
+{
+  uint32_t cp[4096], out[8192];
+  struct zhfix__buf bytes = {0};
+  size_t n = 0, i = 0, l, m;
+
+  while (i < len && n < 4096 && (l = zhfix__utf8_decode(s + i, s + len, &cp[n])) > 0) {
+    i += l;
+    n++;
+  }
+  if (as == ZHFIX__CP1252 && zhfix__encode(&codecs, from, cp, n, &bytes)) {
+    /* read sloppily, as the stage does: a byte cp1252 leaves undefined is
+     * the code point of its number */
+    for (i = 0; i < bytes.len; i++) {
+      uint32_t c = (unsigned char)bytes.data[i];
+      if (zhfix__decode(&codecs, ZHFIX__CP1252, bytes.data + i, 1, &c, 1) != 1)
+        c = (unsigned char)bytes.data[i];
+      zhfix__buf_add_cp(b, c);
+    }
+  } else if (zhfix__encode(&codecs, from, cp, n, &bytes) &&
+             (m = zhfix__decode(&codecs, as, bytes.data, bytes.len, out, 8192)) != (size_t)-1) {
+    for (i = 0; i < m; i++)
+      zhfix__buf_add_cp(b, out[i]);
+  } else {
+    zhfix__buf_add(b, s, len);
+  }
+  zhfix__buf_free(&bytes);
+}
+
+/* Byte offset of a character boundary in s near a random place. */
+static size_t boundary(const char *s, size_t len)
+{
+  size_t at = len ? next_rand() % (len + 1) : 0;
+  while (at < len && ((unsigned char)s[at] & 0xC0) == 0x80)
+    at++;
+  return at;
+}
+
+/* One generated document of a few lines. */
+static void generate(struct zhfix__buf *b)
+{
+  static const enum zhfix__codec pairs[][2] = {
+    {ZHFIX__UTF8, ZHFIX__CP1252}, {ZHFIX__UTF8, ZHFIX__GB18030}, {ZHFIX__GB18030, ZHFIX__CP1252},
+    {ZHFIX__GB18030, ZHFIX__BIG5}, {ZHFIX__BIG5, ZHFIX__GB18030}, {ZHFIX__UTF8, ZHFIX__CP1251},
+    {ZHFIX__UTF8, ZHFIX__CP437}, {ZHFIX__UTF8, ZHFIX__MACROMAN}, {ZHFIX__GB18030, ZHFIX__SJIS},
+  };
+  size_t lines = 1 + next_rand() % 4, k;
+
+  b->len = 0;
+  for (k = 0; k < lines; k++) {
+    const char *s = sentences[next_rand() % nsentences];
+    size_t len = strlen(s), at, to, j, edits = next_rand() % 4;
+    struct zhfix__buf line = {0};
+
+    switch (next_rand() % 6) {
+    case 0: /* a piece of the sentence misread */
+      at = boundary(s, len);
+      to = at + boundary(s + at, len - at);
+      j = next_rand() % (sizeof pairs / sizeof *pairs);
+      zhfix__buf_add(&line, s, at);
+      add_misread(&line, s + at, to - at, pairs[j][0], pairs[j][1]);
+      zhfix__buf_add(&line, s + to, len - to);
+      break;
+    case 1: /* UTF-16 whose 0D bytes became 0A: U+xx0D read as U+xx0A */
+      for (at = 0; at < len;) {
+        uint32_t c;
+        size_t l = zhfix__utf8_decode(s + at, s + len, &c);
+        if (l == 0)
+          break;
+        zhfix__buf_add_cp(&line, (c & 0xFF) == 0x0D && c >= 0x3000 ? c - 3 : c);
+        at += l;
+      }
+      break;
+    case 2: /* ASCII around it */
+      zhfix__buf_add(&line, "see ls(1) and ", 14);
+      zhfix__buf_add(&line, s, len);
+      break;
+    default:
+      zhfix__buf_add(&line, s, len);
+    }
+    /* Pieces put in at character boundaries. */
+    for (j = 0; j < edits; j++) {
+      const char *p = pieces[next_rand() % (sizeof pieces / sizeof *pieces)];
+      struct zhfix__buf t = {0};
+      at = boundary(line.data, line.len);
+      zhfix__buf_add(&t, line.data, at);
+      zhfix__buf_add(&t, p, strlen(p));
+      zhfix__buf_add(&t, line.data + at, line.len - at);
+      zhfix__buf_free(&line);
+      line = t;
+    }
+    zhfix__buf_add(b, line.data, line.len);
+    zhfix__buf_add(b, "\n", next_rand() % 8 ? 1 : 0);
+    zhfix__buf_free(&line);
+  }
+}
+
+static void compare(const struct zhfix__buf *in, unsigned flags, int round)
+{
+  struct zhfix__buf slow = {0}, quick = {0};
+  run(in, flags, false, &slow);
+  run(in, flags, true, &quick);
+  if (slow.len != quick.len || memcmp(slow.data, quick.data, slow.len) != 0)
+    fail_msg("quick path differs on round %d (flags %u): %.*s", round, flags, (int)in->len,
+             in->data);
+  zhfix__buf_free(&slow);
+  zhfix__buf_free(&quick);
+}
+
+static void test_same_with_and_without(void **state)
+{
+  struct zhfix__buf in = {0};
+  int round;
+  (void)state;
+  for (round = 0; round < ROUNDS; round++) {
+    generate(&in);
+    compare(&in, round % 10 ? 0 : ZHFIX_NO_REPAIR, round);
+  }
+  zhfix__buf_free(&in);
+}
+
+/* Every sentence with each piece after each of its first characters. */
+static void test_pieces_everywhere(void **state)
+{
+  struct zhfix__buf in = {0};
+  size_t i, p, at;
+  int round = 0;
+  (void)state;
+  for (i = 0; i < nsentences; i += 7)
+    for (p = 0; p < sizeof pieces / sizeof *pieces; p++) {
+      const char *s = sentences[i];
+      size_t len = strlen(s);
+      for (at = 0; at <= len && at < 30; at++) {
+        if (at < len && ((unsigned char)s[at] & 0xC0) == 0x80)
+          continue;
+        in.len = 0;
+        zhfix__buf_add(&in, s, at);
+        zhfix__buf_add(&in, pieces[p], strlen(pieces[p]));
+        zhfix__buf_add(&in, s + at, len - at);
+        zhfix__buf_add(&in, "\n", 1);
+        compare(&in, round % 3 ? 0 : ZHFIX_NO_REPAIR, round);
+        round++;
+      }
+    }
+  zhfix__buf_free(&in);
+}
+
+/* The golden inputs (real damage of every kind), whole and line by line. */
+static void test_golden(void **state)
+{
+  static const char *const files[] = {"article.txt", "clean.txt", "pronunciation.txt",
+                                      "ruby-learner.txt"};
+  const char *src = getenv("ZHFIX_SRCDIR");
+  struct zhfix__buf in = {0}, one = {0};
+  char path[4096];
+  size_t f, i, start;
+  int round = 0;
+  (void)state;
+  for (f = 0; f < sizeof files / sizeof *files; f++) {
+    FILE *fp;
+    char buf[4096];
+    size_t n;
+    snprintf(path, sizeof path, "%s/tests/golden/input/%s", src ? src : ".", files[f]);
+    fp = fopen(path, "rb");
+    assert_non_null(fp);
+    in.len = 0;
+    while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
+      zhfix__buf_add(&in, buf, n);
+    fclose(fp);
+    compare(&in, 0, round++);
+    for (i = 0, start = 0; i < in.len; i++)
+      if (in.data[i] == '\n') {
+        one.len = 0;
+        zhfix__buf_add(&one, in.data + start, i + 1 - start);
+        compare(&one, 0, round++);
+        start = i + 1;
+      }
+  }
+  zhfix__buf_free(&in);
+  zhfix__buf_free(&one);
+}
+
+/* Clean sentences take the quick path (most of them). */
+static void test_clean_is_quick(void **state)
+{
+  size_t i, quick = 0;
+  (void)state;
+  for (i = 0; i < nsentences; i++) {
+    struct zhfix__quick q;
+    quick += zhfix__quick_scan(sentences[i], strlen(sentences[i]), &q) == 0;
+  }
+  printf("# %zu of %zu clean sentences quick\n", quick, nsentences);
+  assert_true(quick * 10 >= nsentences * 9);
+}
+
+/* The scan's table knows every character mojibake.c's spans take. */
+static void test_pages_table(void **state)
+{
+  static const enum zhfix__codec pages[] = {ZHFIX__CP1252, ZHFIX__CP1251, ZHFIX__CP1250,
+                                            ZHFIX__MACROMAN, ZHFIX__CP437};
+  uint32_t c;
+  size_t k;
+  (void)state;
+  for (c = 0x80; c < 0x10000; c++) {
+    if (c >= 0xD800 && c <= 0xDFFF)
+      continue;
+    for (k = 0; k < sizeof pages / sizeof *pages; k++)
+      if (((zhfix__quick_pages(c) >> k) & 1) != zhfix__mojibake_span_char(pages[k], c))
+        fail_msg("U+%04X page %zu", (unsigned)c, k);
+  }
+}
+
+int main(void)
+{
+  const char *src = getenv("ZHFIX_SRCDIR");
+  static const char *const files[] = {"sentences.zh-Hans.txt", "sentences.zh-Hant.txt"};
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_pages_table),
+    cmocka_unit_test(test_clean_is_quick),
+    cmocka_unit_test(test_golden),
+    cmocka_unit_test(test_pieces_everywhere),
+    cmocka_unit_test(test_same_with_and_without),
+  };
+  char path[4096], line[4096];
+  size_t f;
+  int rc;
+
+  for (f = 0; f < 2; f++) {
+    FILE *in;
+    snprintf(path, sizeof path, "%s/tests/data/%s", src ? src : ".", files[f]);
+    if (!(in = fopen(path, "r"))) {
+      fprintf(stderr, "test_quick: cannot open %s\n", path);
+      return 1;
+    }
+    while (fgets(line, sizeof line, in) && nsentences < MAX_SENT) {
+      line[strcspn(line, "\n")] = '\0';
+      if (*line)
+        sentences[nsentences++] = strdup(line);
+    }
+    fclose(in);
+  }
+  if (!zhfix__codecs_open(&codecs))
+    return 1;
+  rc = cmocka_run_group_tests(tests, NULL, NULL);
+  zhfix__codecs_close(&codecs);
+  free(codecs.u);
+  for (f = 0; f < nsentences; f++)
+    free(sentences[f]);
+  return rc;
+}
