@@ -507,14 +507,17 @@ static bool codepage_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn 
         i++;
         continue;
       }
-      /* Single-byte sources need Latin-1 letters or signs (A0-FF): cp1252's
-       * own punctuation alone (——, “”) is just text. */
+      /* Single-byte sources need Latin-1 letters or signs (A1-FF): cp1252's
+       * own punctuation alone (——, “”) is just text, and so are no-break
+       * spaces (web pages indent paragraphs with them: four of them are not
+       * GBK's 牋牋). */
       if (!single_byte(d) && t->cp[i] < 0x80) {
         i++; /* CJK spans start, and end, with non-ASCII */
         continue;
       }
       for (j = i; j < t->n && span_char(d, t->cp[j]); j++)
-        high += d == ZHFIX__CP1252 ? t->cp[j] >= 0xA0 && t->cp[j] <= 0xFF : t->cp[j] >= 0x80;
+        high += t->cp[j] != 0xA0 &&
+                (d == ZHFIX__CP1252 ? t->cp[j] >= 0xA0 && t->cp[j] <= 0xFF : t->cp[j] >= 0x80);
       while (!single_byte(d) && j > i && t->cp[j - 1] < 0x80)
         j--;
       if (high >= (seen_from(seen, d) ? 1 : MIN_HIGH) && j - i <= MAX_SPAN &&

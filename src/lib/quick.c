@@ -34,7 +34,7 @@ enum {
   Q_ODD = 1 << 4,     /* odd in a CJK span: what looks_misread() counts */
   Q_SLOW = 1 << 5,    /* always the full path (see table_build) */
   Q_U16 = 1 << 6,     /* a U+xx0A Han character whose U+xx0D is Han (find_utf16_newline) */
-  Q_HIGH1252 = 1 << 7, /* U+00A0-U+00FF: what the cp1252 span counts as high */
+  Q_HIGH1252 = 1 << 7, /* U+00A1-U+00FF: what the cp1252 span counts as high */
   Q_ZHUYIN = 1 << 13, /* zhuyin and U+02D9: may be ruby */
   Q_LOOK = 1 << 14,   /* the scan looks closer: 烫 屯 锟, "（", U+xx0D */
   Q_PAGE = 1 << 8,    /* and the next NPAGES bits: in a span of single-byte source page k */
@@ -115,7 +115,7 @@ static void table_build(void)
       v |= Q_SLOW;
     if (zhfix__is_bopomofo(c) || c == 0x02D9)
       v |= Q_ZHUYIN;
-    if (c >= 0xA0 && c <= 0xFF)
+    if (c >= 0xA1 && c <= 0xFF) /* (mojibake.c: a no-break space is no evidence) */
       v |= Q_HIGH1252;
     /* mojibake.c's latin_worth(): a C1 control, or a lead before a
      * continuation (checked as the next character comes, see LATIN_PAIR). */
@@ -628,7 +628,7 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
             span_byte(sp, byte1252[c]);
             continue;
           }
-          sp->high++;
+          sp->high += c != 0xA0;
           span_add(sp, (v >> (Q_BYTE_SHIFT + 3 * (k - 1))) & 7);
         }
       cjk_high++;

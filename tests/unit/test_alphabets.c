@@ -184,6 +184,13 @@ static const struct sample samples[] = {
   {"clean: 价格：￥5，约€0.7",
    "价格：￥5，约€0.7",
    "价格：￥5，约€0.7"},
+  /* Web pages indent paragraphs with no-break spaces: A0 A0 is not GBK's 牋. */
+  {"clean: four NBSP before Chinese",
+   "\302\240\302\240\302\240\302\240中文的句子在这里。",
+   "\302\240\302\240\302\240\302\240中文的句子在这里。"},
+  {"clean: NBSP runs inside Chinese",
+   "\302\240\302\240测试\302\240\302\240\302\240\302\240\302\240\302\240文字",
+   "\302\240\302\240测试\302\240\302\240\302\240\302\240\302\240\302\240文字"},
 };
 
 static char *repair(const char *in)
