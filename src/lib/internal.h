@@ -50,6 +50,30 @@ struct zhfix__script_table {
 
 extern const struct zhfix__script_table zhfix__script_chars;
 
+/* Converter errors (tables/misconv.c, by data/gen_misconv.py): per side (0
+ * Traditional, 1 Simplified), characters with alternatives, sorted; the
+ * alternatives of cp[i] are alt[first[i], first[i + 1]). doubling holds
+ * ndoubling pairs of UTF-8 strings: a twice-converted form, then the right one. */
+struct zhfix__misconv_table {
+  const uint32_t *cp[2];
+  const uint16_t *first[2];
+  const uint32_t *alt[2];
+  size_t n[2];
+  const uint32_t *first_choice[2]; /* sorted: alternatives a converter writes first */
+  size_t nfirst_choice[2];
+  const uint32_t *ident[2];        /* sorted: other members that are their own source */
+  size_t nident[2];
+  const uint32_t *rep[2];          /* per cp[]: its set's representative */
+  const char *lex[2];              /* words: key NUL word NUL, sorted by key */
+  const uint32_t *lex_off[2];      /* offset of each word's key in lex */
+  const uint8_t *lex_cost[2];      /* ln(frequency) x 8 of each word */
+  size_t nlex[2];
+  const char *const *doubling;
+  size_t ndoubling;
+};
+
+extern const struct zhfix__misconv_table zhfix__misconv;
+
 /* ---- buf.c: growable byte buffer ---- */
 
 struct zhfix__buf {
@@ -164,6 +188,9 @@ struct zhfix__script_count {
 zhfix_script zhfix__classify(const uint32_t *cp, size_t n, struct zhfix__script_count *count);
 /* Cost under the Simplified model minus cost under the Traditional one (nats). */
 double zhfix__lm_script_bias(const uint32_t *cp, size_t n);
+/* Cost of cp[0, n) between prev and next (0 for none) under one model:
+ * trad true for the Traditional one. */
+double zhfix__lm_cost_in(bool trad, uint32_t prev, const uint32_t *cp, size_t n, uint32_t next);
 
 /* ---- codec.c: legacy code pages through ICU, strict both ways ---- */
 
@@ -226,6 +253,12 @@ const char *zhfix__raw_repair(zhfix_ctx *ctx, const char *s, size_t len, struct 
                               bool *nomem);
 bool zhfix__shift_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report);
 bool zhfix__ruby_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report);
+/* misconv.c: a converter's wrong choice among the conversions of one source
+ * character (被髮明 for 被發明), and phrases a converter run twice doubled. */
+bool zhfix__misconv_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report);
+/* punct.c: halfwidth punctuation of Chinese sentences made fullwidth, quotes
+ * of the region, spaces between Han and Latin (the options of zhfix_set_punct). */
+bool zhfix__punct_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report);
 
 /* ---- ctx.c ---- */
 
