@@ -54,6 +54,10 @@ static void usage(FILE *f)
     "      --report=json JSON Lines on standard error: one object per finding (repaired or\n"
     "                    reported) and one summary object per file\n"
     "      --report-file=F  write the JSON report to F instead\n"
+    "      --punct[=REGION]  Chinese typography: halfwidth , : ; ? ! ( ) touching Han\n"
+    "                    made fullwidth; quotation marks of REGION: mainland (“”),\n"
+    "                    taiwan or hongkong (「」); default from --to (none: marks only)\n"
+    "      --space       with --punct: a space between Han and Latin letters or digits\n"
     "  -h, --help        display this help and exit\n"
     "  -V, --version     output version information and exit\n"
     "\n"
@@ -78,6 +82,8 @@ struct run {
   int jobs;                     /* --jobs: worker threads for plain processing */
   unsigned flags;               /* zhfix_open flags, for the workers' handles */
   const char *target;           /* --to, for the workers' handles */
+  zhfix_punct punct;            /* --punct, for the workers' handles */
+  int space;                    /* --space */
   zhfix_ctx *workers[MAX_JOBS]; /* the workers' handles, opened on first use */
   int damaged_file;             /* this file had a finding */
 };
@@ -351,6 +357,8 @@ static int run_parallel(FILE *in, const char *first, size_t nfirst, const char *
       st = zhfix_set_target(r->workers[k], r->target);
     if (st == ZHFIX_OK)
       st = zhfix_set_input_encoding(r->workers[k], encoding);
+    if (st == ZHFIX_OK)
+      st = zhfix_set_punct(r->workers[k], r->punct, r->space);
     if (st != ZHFIX_OK) {
       fprintf(stderr, "%s: %s\n", progname, zhfix_strerror(st));
       return EXIT_IO;
@@ -575,11 +583,44 @@ static int close_output(FILE *f, const char *tmp, const char *path)
 /* The options that are not the run's own. */
 struct options {
   const char *target, *report_file, *output;
+  const char *punct;    /* --punct: NULL, "" (region from --to) or a region */
+  int space;            /* --space */
   const char *in_place; /* -i: NULL, or the backup suffix ("" for none) */
   unsigned flags;
 };
 
 enum { GO_ON = -1, SHOW_HELP = -2, SHOW_VERSION = -3 };
+
+/* The typography of --punct=NAME; for "", the region of the --to target. */
+static zhfix_punct punct_region(const char *name, const char *target)
+{
+  static const struct {
+    const char *name;
+    zhfix_punct region;
+  } names[] = {
+    {"mainland", ZHFIX_PUNCT_MAINLAND}, {"taiwan", ZHFIX_PUNCT_TAIWAN},
+    {"hongkong", ZHFIX_PUNCT_HONGKONG}, {"simplified", ZHFIX_PUNCT_MAINLAND},
+    {"s", ZHFIX_PUNCT_MAINLAND}, {"tw", ZHFIX_PUNCT_TAIWAN}, {"twp", ZHFIX_PUNCT_TAIWAN},
+    {"hk", ZHFIX_PUNCT_HONGKONG}, {"t2s", ZHFIX_PUNCT_MAINLAND}, {"tw2s", ZHFIX_PUNCT_MAINLAND},
+    {"tw2sp", ZHFIX_PUNCT_MAINLAND}, {"hk2s", ZHFIX_PUNCT_MAINLAND},
+    {"s2tw", ZHFIX_PUNCT_TAIWAN}, {"s2twp", ZHFIX_PUNCT_TAIWAN}, {"t2tw", ZHFIX_PUNCT_TAIWAN},
+    {"s2hk", ZHFIX_PUNCT_HONGKONG}, {"t2hk", ZHFIX_PUNCT_HONGKONG},
+  };
+  size_t i, n;
+  int from_target = !*name;
+  if (from_target) {
+    if (!target)
+      return ZHFIX_PUNCT_FULLWIDTH;
+    name = target;
+  }
+  n = strlen(name);
+  if (n > 5 && strcmp(name + n - 5, ".json") == 0)
+    n -= 5;
+  for (i = 0; i < sizeof names / sizeof *names; i++)
+    if (strlen(names[i].name) == n && strncmp(name, names[i].name, n) == 0)
+      return names[i].region;
+  return from_target ? ZHFIX_PUNCT_FULLWIDTH : ZHFIX_PUNCT_OFF;
+}
 
 /* Parse argv into *o and *r. Returns GO_ON, SHOW_HELP, SHOW_VERSION, or an
  * exit status after printing a usage error. No other output, so that the
@@ -598,6 +639,8 @@ static int parse_options(int argc, char **argv, struct options *o, struct run *r
     {"output", required_argument, NULL, 'o'},
     {"jobs", required_argument, NULL, 'j'},
     {"in-place", optional_argument, NULL, 'i'},
+    {"punct", optional_argument, NULL, 'P'},
+    {"space", no_argument, NULL, 'S'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -622,6 +665,15 @@ static int parse_options(int argc, char **argv, struct options *o, struct run *r
       break;
     }
     case 'R': o->flags |= ZHFIX_NO_REPAIR; break;
+    case 'P':
+      o->punct = optarg ? optarg : "";
+      if (*o->punct && punct_region(o->punct, NULL) == ZHFIX_PUNCT_OFF) {
+        fprintf(stderr, "%s: unknown --punct region '%s' (mainland, taiwan, hongkong)\n",
+                progname, optarg);
+        return EXIT_USAGE;
+      }
+      break;
+    case 'S': o->space = 1; break;
     case 'E': r->explain = 1; break;
     case 'f': r->from = optarg; break;
     case 'D': r->detect = 1; break;
@@ -655,7 +707,7 @@ static int parse_options(int argc, char **argv, struct options *o, struct run *r
 #ifndef ZHFIX_NO_MAIN
 int main(int argc, char **argv)
 {
-  struct options o = {NULL, NULL, NULL, NULL, 0};
+  struct options o = {NULL, NULL, NULL, NULL, 0, NULL, 0};
   const char *target, *report_file;
   char *tmp_name = NULL;
   unsigned flags;
@@ -699,6 +751,11 @@ int main(int argc, char **argv)
     fprintf(stderr, "%s: %s: %s\n", progname, report_file, strerror(errno));
     zhfix_close(&ctx);
     return EXIT_IO;
+  }
+  if (o.punct) {
+    r.punct = punct_region(o.punct, target);
+    r.space = o.space;
+    zhfix_set_punct(ctx, r.punct, r.space);
   }
   zhfix_set_change_cb(ctx, on_finding, &r);
   output = stdout;

@@ -89,6 +89,15 @@ zhfix_status zhfix_set_target(zhfix_ctx *ctx, const char *target)
   return ZHFIX_OK;
 }
 
+zhfix_status zhfix_set_punct(zhfix_ctx *ctx, zhfix_punct region, int space)
+{
+  if (!ctx || region < ZHFIX_PUNCT_OFF || region > ZHFIX_PUNCT_HONGKONG)
+    return ZHFIX_ERR_ARG;
+  ctx->punct = region;
+  ctx->punct_space = space != 0;
+  return ZHFIX_OK;
+}
+
 zhfix_status zhfix_set_input_encoding(zhfix_ctx *ctx, const char *encoding)
 {
   iconv_t cd = (iconv_t)-1;

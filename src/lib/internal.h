@@ -286,6 +286,8 @@ struct zhfix_ctx {
   struct zhfix__buf in_pending;/* input bytes of an incomplete character */
   struct zhfix__buf decoded;   /* scratch: decoded input */
   struct zhfix__buf linetext;  /* the repaired text of the current line (script, findings) */
+  zhfix_punct punct;           /* zhfix_set_punct */
+  bool punct_space;
   char errmsg[256];
 };
 

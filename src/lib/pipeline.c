@@ -203,7 +203,8 @@ static zhfix_status repair(zhfix_ctx *ctx, const char *s, size_t len, uint64_t c
   if (!zhfix__shift_repair(ctx, &ctx->text, report_edit) ||
       !zhfix__ruby_repair(ctx, &ctx->text, report_edit) ||
       !zhfix__mojibake_repair(ctx, &ctx->text, report_edit) ||
-      !zhfix__misconv_repair(ctx, &ctx->text, report_edit))
+      !zhfix__misconv_repair(ctx, &ctx->text, report_edit) ||
+      !zhfix__punct_repair(ctx, &ctx->text, report_edit))
     return ZHFIX_ERR_NOMEM;
   /* A stage that could not allocate took a hypothesis as failing: say so. */
   if (ctx->codecs.oom) {

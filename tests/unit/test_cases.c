@@ -2,8 +2,9 @@
  * ../shared/cases/public.jsonl): each case of a kind this version repairs must
  * give its expected_repaired (repair only) and expected_simplified (--to
  * simplified); raw-byte cases (input_hex) are fed as bytes. Cases of the kinds
- * that later stages own (mixed script, converter errors, punctuation) are not
- * run. A case listed in left_alone is one zhfix cannot yet repair: it must come
+ * that later stages own (mixed script) are not run. Cases of kind
+ * fullwidth-to-halfwidth ask for punctuation: they run with --punct (marks
+ * only in repair mode, mainland with --to simplified). A case listed in left_alone is one zhfix cannot yet repair: it must come
  * out unchanged (never a wrong guess), until it is repaired and leaves the list. */
 #include <json-c/json.h>
 #include <setjmp.h>
@@ -18,8 +19,7 @@
 
 #include "zhfix.h"
 
-static const char *const later_kinds[] = {"mixed-script", "opencc-misconversion",
-                                          "fullwidth-to-halfwidth"};
+static const char *const later_kinds[] = {"mixed-script"};
 
 /* id, and why it is left alone. */
 static const char *const left_alone[][2] = {
@@ -32,6 +32,7 @@ struct test_case {
   char *input, *expected;
   size_t input_len;
   const char *target;
+  zhfix_punct punct;
 };
 
 static void run_case(void **state)
@@ -44,6 +45,7 @@ static void run_case(void **state)
   assert_int_equal(zhfix_open(&ctx, 0), ZHFIX_OK);
   if (c->target)
     assert_int_equal(zhfix_set_target(ctx, c->target), ZHFIX_OK);
+  assert_int_equal(zhfix_set_punct(ctx, c->punct, 0), ZHFIX_OK);
   assert_int_equal(zhfix_process(ctx, c->input, c->input_len, &out, &out_len), ZHFIX_OK);
   assert_string_equal(out, c->expected);
   zhfix_free(out);
@@ -132,6 +134,9 @@ int main(void)
       c = &cases[n++];
       c->input = case_input(o, &c->input_len);
       c->target = m ? "simplified" : NULL;
+      c->punct = strcmp(json_object_get_string(kind), "fullwidth-to-halfwidth") != 0
+                     ? ZHFIX_PUNCT_OFF
+                     : m ? ZHFIX_PUNCT_MAINLAND : ZHFIX_PUNCT_FULLWIDTH;
       if (!c->input) {
         n--;
         continue;
