@@ -77,19 +77,29 @@ static size_t item_before(const struct zhfix__text *t, size_t i)
 static bool enumeration(const struct zhfix__text *t, size_t i)
 {
   size_t before = item_before(t, i), j, after = 0;
-  if (before == 0 || before > LIST_ITEM)
+  if (before < 2 || before > LIST_ITEM)
     return false;
   /* The previous separator is a comma after a short item. */
   j = i - before;
   if (j > 0 && (t->cp[j - 1] == ',' || t->cp[j - 1] == 0x3001)) {
     size_t prev = item_before(t, j - 1);
-    if (prev > 0 && prev <= LIST_ITEM)
+    if (prev >= 2 && prev <= LIST_ITEM)
       return true;
   }
   /* The next item is short and followed by another comma. */
   for (j = i + 1; j < t->n && han(t->cp[j]); j++)
     after++;
-  return after > 0 && after <= LIST_ITEM && j < t->n && t->cp[j] == ',';
+  return after >= 2 && after <= LIST_ITEM && j < t->n && t->cp[j] == ',';
+}
+
+/* Does the line hold Han? */
+static bool line_han(const struct zhfix__text *t)
+{
+  size_t i;
+  for (i = 0; i < t->n; i++)
+    if (han(t->cp[i]))
+      return true;
+  return false;
 }
 
 /* Is i inside a URL or an e-mail address (ASCII back to a space or Han,
@@ -118,7 +128,11 @@ static uint32_t fullwidth(const struct zhfix__text *t, size_t i)
     ;
   if (k == sizeof from / sizeof *from)
     return 0;
-  if (!chinese(prev) && !han(next))
+  /* Touching Han; or a comma or colon closing a clause of a line with Han:
+   * before a space and Han (" MSDOS, 在这种情况下"), or at the line's end. */
+  if (!chinese(prev) && !han(next) &&
+      !((c == ',' || c == ':') && !digit(prev) && line_han(t) &&
+        ((next == ' ' && han(at(t, i + 2)) && c == ',') || i + 1 == t->n)))
     return 0;
   if (in_url(t, i))
     return 0;
@@ -146,6 +160,19 @@ static size_t closing(const struct zhfix__text *t, size_t i)
   return t->n;
 }
 
+/* Is the ')' at i closed by an earlier '(' of the line? */
+static bool opened(const struct zhfix__text *t, size_t i)
+{
+  size_t depth = 0;
+  while (i-- > 0) {
+    if (t->cp[i] == ')')
+      depth++;
+    else if (t->cp[i] == '(' && depth-- == 0)
+      return true;
+  }
+  return false;
+}
+
 static uint32_t region_quote(uint32_t c, int region)
 {
   static const uint32_t curly[] = {0x201C, 0x201D, 0x2018, 0x2019};
@@ -168,14 +195,20 @@ bool zhfix__punct_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn r
   for (i = 0; i < t->n; i++) {
     uint32_t c = t->cp[i], to;
     if (c == '(') {
+      /* A pair after Han, or around Han; one without its match when Han
+       * touches it. */
       size_t j = closing(t, i), k;
-      bool has_han = false;
+      bool has_han = false, before = chinese(i ? t->cp[i - 1] : 0);
       for (k = i + 1; k < j && !has_han; k++)
         has_han = han(t->cp[k]);
-      if (j < t->n && has_han && (chinese(i ? t->cp[i - 1] : 0) || han(at(t, i + 1)))) {
+      if (j < t->n && (before || has_han)) {
         edit(ctx, t, i, 0xFF08, report);
         edit(ctx, t, j, 0xFF09, report);
+      } else if (j == t->n && (before || han(at(t, i + 1))) && !in_url(t, i)) {
+        edit(ctx, t, i, 0xFF08, report);
       }
+    } else if (c == ')' && chinese(i ? t->cp[i - 1] : 0) && !opened(t, i)) {
+      edit(ctx, t, i, 0xFF09, report);
     } else if ((to = fullwidth(t, i)) != 0) {
       edit(ctx, t, i, to, report);
     } else if (ctx->punct != ZHFIX_PUNCT_FULLWIDTH && (to = region_quote(c, ctx->punct)) != 0 &&
