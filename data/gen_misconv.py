@@ -27,6 +27,10 @@ Outputs
   running text plays no part) that hold a character with alternatives, keyed by
   the word with each such character written as its set's representative: the
   words a text's span could have been before a converter chose.
+  Vocabularies: words only Taiwan uses and words only the mainland uses
+  (TWPhrasesRev and TWPhrases keys), in Simplified characters, with the
+  character map TSCharacters to read any text in them: --to=auto takes a
+  text that uses Taiwan's words for Traditional.
   Doublings: a phrase converter that is not idempotent duplicates characters
   when run twice (s2twp: 算法 -> 演算法 -> 演演算法). For every phrase of
   OpenCC's phrase dictionaries, each config's output converted again by the
@@ -171,7 +175,18 @@ def doublings(opencc, words):
     return sorted(kept)
 
 
-def write_table(path, trad, simp, firsts, idents, reps, lexicons, pairs, inputs):
+def vocabularies(ts, twp, twp_rev):
+    """Taiwan and mainland words (2-6 characters), written in Simplified one
+    character at a time (TSCharacters, first candidate): the keys of
+    TWPhrasesRev are Taiwan's, the keys of TWPhrases the mainland's."""
+    def simp(w):
+        return "".join(ts[c][0] if c in ts else c for c in w)
+    tw = {simp(k) for k in twp_rev if 2 <= len(k) <= 6 and all(is_han(c) for c in k)}
+    cn = {simp(k) for k in twp if 2 <= len(k) <= 6 and all(is_han(c) for c in k)}
+    return sorted(tw - cn), sorted(cn - tw)
+
+
+def write_table(path, trad, simp, firsts, idents, reps, lexicons, pairs, inputs, ts, vocab):
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write(banner(inputs).replace("gen_tables.py", "gen_misconv.py"))
         f.write('#include "internal.h"\n\n')
@@ -213,6 +228,18 @@ def write_table(path, trad, simp, firsts, idents, reps, lexicons, pairs, inputs)
             f.write('  "%s";\n' % line)
             f.write(c_array("uint32_t", name + "_lex_off", offs, "%d", 12))
             f.write(c_array("uint8_t", name + "_lex_cost", [c for _, _, c in lex], "%d", 20))
+        chars = sorted((k for k in ts if len(k) == 1 and len(ts[k][0]) == 1 and ts[k][0] != k),
+                       key=ord)
+        f.write("/* TSCharacters, first candidate: %d characters and their Simplified form */\n"
+                % len(chars))
+        f.write(c_array("uint32_t", "t2s_from", [ord(c) for c in chars], "0x%X"))
+        f.write(c_array("uint32_t", "t2s_to", [ord(ts[c][0]) for c in chars], "0x%X"))
+        for name, words in (("tw_vocab", vocab[0]), ("cn_vocab", vocab[1])):
+            f.write("/* %d words, in Simplified characters, sorted */\n" % len(words))
+            f.write("static const char *const %s[%d] = {\n" % (name, len(words)))
+            for i in range(0, len(words), 8):
+                f.write("  " + " ".join('"%s",' % w for w in sorted(words, key=lambda w: w.encode())[i:i + 8]) + "\n")
+            f.write("};\n")
         f.write("/* %d doublings: damaged form, then repaired form (UTF-8), sorted */\n"
                 % len(pairs))
         f.write("static const char *const doubling[%d] = {\n" % (2 * len(pairs)))
@@ -224,9 +251,11 @@ def write_table(path, trad, simp, firsts, idents, reps, lexicons, pairs, inputs)
                 "  {%d, %d}, {trad_firstchoice, simp_firstchoice}, {%d, %d},\n"
                 "  {trad_ident, simp_ident}, {%d, %d}, {trad_rep, simp_rep},\n"
                 "  {trad_lex, simp_lex}, {trad_lex_off, simp_lex_off}, {trad_lex_cost, simp_lex_cost},\n"
-                "  {%d, %d}, doubling, %d\n};\n"
+                "  {%d, %d}, doubling, %d,\n"
+                "  t2s_from, t2s_to, %d, {tw_vocab, cn_vocab}, {%d, %d}\n};\n"
                 % (len(trad), len(simp), len(firsts["trad"]), len(firsts["simp"]),
-                   len(idents["trad"]), len(idents["simp"]), len(lexicons["trad"]), len(lexicons["simp"]), len(pairs)))
+                   len(idents["trad"]), len(idents["simp"]), len(lexicons["trad"]), len(lexicons["simp"]), len(pairs),
+                   len(chars), len(vocab[0]), len(vocab[1])))
 
 
 def main():
@@ -271,7 +300,9 @@ def main():
                  "lexicons: jieba dict.txt (python3-jieba %s, MIT); Traditional: its words "
                  "through %s" % (args.jieba_version, ", ".join(LEXICON_CONFIGS)),
                  "doublings: the phrases of %s, each converted twice by %s"
-                 % (", ".join(PHRASE_DICTS), ", ".join(DOUBLING_CONFIGS))])
+                 % (", ".join(PHRASE_DICTS), ", ".join(DOUBLING_CONFIGS)),
+                 "vocabularies: the keys of TWPhrasesRev (Taiwan) and TWPhrases (mainland)"],
+                ts, vocabularies(ts, rd("TWPhrases"), rd("TWPhrasesRev")))
 
 
 if __name__ == "__main__":

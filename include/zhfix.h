@@ -112,8 +112,10 @@ void zhfix_close(zhfix_ctx **ctx);
  * Choose the conversion applied after repair.
  * @param target  NULL for none (repair only; the default), one of "simplified"
  *                or "s" (t2s), "traditional" or "t" (s2t), "tw" (s2tw), "twp" (s2twp),
- *                "hk" (s2hk), an OpenCC config name ("t2s", "tw2sp.json") or a
- *                path to a config file. Copied; the caller keeps ownership.
+ *                "hk" (s2hk), "auto" (the document's dominant script: t2s or
+ *                s2t, chosen from its first lines, which are held until then;
+ *                see src/lib/auto.c), an OpenCC config name ("t2s",
+ *                "tw2sp.json") or a path to a config file. Copied; the caller keeps ownership.
  * @return ZHFIX_OK, ZHFIX_ERR_ARG, ZHFIX_ERR_CONFIG (detail in zhfix_errmsg()),
  *         ZHFIX_ERR_NOMEM
  */

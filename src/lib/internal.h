@@ -70,6 +70,10 @@ struct zhfix__misconv_table {
   size_t nlex[2];
   const char *const *doubling;
   size_t ndoubling;
+  const uint32_t *t2s_from, *t2s_to; /* TSCharacters, first candidate, sorted by from */
+  size_t nt2s;
+  const char *const *vocab[2];       /* Taiwan's words, the mainland's (Simplified), sorted */
+  size_t nvocab[2];
 };
 
 extern const struct zhfix__misconv_table zhfix__misconv;
@@ -260,6 +264,17 @@ bool zhfix__misconv_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn
  * of the region, spaces between Han and Latin (the options of zhfix_set_punct). */
 bool zhfix__punct_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report);
 
+/* ---- auto.c: --to=auto ---- */
+
+/* Take the finished output line[0, len) of a document whose script is not
+ * chosen yet (ctx->linetext holds its repaired text): hold it, and once the
+ * evidence suffices (or at the last line), choose, convert what is held and
+ * write it. */
+zhfix_status zhfix__auto_line(zhfix_ctx *ctx, const char *line, size_t len, bool last,
+                              zhfix_write_fn write, void *user);
+/* Start a new document: nothing chosen, nothing held. */
+void zhfix__auto_reset(zhfix_ctx *ctx);
+
 /* ---- ctx.c ---- */
 
 struct zhfix_ctx {
@@ -286,6 +301,9 @@ struct zhfix_ctx {
   struct zhfix__buf in_pending;/* input bytes of an incomplete character */
   struct zhfix__buf decoded;   /* scratch: decoded input */
   struct zhfix__buf linetext;  /* the repaired text of the current line (script, findings) */
+  struct zhfix__conv *auto_conv[2]; /* --to=auto: t2s, s2t; conv is one of them once chosen */
+  struct zhfix__buf held;      /* --to=auto: output held until the script is chosen */
+  uint64_t auto_points[2];     /* --to=auto: evidence for Simplified, Traditional */
   zhfix_punct punct;           /* zhfix_set_punct */
   bool punct_space;
   char errmsg[256];

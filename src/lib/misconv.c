@@ -202,7 +202,7 @@ static void choose(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, int side,
       best = j;
   gain = (score[best] - score[0]) / 8.0;
   need = margin_for(side, t->cp[i]);
-  if (best && gain >= need && !ctx->conv) {
+  if (best && gain >= need && !ctx->conv && !ctx->auto_conv[0]) {
     /* Repair mode: only when the language model reads the window with the
      * alternative much better too, and never a member that is its own source. */
     size_t lo = i > WINDOW ? i - WINDOW : 0, hi = i + WINDOW + 1 < t->n ? i + WINDOW + 1 : t->n;

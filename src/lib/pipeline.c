@@ -340,6 +340,8 @@ static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term
     return ZHFIX_ERR_NOMEM;
   if (term)
     ctx->line++;
+  if (ctx->auto_conv[0] && !ctx->conv) /* --to=auto, script not chosen yet */
+    return zhfix__auto_line(ctx, ctx->out.data, ctx->out.len, !term, write, user);
   if (ctx->out.len && write(user, ctx->out.data, ctx->out.len) != 0)
     return zhfix__fail(ctx, ZHFIX_ERR_OUTPUT, "write failed");
   return ZHFIX_OK;
@@ -448,6 +450,11 @@ zhfix_status zhfix_finish(zhfix_ctx *ctx, zhfix_write_fn write, void *user)
   }
   if (st == ZHFIX_OK && ctx->pending.len)
     st = do_line(ctx, ctx->pending.data, ctx->pending.len, false, write, user);
+  if (st == ZHFIX_OK && ctx->auto_conv[0] && !ctx->conv && ctx->held.len) {
+    ctx->linetext.len = 0;
+    st = zhfix__auto_line(ctx, "", 0, true, write, user);
+  }
+  zhfix__auto_reset(ctx);
   ctx->pending.len = 0;
   ctx->in_pending.len = 0;
   ctx->line = 0;

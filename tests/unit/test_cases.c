@@ -2,9 +2,9 @@
  * ../shared/cases/public.jsonl): each case of a kind this version repairs must
  * give its expected_repaired (repair only) and expected_simplified (--to
  * simplified); raw-byte cases (input_hex) are fed as bytes. Cases of the kinds
- * that later stages own (mixed script) are not run. Cases of kind
  * fullwidth-to-halfwidth ask for punctuation: they run with --punct (marks
- * only in repair mode, mainland with --to simplified). A case listed in left_alone is one zhfix cannot yet repair: it must come
+ * only in repair mode, mainland with --to simplified); expected_repaired of
+ * kind mixed-script is the single-script original: --to auto. A case listed in left_alone is one zhfix cannot yet repair: it must come
  * out unchanged (never a wrong guess), until it is repaired and leaves the list. */
 #include <json-c/json.h>
 #include <setjmp.h>
@@ -18,8 +18,6 @@
 #include <cmocka.h>
 
 #include "zhfix.h"
-
-static const char *const later_kinds[] = {"mixed-script"};
 
 /* id, and why it is left alone. */
 static const char *const left_alone[][2] = {
@@ -80,15 +78,6 @@ static char *case_input(json_object *o, size_t *len)
   return buf;
 }
 
-static bool wanted(const char *kind)
-{
-  size_t i;
-  for (i = 0; i < sizeof later_kinds / sizeof *later_kinds; i++)
-    if (strcmp(kind, later_kinds[i]) == 0)
-      return false;
-  return true;
-}
-
 static const char *why_left_alone(const char *id)
 {
   size_t i;
@@ -118,8 +107,7 @@ int main(void)
     int m;
     if (!o)
       continue;
-    if (!json_object_object_get_ex(o, "kind", &kind) || !wanted(json_object_get_string(kind)) ||
-        !json_object_object_get_ex(o, "id", &id)) {
+    if (!json_object_object_get_ex(o, "kind", &kind) || !json_object_object_get_ex(o, "id", &id)) {
       json_object_put(o);
       continue;
     }
@@ -133,7 +121,8 @@ int main(void)
       }
       c = &cases[n++];
       c->input = case_input(o, &c->input_len);
-      c->target = m ? "simplified" : NULL;
+      c->target = m ? "simplified"
+                  : strcmp(json_object_get_string(kind), "mixed-script") == 0 ? "auto" : NULL;
       c->punct = strcmp(json_object_get_string(kind), "fullwidth-to-halfwidth") != 0
                      ? ZHFIX_PUNCT_OFF
                      : m ? ZHFIX_PUNCT_MAINLAND : ZHFIX_PUNCT_FULLWIDTH;
@@ -151,8 +140,8 @@ int main(void)
                  why_left_alone(json_object_get_string(id)));
         c->expected = strdup(c->input);
       } else {
-        snprintf(c->name, sizeof c->name, "%s %s", json_object_get_string(id),
-                 m ? "--to simplified" : "repair");
+        snprintf(c->name, sizeof c->name, "%s %s%s", json_object_get_string(id),
+                 c->target ? "--to " : "repair", c->target ? c->target : "");
         c->expected = strdup(json_object_get_string(exp));
       }
     }
