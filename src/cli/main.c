@@ -35,8 +35,8 @@ static void usage(FILE *f)
     "With no FILE, or when FILE is -, read standard input. Output goes to standard output.\n"
     "\n"
     "  -t, --to=TARGET   after repair, convert: simplified or s (OpenCC t2s), traditional\n"
-    "                    or t (s2t), tw (s2tw), twp (s2twp), hk (s2hk), or any OpenCC\n"
-    "                    config name or path\n"
+    "                    or t (s2t), tw (s2tw), twp (s2twp), hk (s2hk), auto (the\n"
+    "                    document's dominant script), or any OpenCC config name or path\n"
     "  -R, --no-repair   convert only (with --to); alone, copy the input unchanged\n"
     "  -o, --output=FILE write to FILE (a temporary file renamed over it on success)\n"
     "  -i, --in-place[=SUFFIX]  rewrite each FILE (through a temporary file renamed\n"
@@ -214,7 +214,8 @@ static const char *kind_label(const char *kind)
     {"truncated-utf8", "lines with cut UTF-8"}, {"gbk-0x5c-mangled", "GBK lines with 0x5C mangled"},
     {"utf16-newline", "UTF-16 newline-translated segments"}, {"fffd-as-gbk", "锟斤拷 runs"},
     {"memory-fill", "memory-fill runs"}, {"html-entity", "character references"},
-    {"rfc2047", "RFC 2047 encoded words"},
+    {"rfc2047", "RFC 2047 encoded words"}, {"misconversion", "converter errors"},
+    {"punctuation", "punctuation marks made Chinese"}, {"spacing", "spaces added"},
   };
   size_t i;
   for (i = 0; i < sizeof labels / sizeof *labels; i++)
