@@ -54,15 +54,15 @@ if command -v python3 >/dev/null 2>&1 && command -v opencc_dict >/dev/null 2>&1;
   python3 "$ZHFIX_SRCDIR/tests/charconv.py" t2s <"$data/sentences.zh-Hant.txt" |
     python3 "$ZHFIX_SRCDIR/tests/charconv.py" s2tw | opencc -c tw2t.json >dam.txt
   opencc -c tw2t.json <"$data/sentences.zh-Hant.txt" >orig.txt
-  zhfix -t tw dam.txt | opencc -c tw2t.json >rep.txt
+  zhfix -t t2tw dam.txt | opencc -c tw2t.json >rep.txt
   score=$(python3 "$ZHFIX_SRCDIR/tests/charconv.py" score orig.txt dam.txt rep.txt)
   errors=$(echo "$score" | sed 's/.*errors=\([0-9]*\).*/\1/')
   fixed=$(echo "$score" | sed 's/.*fixed=\([0-9]*\).*/\1/')
   false=$(echo "$score" | sed 's/.*false=\([0-9]*\).*/\1/')
   if [ "$errors" -gt 0 ] && [ $((fixed * 100)) -ge $((errors * 80)) ] && [ "$false" -le 2 ]; then
-    ok "character-only round trip of our sentences, --to tw: $score"
+    ok "character-only round trip of our sentences, --to t2tw: $score"
   else
-    not_ok "character-only round trip of our sentences, --to tw: $score"
+    not_ok "character-only round trip of our sentences, --to t2tw: $score"
   fi
 else
   ok "# SKIP python3 or opencc_dict missing"

@@ -25,7 +25,7 @@
 
 /* Margins in nats (ln of a ratio of word frequencies), measured on Debian's
  * zh_TW and zh_CN documentation (tests/misconv-corpus.sh). */
-#define MARGIN_FIRST_TRAD 2.0 /* a Traditional converter's first choice (發 for 发) */
+#define MARGIN_FIRST_TRAD 1.5 /* a Traditional converter's first choice (發 for 发) */
 #define MARGIN_FIRST_SIMP 3.0 /* a Simplified one's (覆 for 覆, 幺 for 么 read as a variant) */
 #define MARGIN_OTHER 6.0      /* any other member of a set (髮 for 发) */
 /* Repair mode (no conversion asked for) wants more: the lexicon's margin, and
