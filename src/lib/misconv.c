@@ -14,8 +14,11 @@
  * the words it could have been before a converter chose; the most frequent
  * such word decides, when it beats every word the text's own character is in
  * by a margin (MARGIN_*, lower for the characters a one-character converter
- * writes first). Lines without Han characters or with both scripts (a
- * half-converted line) are not touched. Doublings are the exact forms the
+ * writes first). Without a conversion target (repair mode) a repair also
+ * needs the character language model to read the window better by
+ * REPAIR_MODEL nats, a larger lexicon margin, and never replaces a member
+ * that is its own source (classical 至于). Lines without Han characters or
+ * with both scripts (a half-converted line) are not touched. Doublings are the exact forms the
  * generator found and are repaired wherever they occur. */
 #include <pthread.h>
 #include <stdlib.h>
@@ -24,7 +27,7 @@
 #include "internal.h"
 
 /* Margins in nats (ln of a ratio of word frequencies), measured on Debian's
- * zh_TW and zh_CN documentation (tests/misconv-corpus.sh). */
+ * zh_TW and zh_CN documentation and fortunes-zh (bench/misconv.sh). */
 #define MARGIN_FIRST_TRAD 1.5 /* a Traditional converter's first choice (發 for 发) */
 #define MARGIN_FIRST_SIMP 3.0 /* a Simplified one's (覆 for 覆, 幺 for 么 read as a variant) */
 #define MARGIN_OTHER 6.0      /* any other member of a set (髮 for 发) */
