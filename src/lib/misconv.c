@@ -101,9 +101,31 @@ static bool undouble(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn repor
   return true;
 }
 
+/* Per side, the index + 1 of each BMP character in cp[] (0: none), built once:
+ * every Han character of every line is looked up. */
+static uint16_t bmp_index[2][0x10000];
+static pthread_once_t bmp_once = PTHREAD_ONCE_INIT;
+
+static void bmp_build(void)
+{
+  int side;
+  size_t k;
+  for (side = 0; side < 2; side++)
+    for (k = 0; k < zhfix__misconv.n[side]; k++)
+      if (zhfix__misconv.cp[side][k] < 0x10000)
+        bmp_index[side][zhfix__misconv.cp[side][k]] = (uint16_t)(k + 1);
+}
+
+static long index_of(int side, uint32_t cp)
+{
+  if (cp < 0x10000) /* built by zhfix__misconv_repair */
+    return (long)bmp_index[side][cp] - 1;
+  return zhfix__find_u32(zhfix__misconv.cp[side], zhfix__misconv.n[side], cp);
+}
+
 static long alternatives(int side, uint32_t cp, const uint32_t **alt)
 {
-  long k = zhfix__find_u32(zhfix__misconv.cp[side], zhfix__misconv.n[side], cp);
+  long k = index_of(side, cp);
   if (k < 0)
     return 0;
   *alt = zhfix__misconv.alt[side] + zhfix__misconv.first[side][k];
@@ -129,7 +151,7 @@ static double lm_window(const struct zhfix__text *t, size_t lo, size_t hi, int s
 /* The representative of cp's set of alternatives, or cp. */
 static uint32_t rep_of(int side, uint32_t cp)
 {
-  long k = zhfix__find_u32(zhfix__misconv.cp[side], zhfix__misconv.n[side], cp);
+  long k = index_of(side, cp);
   return k < 0 ? cp : zhfix__misconv.rep[side][k];
 }
 
@@ -169,6 +191,40 @@ static void lex_scores(int side, const char *key, size_t n, size_t k, const uint
   }
 }
 
+/* Per side, a bit per hash of the first two characters of every lexicon key:
+ * most spans of text start no word, and one lookup here says so. */
+#define PREFIX_BITS (1u << 18)
+static uint8_t prefix_bits[2][PREFIX_BITS / 8];
+static pthread_once_t prefix_once = PTHREAD_ONCE_INIT;
+
+static uint32_t prefix_hash(uint32_t a, uint32_t b)
+{
+  return ((a * 0x9E3779B1u) ^ (b * 0x85EBCA77u)) >> 14 & (PREFIX_BITS - 1);
+}
+
+static void prefix_build(void)
+{
+  int side;
+  size_t k;
+  for (side = 0; side < 2; side++)
+    for (k = 0; k < zhfix__misconv.nlex[side]; k++) {
+      const char *key = zhfix__misconv.lex[side] + zhfix__misconv.lex_off[side][k];
+      const char *end = key + strlen(key);
+      uint32_t a, b;
+      size_t l = zhfix__utf8_decode(key, end, &a);
+      if (l && zhfix__utf8_decode(key + l, end, &b)) {
+        uint32_t h = prefix_hash(a, b);
+        prefix_bits[side][h >> 3] |= (uint8_t)(1u << (h & 7));
+      }
+    }
+}
+
+static bool may_start_word(int side, uint32_t a, uint32_t b)
+{
+  uint32_t h = prefix_hash(a, b);
+  return prefix_bits[side][h >> 3] >> (h & 7) & 1;
+}
+
 /* Decide t->cp[i], which has alternatives: the lexicon words that the spans
  * of 2-4 Han characters around it could have been, read with any member of
  * each set, vote for the member they have at i with their frequency. The most
@@ -180,7 +236,8 @@ static void choose(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, int side,
   const uint32_t *alt;
   uint32_t cand[8];
   int score[8];
-  size_t ncand, len, s, j, best = 0;
+  size_t ncand, len, s, j, best = 0, lo;
+  uint32_t rep[7];
   double gain, need;
   char key[64];
 
@@ -192,11 +249,17 @@ static void choose(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, int side,
   ncand++;
   for (j = 0; j < ncand; j++)
     score[j] = 0;
+  /* The representatives of t[i - 3, i + 4), once. */
+  lo = i > 3 ? i - 3 : 0;
+  for (j = lo; j < i + 4 && j < t->n; j++)
+    rep[j - lo] = zhfix__is_han(t->cp[j]) ? rep_of(side, t->cp[j]) : 0;
   for (len = 2; len <= 4; len++)
     for (s = i + 1 >= len ? i + 1 - len : 0; s <= i && s + len <= t->n; s++) {
       size_t n = 0;
-      for (j = s; j < s + len && zhfix__is_han(t->cp[j]); j++)
-        n += zhfix__utf8_encode(rep_of(side, t->cp[j]), key + n);
+      if (!rep[s - lo] || !rep[s + 1 - lo] || !may_start_word(side, rep[s - lo], rep[s + 1 - lo]))
+        continue;
+      for (j = s; j < s + len && rep[j - lo]; j++)
+        n += zhfix__utf8_encode(rep[j - lo], key + n);
       if (j == s + len)
         lex_scores(side, key, n, i - s, cand, score, ncand);
     }
@@ -208,11 +271,11 @@ static void choose(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, int side,
   if (best && gain >= need && !ctx->conv && !ctx->auto_conv[0]) {
     /* Repair mode: only when the language model reads the window with the
      * alternative much better too, and never a member that is its own source. */
-    size_t lo = i > WINDOW ? i - WINDOW : 0, hi = i + WINDOW + 1 < t->n ? i + WINDOW + 1 : t->n;
+    size_t wlo = i > WINDOW ? i - WINDOW : 0, whi = i + WINDOW + 1 < t->n ? i + WINDOW + 1 : t->n;
     uint32_t orig = t->cp[i];
-    double lm = lm_window(t, lo, hi, side);
+    double lm = lm_window(t, wlo, whi, side);
     t->cp[i] = cand[best];
-    lm -= lm_window(t, lo, hi, side);
+    lm -= lm_window(t, wlo, whi, side);
     t->cp[i] = orig;
     if (gain < (side ? REPAIR_LEXICON_SIMP : REPAIR_LEXICON) || lm < REPAIR_MODEL ||
         zhfix__find_u32(zhfix__misconv.ident[side], zhfix__misconv.nident[side], orig) >= 0)
@@ -238,6 +301,8 @@ bool zhfix__misconv_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn
   size_t i;
   int side;
 
+  pthread_once(&bmp_once, bmp_build);
+  pthread_once(&prefix_once, prefix_build);
   if (!undouble(ctx, t, report))
     return false;
   script = zhfix__classify(t->cp, t->n, NULL);
