@@ -16,8 +16,8 @@
  * by a margin (MARGIN_*, lower for the characters a one-character converter
  * writes first). Without a conversion target (repair mode) a repair also
  * needs the character language model to read the window better by
- * REPAIR_MODEL nats, a larger lexicon margin, and never replaces a member
- * that is its own source (classical 至于). Lines without Han characters or
+ * REPAIR_MODEL nats and a larger lexicon margin. A member that is its own
+ * source (classical 至于) is never replaced. Lines without Han characters or
  * with both scripts (a half-converted line) are not touched. Doublings are the exact forms the
  * generator found and are repaired wherever they occur. */
 #include <pthread.h>
@@ -270,17 +270,21 @@ static void choose(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, int side,
   need = margin_for(side, t->cp[i]);
   if (best && gain >= need && !ctx->conv && !ctx->auto_conv[0]) {
     /* Repair mode: only when the language model reads the window with the
-     * alternative much better too, and never a member that is its own source. */
+     * alternative much better too. */
     size_t wlo = i > WINDOW ? i - WINDOW : 0, whi = i + WINDOW + 1 < t->n ? i + WINDOW + 1 : t->n;
     uint32_t orig = t->cp[i];
     double lm = lm_window(t, wlo, whi, side);
     t->cp[i] = cand[best];
     lm -= lm_window(t, wlo, whi, side);
     t->cp[i] = orig;
-    if (gain < (side ? REPAIR_LEXICON_SIMP : REPAIR_LEXICON) || lm < REPAIR_MODEL ||
-        zhfix__find_u32(zhfix__misconv.ident[side], zhfix__misconv.nident[side], orig) >= 0)
+    if (gain < (side ? REPAIR_LEXICON_SIMP : REPAIR_LEXICON) || lm < REPAIR_MODEL)
       best = 0;
   }
+  /* A member that is its own source (于 among 於 于) is never a converter's
+   * first choice: text that has it chose it (classical 至于). */
+  if (best && zhfix__find_u32(zhfix__misconv.ident[side], zhfix__misconv.nident[side],
+                              t->cp[i]) >= 0)
+    best = 0;
   if (best && gain >= need) {
     struct zhfix__edit ed;
     t->cp[i] = cand[best];
