@@ -134,7 +134,9 @@ static uint32_t fullwidth(const struct zhfix__text *t, size_t i)
       !((c == ',' || c == ':') && !digit(prev) && line_han(t) &&
         ((next == ' ' && han(at(t, i + 2)) && c == ',') || i + 1 == t->n)))
     return 0;
-  if (in_url(t, i))
+  if (in_url(t, i) || prev == '\\') /* a URL; an escape (troff's \,) */
+    return 0;
+  if ((c == ':' || c == ';') && (next == '-' || next == ')' || next == '(')) /* :-) ;) */
     return 0;
   if (digit(prev) && digit(next))
     return 0;
