@@ -113,12 +113,35 @@ void zhfix_close(zhfix_ctx **ctx);
  * Choose the conversion applied after repair.
  * @param target  NULL for none (repair only; the default), one of "simplified"
  *                or "s" (t2s), "traditional" or "t" (s2t), "tw" (s2tw), "twp" (s2twp),
- *                "hk" (s2hk), an OpenCC config name ("t2s", "tw2sp.json") or a
- *                path to a config file. Copied; the caller keeps ownership.
+ *                "hk" (s2hk), "auto" (the document's dominant script: t2s or
+ *                s2t, chosen from its first lines, which are held until then;
+ *                see src/lib/auto.c), an OpenCC config name ("t2s",
+ *                "tw2sp.json") or a path to a config file. Copied; the caller keeps ownership.
  * @return ZHFIX_OK, ZHFIX_ERR_ARG, ZHFIX_ERR_CONFIG (detail in zhfix_errmsg()),
  *         ZHFIX_ERR_NOMEM
  */
 zhfix_status zhfix_set_target(zhfix_ctx *ctx, const char *target);
+
+/** Typography of zhfix_set_punct(). Append only. */
+typedef enum zhfix_punct {
+  ZHFIX_PUNCT_OFF = 0,        /**< leave punctuation alone (the default) */
+  ZHFIX_PUNCT_FULLWIDTH = 1,  /**< halfwidth , : ; ? ! ( ) of Chinese sentences made
+                                   fullwidth; quotation marks kept */
+  ZHFIX_PUNCT_MAINLAND = 2,   /**< and 「」『』 touching Han become “” ‘’ */
+  ZHFIX_PUNCT_TAIWAN = 3,     /**< and “” ‘’ touching Han become 「」『』 */
+  ZHFIX_PUNCT_HONGKONG = 4    /**< as Taiwan */
+} zhfix_punct;
+
+/**
+ * Chinese typography, applied after the repairs (see src/lib/punct.c): a
+ * halfwidth , : ; ? ! touching Han becomes fullwidth (、 between short list
+ * items), never between digits (101,865 3:30) or before "//"; parentheses
+ * around text with Han become fullwidth; quotation marks follow @p region.
+ * @param space  non-zero: also put a space between Han and Latin letters or digits
+ * Each change is reported (kinds "punctuation", "spacing").
+ * @return ZHFIX_OK, ZHFIX_ERR_ARG (NULL handle or unknown region)
+ */
+zhfix_status zhfix_set_punct(zhfix_ctx *ctx, zhfix_punct region, int space);
 
 /** Report every finding to @p fn (NULL to stop). @p user is passed back unchanged. */
 void zhfix_set_change_cb(zhfix_ctx *ctx, zhfix_change_fn fn, void *user);

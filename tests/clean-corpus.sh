@@ -27,6 +27,10 @@ echo "1..5"
 for f in manpages.txt reference-zh-cn.html reference-zh-tw.html; do
   if zhfix --explain "$tmp/$f" >"$tmp/$f.out" 2>"$tmp/$f.err" && cmp -s "$tmp/$f" "$tmp/$f.out"; then
     ok "$f unchanged ($(wc -c <"$tmp/$f") bytes)"
+  elif [ -s "$tmp/$f.err" ] && ! grep -qv ': misconversion: ' "$tmp/$f.err"; then
+    # The zh_TW texts were converted from zh_CN by OpenCC and carry its errors
+    # (你係統, 這隻能, 被髮送, 演演算法): repairing those is right.
+    ok "$f unchanged but for $(wc -l <"$tmp/$f.err") converter errors repaired"
   else
     not_ok "$f changed"
     head -5 "$tmp/$f.err" | sed 's/^/# /'

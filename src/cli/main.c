@@ -36,8 +36,8 @@ static void usage(FILE *f)
     "With no FILE, or when FILE is -, read standard input. Output goes to standard output.\n"
     "\n"
     "  -t, --to=TARGET   after repair, convert: simplified or s (OpenCC t2s), traditional\n"
-    "                    or t (s2t), tw (s2tw), twp (s2twp), hk (s2hk), or any OpenCC\n"
-    "                    config name or path\n"
+    "                    or t (s2t), tw (s2tw), twp (s2twp), hk (s2hk), auto (the\n"
+    "                    document's dominant script), or any OpenCC config name or path\n"
     "  -R, --no-repair   convert only (with --to); alone, copy the input unchanged\n"
     "  -o, --output=FILE write to FILE (a temporary file renamed over it on success)\n"
     "  -i, --in-place[=SUFFIX]  rewrite each FILE (through a temporary file renamed\n"
@@ -63,6 +63,10 @@ static void usage(FILE *f)
     "      --progress    bytes done, rate and time left on standard error (the default\n"
     "                    for a file of 64 MB or more when standard error is a terminal)\n"
     "      --no-progress never show progress\n"
+    "      --punct[=REGION]  Chinese typography: halfwidth , : ; ? ! ( ) touching Han\n"
+    "                    made fullwidth; quotation marks of REGION: mainland (“”),\n"
+    "                    taiwan or hongkong (「」); default from --to (none: marks only)\n"
+    "      --space       with --punct: a space between Han and Latin letters or digits\n"
     "  -h, --help        display this help and exit\n"
     "  -V, --version     output version information and exit\n"
     "\n"
@@ -89,6 +93,8 @@ struct run {
   int jobs;                     /* --jobs: worker threads for plain processing */
   unsigned flags;               /* zhfix_open flags, for the workers' handles */
   const char *target;           /* --to, for the workers' handles */
+  zhfix_punct punct;            /* --punct, for the workers' handles */
+  int space;                    /* --space */
   zhfix_ctx *workers[MAX_JOBS]; /* the workers' handles, opened on first use */
   int damaged_file;             /* this file had a finding */
   int progress;                 /* --progress 1, --no-progress 0, else -1 (by the input) */
@@ -221,6 +227,8 @@ static const char *kind_label(const char *kind)
     {"utf16-newline", "UTF-16 newline-translated segments"}, {"fffd-as-gbk", "锟斤拷 runs"},
     {"memory-fill", "memory-fill runs"}, {"html-entity", "character references"},
     {"rfc2047", "RFC 2047 encoded words"}, {"invalid-bytes", "runs of invalid bytes"},
+    {"misconversion", "converter errors"}, {"punctuation", "punctuation marks made Chinese"},
+    {"spacing", "spaces added"},
   };
   size_t i;
   for (i = 0; i < sizeof labels / sizeof *labels; i++)
@@ -465,6 +473,8 @@ static int run_parallel(FILE *in, const char *first, size_t nfirst, const char *
       st = zhfix_set_target(r->workers[k], r->target);
     if (st == ZHFIX_OK)
       st = zhfix_set_input_encoding(r->workers[k], encoding);
+    if (st == ZHFIX_OK)
+      st = zhfix_set_punct(r->workers[k], r->punct, r->space);
     if (st != ZHFIX_OK) {
       fprintf(stderr, "%s: %s\n", progname, zhfix_strerror(st));
       return EXIT_IO;
@@ -704,6 +714,8 @@ static int close_output(FILE *f, const char *tmp, const char *path)
 /* The options that are not the run's own. */
 struct options {
   const char *target, *report_file, *output;
+  const char *punct;    /* --punct: NULL, "" (region from --to) or a region */
+  int space;            /* --space */
   const char *in_place; /* -i: NULL, or the backup suffix ("" for none) */
   unsigned flags;
   const char *output_encoding; /* --output-encoding, or NULL for UTF-8 */
@@ -713,6 +725,37 @@ struct options {
 enum { GO_ON = -1, SHOW_HELP = -2, SHOW_VERSION = -3 };
 /* Long options without a short form (issue 5's I/O options). */
 enum { OPT_OUTPUT_ENCODING = 0x150, OPT_UNENCODABLE, OPT_PROGRESS, OPT_NO_PROGRESS };
+
+/* The typography of --punct=NAME; for "", the region of the --to target. */
+static zhfix_punct punct_region(const char *name, const char *target)
+{
+  static const struct {
+    const char *name;
+    zhfix_punct region;
+  } names[] = {
+    {"mainland", ZHFIX_PUNCT_MAINLAND}, {"taiwan", ZHFIX_PUNCT_TAIWAN},
+    {"hongkong", ZHFIX_PUNCT_HONGKONG}, {"simplified", ZHFIX_PUNCT_MAINLAND},
+    {"s", ZHFIX_PUNCT_MAINLAND}, {"tw", ZHFIX_PUNCT_TAIWAN}, {"twp", ZHFIX_PUNCT_TAIWAN},
+    {"hk", ZHFIX_PUNCT_HONGKONG}, {"t2s", ZHFIX_PUNCT_MAINLAND}, {"tw2s", ZHFIX_PUNCT_MAINLAND},
+    {"tw2sp", ZHFIX_PUNCT_MAINLAND}, {"hk2s", ZHFIX_PUNCT_MAINLAND},
+    {"s2tw", ZHFIX_PUNCT_TAIWAN}, {"s2twp", ZHFIX_PUNCT_TAIWAN}, {"t2tw", ZHFIX_PUNCT_TAIWAN},
+    {"s2hk", ZHFIX_PUNCT_HONGKONG}, {"t2hk", ZHFIX_PUNCT_HONGKONG},
+  };
+  size_t i, n;
+  int from_target = !*name;
+  if (from_target) {
+    if (!target)
+      return ZHFIX_PUNCT_FULLWIDTH;
+    name = target;
+  }
+  n = strlen(name);
+  if (n > 5 && strcmp(name + n - 5, ".json") == 0)
+    n -= 5;
+  for (i = 0; i < sizeof names / sizeof *names; i++)
+    if (strlen(names[i].name) == n && strncmp(name, names[i].name, n) == 0)
+      return names[i].region;
+  return from_target ? ZHFIX_PUNCT_FULLWIDTH : ZHFIX_PUNCT_OFF;
+}
 
 /* Parse argv into *o and *r. Returns GO_ON, SHOW_HELP, SHOW_VERSION, or an
  * exit status after printing a usage error. No other output, so that the
@@ -735,6 +778,8 @@ static int parse_options(int argc, char **argv, struct options *o, struct run *r
     {"unencodable", required_argument, NULL, OPT_UNENCODABLE},
     {"progress", no_argument, NULL, OPT_PROGRESS},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"punct", optional_argument, NULL, 'P'},
+    {"space", no_argument, NULL, 'S'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -759,6 +804,15 @@ static int parse_options(int argc, char **argv, struct options *o, struct run *r
       break;
     }
     case 'R': o->flags |= ZHFIX_NO_REPAIR; break;
+    case 'P':
+      o->punct = optarg ? optarg : "";
+      if (*o->punct && punct_region(o->punct, NULL) == ZHFIX_PUNCT_OFF) {
+        fprintf(stderr, "%s: unknown --punct region '%s' (mainland, taiwan, hongkong)\n",
+                progname, optarg);
+        return EXIT_USAGE;
+      }
+      break;
+    case 'S': o->space = 1; break;
     case 'E': r->explain = 1; break;
     case 'f': r->from = optarg; break;
     case 'D': r->detect = 1; break;
@@ -808,7 +862,7 @@ static int parse_options(int argc, char **argv, struct options *o, struct run *r
 #ifndef ZHFIX_NO_MAIN
 int main(int argc, char **argv)
 {
-  struct options o = {NULL, NULL, NULL, NULL, 0, NULL, UNENC_ERROR};
+  struct options o = {.unencodable = UNENC_ERROR};
   const char *target, *report_file;
   char *tmp_name = NULL;
   unsigned flags;
@@ -857,6 +911,11 @@ int main(int argc, char **argv)
     fprintf(stderr, "%s: %s: %s\n", progname, report_file, strerror(errno));
     zhfix_close(&ctx);
     return EXIT_IO;
+  }
+  if (o.punct) {
+    r.punct = punct_region(o.punct, target);
+    r.space = o.space;
+    zhfix_set_punct(ctx, r.punct, r.space);
   }
   zhfix_set_change_cb(ctx, on_finding, &r);
   output = stdout;

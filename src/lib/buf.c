@@ -46,7 +46,7 @@ void zhfix__buf_free(struct zhfix__buf *b)
   b->len = b->cap = 0;
 }
 
-static bool text_reserve(struct zhfix__text *t, size_t n)
+bool zhfix__text_reserve(struct zhfix__text *t, size_t n)
 {
   size_t cap = t->cap ? t->cap : 64;
   uint32_t *cp, *src;
@@ -75,7 +75,7 @@ bool zhfix__text_splice(struct zhfix__text *t, size_t pos, size_t del,
 {
   size_t tail = t->n - pos - del, i;
 
-  if (nins > del && !text_reserve(t, t->n - del + nins))
+  if (nins > del && !zhfix__text_reserve(t, t->n - del + nins))
     return false;
   memmove(t->cp + pos + nins, t->cp + pos + del, tail * sizeof *t->cp);
   memmove(t->src + pos + nins, t->src + pos + del, tail * sizeof *t->src);

@@ -42,7 +42,13 @@ void zhfix_close(zhfix_ctx **ctx)
   if (!ctx || !*ctx)
     return;
   c = *ctx;
-  zhfix__conv_close(c->conv);
+  if (c->auto_conv[0]) {
+    zhfix__conv_close(c->auto_conv[0]);
+    zhfix__conv_close(c->auto_conv[1]);
+  } else {
+    zhfix__conv_close(c->conv);
+  }
+  zhfix__buf_free(&c->held);
   zhfix__gb_close(&c->gb);
   zhfix__codecs_close(&c->codecs);
   free(c->codecs.u);
@@ -76,17 +82,43 @@ zhfix_status zhfix_set_target(zhfix_ctx *ctx, const char *target)
 {
   struct zhfix__conv *conv = NULL;
 
+  struct zhfix__conv *both[2] = {NULL, NULL};
+
   if (!ctx)
     return ZHFIX_ERR_ARG;
-  if (target) {
+  if (target && strcmp(target, "auto") == 0) {
+    /* The document's dominant script, chosen as it comes (auto.c). */
+    if (!(both[0] = zhfix__conv_open("t2s", ctx->errmsg, sizeof ctx->errmsg)) ||
+        !(both[1] = zhfix__conv_open("s2t", ctx->errmsg, sizeof ctx->errmsg))) {
+      zhfix__conv_close(both[0]);
+      return ZHFIX_ERR_CONFIG;
+    }
+  } else if (target) {
     if (!*target)
       return zhfix__fail(ctx, ZHFIX_ERR_ARG, "empty conversion target");
     conv = zhfix__conv_open(target, ctx->errmsg, sizeof ctx->errmsg);
     if (!conv)
       return ZHFIX_ERR_CONFIG;
   }
-  zhfix__conv_close(ctx->conv);
+  if (ctx->auto_conv[0]) {
+    zhfix__conv_close(ctx->auto_conv[0]);
+    zhfix__conv_close(ctx->auto_conv[1]);
+  } else {
+    zhfix__conv_close(ctx->conv);
+  }
   ctx->conv = conv;
+  ctx->auto_conv[0] = both[0];
+  ctx->auto_conv[1] = both[1];
+  zhfix__auto_reset(ctx);
+  return ZHFIX_OK;
+}
+
+zhfix_status zhfix_set_punct(zhfix_ctx *ctx, zhfix_punct region, int space)
+{
+  if (!ctx || region < ZHFIX_PUNCT_OFF || region > ZHFIX_PUNCT_HONGKONG)
+    return ZHFIX_ERR_ARG;
+  ctx->punct = region;
+  ctx->punct_space = space != 0;
   return ZHFIX_OK;
 }
 

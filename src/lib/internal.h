@@ -50,6 +50,34 @@ struct zhfix__script_table {
 
 extern const struct zhfix__script_table zhfix__script_chars;
 
+/* Converter errors (tables/misconv.c, by data/gen_misconv.py): per side (0
+ * Traditional, 1 Simplified), characters with alternatives, sorted; the
+ * alternatives of cp[i] are alt[first[i], first[i + 1]). doubling holds
+ * ndoubling pairs of UTF-8 strings: a twice-converted form, then the right one. */
+struct zhfix__misconv_table {
+  const uint32_t *cp[2];
+  const uint16_t *first[2];
+  const uint32_t *alt[2];
+  size_t n[2];
+  const uint32_t *first_choice[2]; /* sorted: alternatives a converter writes first */
+  size_t nfirst_choice[2];
+  const uint32_t *ident[2];        /* sorted: other members that are their own source */
+  size_t nident[2];
+  const uint32_t *rep[2];          /* per cp[]: its set's representative */
+  const char *lex[2];              /* words: key NUL word NUL, sorted by key */
+  const uint32_t *lex_off[2];      /* offset of each word's key in lex */
+  const uint8_t *lex_cost[2];      /* ln(frequency) x 8 of each word */
+  size_t nlex[2];
+  const char *const *doubling;
+  size_t ndoubling;
+  const uint32_t *t2s_from, *t2s_to; /* TSCharacters, first candidate, sorted by from */
+  size_t nt2s;
+  const char *const *vocab[2];       /* Taiwan's words, the mainland's (Simplified), sorted */
+  size_t nvocab[2];
+};
+
+extern const struct zhfix__misconv_table zhfix__misconv;
+
 /* ---- buf.c: growable byte buffer ---- */
 
 struct zhfix__buf {
@@ -83,6 +111,8 @@ struct zhfix__text {
   size_t n, cap;
 };
 
+/* Room for n code points in t (cap >= n); false on out of memory. */
+bool zhfix__text_reserve(struct zhfix__text *t, size_t n);
 /* Replace cp[pos, pos+del) by ins[0, nins); inserted code points get src value
  * `src`. false on out of memory (text unchanged). */
 bool zhfix__text_splice(struct zhfix__text *t, size_t pos, size_t del,
@@ -172,6 +202,9 @@ zhfix_script zhfix__script_of_counts(const struct zhfix__script_count *count, do
 int zhfix__script_by_counts(uint64_t han, uint64_t s, uint64_t t);
 /* Cost under the Simplified model minus cost under the Traditional one (nats). */
 double zhfix__lm_script_bias(const uint32_t *cp, size_t n);
+/* Cost of cp[0, n) between prev and next (0 for none) under one model:
+ * trad true for the Traditional one. */
+double zhfix__lm_cost_in(bool trad, uint32_t prev, const uint32_t *cp, size_t n, uint32_t next);
 
 /* ---- badness.c: odd characters and odd neighbours in alphabetic text ---- */
 
@@ -243,6 +276,27 @@ const char *zhfix__raw_repair(zhfix_ctx *ctx, const char *s, size_t len, struct 
                               bool *nomem);
 bool zhfix__shift_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report);
 bool zhfix__ruby_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report);
+/* misconv.c: a converter's wrong choice among the conversions of one source
+ * character (被髮明 for 被發明), and phrases a converter run twice doubled. */
+bool zhfix__misconv_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report);
+/* Can zhfix__misconv_repair change a line that holds no character c for
+ * which this is true (a member of a set of alternatives, either script, or
+ * the first character of a doubled form)? No: quick.c's gate. */
+bool zhfix__misconv_member(uint32_t c);
+/* punct.c: halfwidth punctuation of Chinese sentences made fullwidth, quotes
+ * of the region, spaces between Han and Latin (the options of zhfix_set_punct). */
+bool zhfix__punct_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report);
+
+/* ---- auto.c: --to=auto ---- */
+
+/* Take the finished output line[0, len) of a document whose script is not
+ * chosen yet (ctx->linetext holds its repaired text): hold it, and once the
+ * evidence suffices (or at the last line), choose, convert what is held and
+ * write it. */
+zhfix_status zhfix__auto_line(zhfix_ctx *ctx, const char *line, size_t len, bool last,
+                              zhfix_write_fn write, void *user);
+/* Start a new document: nothing chosen, nothing held. */
+void zhfix__auto_reset(zhfix_ctx *ctx);
 
 /* Can c be part of a span that the mojibake stage reads as code page d? */
 bool zhfix__mojibake_span_char(enum zhfix__codec d, uint32_t c);
@@ -266,8 +320,9 @@ struct zhfix__quick {
 enum {
   ZHFIX__STAGE_SHIFT = 1, ZHFIX__STAGE_RUBY = 2, ZHFIX__STAGE_MOJIBAKE = 4,
   ZHFIX__STAGE_UTF16 = 8, /* find_utf16_newline() may report: not quick */
-  ZHFIX__STAGE_ALL = 15,
-  ZHFIX__STAGE_FULL = 31  /* the scan stopped: not even the counts are known */
+  ZHFIX__STAGE_MISCONV = 16,
+  ZHFIX__STAGE_ALL = 31,
+  ZHFIX__STAGE_FULL = 63  /* the scan stopped: not even the counts are known */
 };
 
 /* Scan the line s[0, len) (bytes, no terminator). Returns the stages that may
@@ -320,7 +375,13 @@ struct zhfix_ctx {
   struct zhfix__script_count win_count; /* script counts of the line's windows */
   double win_bias;             /* their summed Simplified-vs-Traditional model bias */
   bool no_quick;               /* tests: never take the quick path (quick.c) */
+  bool dry_changed;            /* quick_line's trial of the mis-conversion stage changed something */
   unsigned skip;               /* stages repair() skips on this line (quick.c says they find nothing) */
+  struct zhfix__conv *auto_conv[2]; /* --to=auto: t2s, s2t; conv is one of them once chosen */
+  struct zhfix__buf held;      /* --to=auto: output held until the script is chosen */
+  uint64_t auto_points[2];     /* --to=auto: evidence for Simplified, Traditional */
+  zhfix_punct punct;           /* zhfix_set_punct */
+  bool punct_space;
   char errmsg[256];
 };
 

@@ -250,6 +250,11 @@ double zhfix__lm_cost(uint32_t prev, const uint32_t *cp, size_t n, uint32_t next
   return s < t ? s : t;
 }
 
+double zhfix__lm_cost_in(bool trad, uint32_t prev, const uint32_t *cp, size_t n, uint32_t next)
+{
+  return seq_cost(trad ? &zhfix__lm_trad : &zhfix__lm_simp, prev, cp, n, next);
+}
+
 double zhfix__lm_script_bias(const uint32_t *cp, size_t n)
 {
   return seq_cost(&zhfix__lm_simp, 0, cp, n, 0) - seq_cost(&zhfix__lm_trad, 0, cp, n, 0);

@@ -70,13 +70,16 @@ static bool load(zhfix_ctx *ctx, const char *s, size_t len)
     ctx->noffsets = len + 1;
   }
   ctx->text.n = 0;
+  if (!zhfix__text_reserve(&ctx->text, len)) /* no more code points than bytes */
+    return false;
   while (i < len) {
     size_t l = zhfix__utf8_decode(s + i, s + len, &cp);
-    if (!zhfix__text_splice(&ctx->text, n, 0, &cp, 1, (uint32_t)n))
-      return false;
+    ctx->text.cp[n] = cp;
+    ctx->text.src[n] = (uint32_t)n;
     ctx->offsets[n++] = (uint32_t)i;
     i += l;
   }
+  ctx->text.n = n;
   ctx->offsets[n] = (uint32_t)len;
   return true;
 }
@@ -214,6 +217,11 @@ static zhfix_status repair(zhfix_ctx *ctx, const char *s, size_t len, uint64_t c
   if (ctx->stats.repaired != repaired)
     skip = 0;
   if (!(skip & ZHFIX__STAGE_MOJIBAKE) && !zhfix__mojibake_repair(ctx, &ctx->text, report_edit))
+    return ZHFIX_ERR_NOMEM;
+  if (ctx->stats.repaired != repaired)
+    skip = 0;
+  if ((!(skip & ZHFIX__STAGE_MISCONV) && !zhfix__misconv_repair(ctx, &ctx->text, report_edit)) ||
+      !zhfix__punct_repair(ctx, &ctx->text, report_edit))
     return ZHFIX_ERR_NOMEM;
   /* A stage that could not allocate took a hypothesis as failing: say so. */
   if (ctx->codecs.oom) {
@@ -430,6 +438,13 @@ static zhfix_status do_window(zhfix_ctx *ctx, const char *s, size_t len, zhfix_w
   return ZHFIX_OK;
 }
 
+/* The report of a trial run of a stage: it would change the line. */
+static void dry_edit(zhfix_ctx *ctx, const struct zhfix__edit *e)
+{
+  (void)e;
+  ctx->dry_changed = true;
+}
+
 /* A line that quick.c finds every repair stage would leave alone: written as
  * it is, with what the full path would report of it (find_left(), the
  * script), and no stage run. False if the line needs the full path. Sets
@@ -443,12 +458,30 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
 
   unsigned need;
 
-  if (ctx->no_quick)
+  /* --punct and --space look at every line, and --to=auto weighs the
+   * repaired text of each line until it has chosen: the full path. */
+  if (ctx->no_quick || ctx->punct != ZHFIX_PUNCT_OFF || ctx->punct_space ||
+      (ctx->auto_conv[0] && !ctx->conv))
     return false;
   if (ctx->flags & ZHFIX_NO_REPAIR)
     need = zhfix__quick_count(s, len, &q) ? 0 : ZHFIX__STAGE_FULL;
   else
     need = zhfix__quick_scan(s, len, &q);
+  /* Most Chinese lines hold a character the mis-conversion stage weighs (了,
+   * 后, 干 ...), and it seldom changes one: try it alone first, on a copy. */
+  if (need == ZHFIX__STAGE_MISCONV) {
+    if (!load(ctx, s, len)) {
+      *st = ZHFIX_ERR_NOMEM;
+      return true;
+    }
+    ctx->dry_changed = false;
+    if (!zhfix__misconv_repair(ctx, &ctx->text, dry_edit)) {
+      *st = ZHFIX_ERR_NOMEM;
+      return true;
+    }
+    if (!ctx->dry_changed)
+      need = 0;
+  }
   if (need) {
     /* The full path, but for the stages the scan found nothing for. */
     ctx->skip = ZHFIX__STAGE_ALL & ~need;
@@ -534,6 +567,8 @@ static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term
   }
   if (!zhfix__buf_add(&ctx->out, s + body, tl))
     return ZHFIX_ERR_NOMEM;
+  if (ctx->auto_conv[0] && !ctx->conv) /* --to=auto, script not chosen yet */
+    return zhfix__auto_line(ctx, ctx->out.data, ctx->out.len, !term, write, user);
   if (ctx->out.len && write(user, ctx->out.data, ctx->out.len) != 0)
     return zhfix__fail(ctx, ZHFIX_ERR_OUTPUT, "write failed");
   return ZHFIX_OK;
@@ -753,6 +788,11 @@ zhfix_status zhfix_finish(zhfix_ctx *ctx, zhfix_write_fn write, void *user)
   if (st == ZHFIX_OK && ctx->pending.len)
     st = do_line(ctx, ctx->pending.data, ctx->pending.len,
                  ctx->pending.data[ctx->pending.len - 1] == '\r', write, user);
+  if (st == ZHFIX_OK && ctx->auto_conv[0] && !ctx->conv && ctx->held.len) {
+    ctx->linetext.len = 0;
+    st = zhfix__auto_line(ctx, "", 0, true, write, user);
+  }
+  zhfix__auto_reset(ctx);
   ctx->pending.len = 0;
   ctx->windowed = false;
   ctx->win_col = ctx->win_byte = 0;

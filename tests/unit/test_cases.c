@@ -2,8 +2,9 @@
  * ../shared/cases/public.jsonl): each case of a kind this version repairs must
  * give its expected_repaired (repair only) and expected_simplified (--to
  * simplified); raw-byte cases (input_hex) are fed as bytes. Cases of the kinds
- * that later stages own (mixed script, converter errors, punctuation) are not
- * run. A case listed in left_alone is one zhfix cannot yet repair: it must come
+ * fullwidth-to-halfwidth ask for punctuation: they run with --punct (marks
+ * only in repair mode, mainland with --to simplified); expected_repaired of
+ * kind mixed-script is the single-script original: --to auto. A case listed in left_alone is one zhfix cannot yet repair: it must come
  * out unchanged (never a wrong guess), until it is repaired and leaves the list. */
 #include <json-c/json.h>
 #include <setjmp.h>
@@ -18,9 +19,6 @@
 
 #include "zhfix.h"
 
-static const char *const later_kinds[] = {"mixed-script", "opencc-misconversion",
-                                          "fullwidth-to-halfwidth"};
-
 /* id, and why it is left alone. */
 static const char *const left_alone[][2] = {
   {"utf16cr-01", "U+xx0D read as U+xx0A (不 as 上): a per-character choice the bigram "
@@ -32,6 +30,7 @@ struct test_case {
   char *input, *expected;
   size_t input_len;
   const char *target;
+  zhfix_punct punct;
 };
 
 static void run_case(void **state)
@@ -44,6 +43,7 @@ static void run_case(void **state)
   assert_int_equal(zhfix_open(&ctx, 0), ZHFIX_OK);
   if (c->target)
     assert_int_equal(zhfix_set_target(ctx, c->target), ZHFIX_OK);
+  assert_int_equal(zhfix_set_punct(ctx, c->punct, 0), ZHFIX_OK);
   assert_int_equal(zhfix_process(ctx, c->input, c->input_len, &out, &out_len), ZHFIX_OK);
   assert_string_equal(out, c->expected);
   zhfix_free(out);
@@ -78,15 +78,6 @@ static char *case_input(json_object *o, size_t *len)
   return buf;
 }
 
-static bool wanted(const char *kind)
-{
-  size_t i;
-  for (i = 0; i < sizeof later_kinds / sizeof *later_kinds; i++)
-    if (strcmp(kind, later_kinds[i]) == 0)
-      return false;
-  return true;
-}
-
 static const char *why_left_alone(const char *id)
 {
   size_t i;
@@ -116,8 +107,7 @@ int main(void)
     int m;
     if (!o)
       continue;
-    if (!json_object_object_get_ex(o, "kind", &kind) || !wanted(json_object_get_string(kind)) ||
-        !json_object_object_get_ex(o, "id", &id)) {
+    if (!json_object_object_get_ex(o, "kind", &kind) || !json_object_object_get_ex(o, "id", &id)) {
       json_object_put(o);
       continue;
     }
@@ -131,7 +121,11 @@ int main(void)
       }
       c = &cases[n++];
       c->input = case_input(o, &c->input_len);
-      c->target = m ? "simplified" : NULL;
+      c->target = m ? "simplified"
+                  : strcmp(json_object_get_string(kind), "mixed-script") == 0 ? "auto" : NULL;
+      c->punct = strcmp(json_object_get_string(kind), "fullwidth-to-halfwidth") != 0
+                     ? ZHFIX_PUNCT_OFF
+                     : m ? ZHFIX_PUNCT_MAINLAND : ZHFIX_PUNCT_FULLWIDTH;
       if (!c->input) {
         n--;
         continue;
@@ -146,8 +140,8 @@ int main(void)
                  why_left_alone(json_object_get_string(id)));
         c->expected = strdup(c->input);
       } else {
-        snprintf(c->name, sizeof c->name, "%s %s", json_object_get_string(id),
-                 m ? "--to simplified" : "repair");
+        snprintf(c->name, sizeof c->name, "%s %s%s", json_object_get_string(id),
+                 c->target ? "--to " : "repair", c->target ? c->target : "");
         c->expected = strdup(json_object_get_string(exp));
       }
     }

@@ -1,0 +1,309 @@
+#!/usr/bin/env python3
+"""Generate src/lib/tables/misconv.c: the converter-error tables of zhfix.
+
+Deterministic: the same inputs give byte-identical output. Run through
+`make update-tables` (after data/gen_tables.py, whose helpers it uses).
+
+Inputs (Debian packages opencc and libopencc-data, Apache-2.0)
+  STCharacters, TSCharacters, TWVariantsRev, HKVariantsRev through `opencc_dict`;
+  the `opencc` command with the configs in DOUBLING_CONFIGS.
+
+Outputs
+  Alternatives: for each character, the other characters that one conversion
+  of the same source character gives. Traditional side: the candidates of a
+  Simplified character in STCharacters (发 -> 發 髮; 干 -> 幹 乾 干). Simplified
+  side: the candidates of a Traditional character in TSCharacters (乾 -> 干 乾;
+  麼 -> 么 麽), and the two sides of a Taiwan/Hong Kong variant read back as
+  Simplified (TWVariantsRev: 么 -> 幺). A one-character-at-a-time converter
+  that takes the first candidate writes the wrong member of such a set.
+  First choices: the alternatives a converter taking the first candidate writes
+  (發 for 发, 幺 for 么 read as a Taiwan variant): where such a character is
+  wrong, a one-character converter put it there.
+  Identities: the other members that are also their own source (于 among 於 于):
+  a converter that takes the first candidate never writes them; text that has
+  them chose them (classical 至于), so repair mode leaves them alone.
+  Lexicons: per side, the words of jieba's dict.txt (Traditional side: each word
+  converted alone by OpenCC's LEXICON_CONFIGS, so a converter's segmentation of
+  running text plays no part) that hold a character with alternatives, keyed by
+  the word with each such character written as its set's representative: the
+  words a text's span could have been before a converter chose.
+  Vocabularies: words only Taiwan uses and words only the mainland uses
+  (TWPhrasesRev and TWPhrases keys), in Simplified characters, with the
+  character map TSCharacters to read any text in them: --to=auto takes a
+  text that uses Taiwan's words for Traditional.
+  Doublings: a phrase converter that is not idempotent duplicates characters
+  when run twice (s2twp: 算法 -> 演算法 -> 演演算法). For every phrase of
+  OpenCC's phrase dictionaries, each config's output converted again by the
+  same config, where the second output is the first with a run of characters
+  repeated: (second, first), reduced to the shortest pairs.
+"""
+import argparse
+import math
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen_tables import banner, c_array, is_han, read_opencc_chars  # noqa: E402
+
+DOUBLING_CONFIGS = ("s2twp.json", "tw2sp.json", "s2tw.json", "tw2s.json", "s2hk.json",
+                    "hk2s.json", "s2t.json", "t2s.json")
+PHRASE_DICTS = ("STPhrases", "TSPhrases", "TWPhrases", "TWPhrasesRev")
+LEXICON_CONFIGS = ("s2t.json", "s2tw.json", "s2twp.json", "s2hk.json")
+LEX_MIN_LEN, LEX_MAX_LEN, LEX_MIN_FREQ = 2, 4, 5
+
+
+def alternatives(dicts):
+    """{char: set of other chars}: members of one candidate list of a dictionary."""
+    alt = {}
+    for table in dicts:
+        for key, values in table.items():
+            members = [v for v in values if len(v) == 1]
+            if len(key) != 1 or len(members) < 2:
+                continue
+            for c in members:
+                alt.setdefault(c, set()).update(m for m in members if m != c)
+    return alt
+
+
+def components(alt):
+    """{char: the smallest code point of its set of mutual alternatives}."""
+    rep = {}
+    for c in sorted(alt, key=ord):
+        if c in rep:
+            continue
+        todo, seen = [c], {c}
+        while todo:
+            for a in alt.get(todo.pop(), ()):
+                if a not in seen:
+                    seen.add(a)
+                    todo.append(a)
+        r = min(seen, key=ord)
+        for x in seen:
+            rep[x] = r
+    return rep
+
+
+def lexicon(words, alt, rep):
+    """[(key, word, cost)]: words of LEX_MIN_LEN..LEX_MAX_LEN characters, as
+    frequent as LEX_MIN_FREQ, holding a character with alternatives; the key
+    writes each such character as its set's representative; cost: ln(freq) x 8."""
+    best = {}
+    for w, f in words:
+        if LEX_MIN_LEN <= len(w) <= LEX_MAX_LEN and f >= LEX_MIN_FREQ and \
+                all(is_han(c) for c in w) and any(c in alt for c in w):
+            best[w] = max(best.get(w, 0), f)
+    out = []
+    for w, f in best.items():
+        key = "".join(rep.get(c, c) for c in w)
+        out.append((key.encode("utf-8"), w.encode("utf-8"), min(255, int(round(math.log(f) * 8)))))
+    return sorted(out)
+
+
+def read_words(path):
+    words = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 2 and parts[1].isdigit():
+                words.append((parts[0], int(parts[1])))
+    return words
+
+
+def first_choices(dicts):
+    """Characters that a converter taking the first candidate writes where there was a choice."""
+    out = set()
+    for table in dicts:
+        for key, values in table.items():
+            if len(key) == 1 and len(values) >= 2 and len(values[0]) == 1:
+                out.add(values[0])
+    return out
+
+
+def variant_pairs(table):
+    """{char: set}: a variant and its standard form are alternatives of each other."""
+    alt = {}
+    for key, values in table.items():
+        for v in values:
+            if len(key) == 1 and len(v) == 1 and v != key:
+                alt.setdefault(key, set()).add(v)
+                alt.setdefault(v, set()).add(key)
+    return alt
+
+
+def merge(*alts):
+    out = {}
+    for a in alts:
+        for c, s in a.items():
+            out.setdefault(c, set()).update(s)
+    return out
+
+
+def opencc_lines(opencc, config, lines):
+    out = subprocess.run([opencc, "-c", config], input="\n".join(lines).encode("utf-8"),
+                         stdout=subprocess.PIPE, check=True).stdout.decode("utf-8")
+    conv = out.split("\n")[:len(lines)]
+    if len(conv) != len(lines):
+        sys.exit("gen_misconv: opencc %s returned %d lines for %d" % (config, len(conv), len(lines)))
+    return conv
+
+
+def repeated(second, first):
+    """Is second the string first with one run of characters written twice?"""
+    n = len(second) - len(first)
+    if n <= 0:
+        return False
+    for i in range(len(first) + 1):
+        if second[:i] == first[:i] and second[i + n:] == first[i:] and \
+                (second[i:i + n] == second[i - n:i] or second[i:i + n] == second[i + n:i + 2 * n]):
+            return True
+    return False
+
+
+def doublings(opencc, words):
+    pairs = set()
+    for config in DOUBLING_CONFIGS:
+        once = opencc_lines(opencc, config, words)
+        twice = opencc_lines(opencc, config, once)
+        pairs.update((b, a) for a, b in zip(once, twice) if repeated(b, a))
+    # Keep the shortest: a pair whose damaged form holds another's is redundant
+    # (the repair runs again over its own output).
+    kept = []
+    for bad, good in sorted(pairs, key=lambda p: (len(p[0]), p)):
+        if not any(k_bad in bad for k_bad, _ in kept):
+            kept.append((bad, good))
+    return sorted(kept)
+
+
+def vocabularies(ts, twp, twp_rev):
+    """Taiwan and mainland words (2-6 characters), written in Simplified one
+    character at a time (TSCharacters, first candidate): the keys of
+    TWPhrasesRev are Taiwan's, the keys of TWPhrases the mainland's."""
+    def simp(w):
+        return "".join(ts[c][0] if c in ts else c for c in w)
+    tw = {simp(k) for k in twp_rev if 2 <= len(k) <= 6 and all(is_han(c) for c in k)}
+    cn = {simp(k) for k in twp if 2 <= len(k) <= 6 and all(is_han(c) for c in k)}
+    return sorted(tw - cn), sorted(cn - tw)
+
+
+def write_table(path, trad, simp, firsts, idents, reps, lexicons, pairs, inputs, ts, vocab):
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(banner(inputs).replace("gen_tables.py", "gen_misconv.py"))
+        f.write('#include "internal.h"\n\n')
+        for name, alt in (("trad", trad), ("simp", simp)):
+            chars = sorted(alt, key=ord)
+            first, flat = [], []
+            for c in chars:
+                first.append(len(flat))
+                flat.extend(ord(a) for a in sorted(alt[c], key=ord))
+            first.append(len(flat))
+            f.write("/* %s side: %d characters with alternatives */\n" % (name, len(chars)))
+            f.write(c_array("uint32_t", name + "_cp", [ord(c) for c in chars], "0x%X"))
+            f.write(c_array("uint16_t", name + "_first", first, "%d", 16))
+            f.write(c_array("uint32_t", name + "_alt", flat, "0x%X"))
+            fc = sorted((c for c in firsts[name] if c in alt), key=ord)
+            f.write("/* %s side: %d of them are a converter's first choice */\n" % (name, len(fc)))
+            f.write(c_array("uint32_t", name + "_firstchoice", [ord(c) for c in fc], "0x%X"))
+            firsts[name] = fc
+            ident = sorted((c for c in idents[name] if c in alt and c not in firsts[name]), key=ord)
+            f.write("/* %s side: %d others that are their own source too (于 for 于) */\n"
+                    % (name, len(ident)))
+            f.write(c_array("uint32_t", name + "_ident", [ord(c) for c in ident], "0x%X"))
+            idents[name] = ident
+            f.write(c_array("uint32_t", name + "_rep", [ord(reps[name][c]) for c in chars], "0x%X"))
+            lex = lexicons[name]
+            blob, offs = bytearray(), []
+            for key, word, _ in lex:
+                offs.append(len(blob))
+                blob += key + b"\0" + word + b"\0"
+            f.write("/* %s side: %d words (key, NUL, word, NUL), sorted by key */\n" % (name, len(lex)))
+            f.write("static const char %s_lex[%d] =\n" % (name, len(blob) + 1))
+            text = blob.decode("utf-8").split("\0")
+            line = ""
+            for i, piece in enumerate(text[:-1]):
+                line += piece + "\\0"
+                if i % 16 == 15:
+                    f.write('  "%s"\n' % line)
+                    line = ""
+            f.write('  "%s";\n' % line)
+            f.write(c_array("uint32_t", name + "_lex_off", offs, "%d", 12))
+            f.write(c_array("uint8_t", name + "_lex_cost", [c for _, _, c in lex], "%d", 20))
+        chars = sorted((k for k in ts if len(k) == 1 and len(ts[k][0]) == 1 and ts[k][0] != k),
+                       key=ord)
+        f.write("/* TSCharacters, first candidate: %d characters and their Simplified form */\n"
+                % len(chars))
+        f.write(c_array("uint32_t", "t2s_from", [ord(c) for c in chars], "0x%X"))
+        f.write(c_array("uint32_t", "t2s_to", [ord(ts[c][0]) for c in chars], "0x%X"))
+        for name, words in (("tw_vocab", vocab[0]), ("cn_vocab", vocab[1])):
+            f.write("/* %d words, in Simplified characters, sorted */\n" % len(words))
+            f.write("static const char *const %s[%d] = {\n" % (name, len(words)))
+            for i in range(0, len(words), 8):
+                f.write("  " + " ".join('"%s",' % w for w in sorted(words, key=lambda w: w.encode())[i:i + 8]) + "\n")
+            f.write("};\n")
+        f.write("/* %d doublings: damaged form, then repaired form (UTF-8), sorted */\n"
+                % len(pairs))
+        f.write("static const char *const doubling[%d] = {\n" % (2 * len(pairs)))
+        for bad, good in pairs:
+            f.write('  "%s", "%s",\n' % (bad, good))
+        f.write("};\n\n")
+        f.write("const struct zhfix__misconv_table zhfix__misconv = {\n"
+                "  {trad_cp, simp_cp}, {trad_first, simp_first}, {trad_alt, simp_alt},\n"
+                "  {%d, %d}, {trad_firstchoice, simp_firstchoice}, {%d, %d},\n"
+                "  {trad_ident, simp_ident}, {%d, %d}, {trad_rep, simp_rep},\n"
+                "  {trad_lex, simp_lex}, {trad_lex_off, simp_lex_off}, {trad_lex_cost, simp_lex_cost},\n"
+                "  {%d, %d}, doubling, %d,\n"
+                "  t2s_from, t2s_to, %d, {tw_vocab, cn_vocab}, {%d, %d}\n};\n"
+                % (len(trad), len(simp), len(firsts["trad"]), len(firsts["simp"]),
+                   len(idents["trad"]), len(idents["simp"]), len(lexicons["trad"]), len(lexicons["simp"]), len(pairs),
+                   len(chars), len(vocab[0]), len(vocab[1])))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--opencc", default="opencc")
+    ap.add_argument("--opencc-dict", default="opencc_dict")
+    ap.add_argument("--opencc-data", default="/usr/share/opencc")
+    ap.add_argument("--opencc-version", default="unknown")
+    ap.add_argument("--jieba", required=True)
+    ap.add_argument("--jieba-version", default="unknown")
+    ap.add_argument("--outdir", required=True)
+    args = ap.parse_args()
+
+    def rd(name):
+        return read_opencc_chars(args.opencc_dict, args.opencc_data, name)
+
+    st, ts = rd("STCharacters"), rd("TSCharacters")
+    twr, hkr = rd("TWVariantsRev"), rd("HKVariantsRev")
+    trad = alternatives([st])
+    simp = merge(alternatives([ts]), variant_pairs(twr), variant_pairs(hkr))
+    firsts = {"trad": first_choices([st]),
+              "simp": first_choices([ts]) | {v[0] for t in (twr, hkr) for v in t.values()}}
+    jieba = read_words(args.jieba)
+    trad_words = []
+    for config in LEXICON_CONFIGS:
+        conv = opencc_lines(args.opencc, config, [w for w, _ in jieba])
+        trad_words.extend((t, f) for t, (_, f) in zip(conv, jieba))
+    reps = {"trad": components(trad), "simp": components(simp)}
+    idents = {"trad": {k for k, v in st.items() if len(k) == 1 and k in v},
+              "simp": {k for k, v in ts.items() if len(k) == 1 and k in v}}
+    lexicons = {"trad": lexicon(trad_words, trad, reps["trad"]),
+                "simp": lexicon(jieba, simp, reps["simp"])}
+    words = set()
+    for name in PHRASE_DICTS:
+        for key, values in rd(name).items():
+            words.add(key)
+            words.update(values)
+    pairs = doublings(args.opencc, sorted(words))
+    write_table(os.path.join(args.outdir, "misconv.c"), trad, simp, firsts, idents, reps, lexicons, pairs,
+                ["STCharacters, TSCharacters, TWVariantsRev, HKVariantsRev (opencc %s, "
+                 "Apache-2.0), through opencc_dict" % args.opencc_version,
+                 "lexicons: jieba dict.txt (python3-jieba %s, MIT); Traditional: its words "
+                 "through %s" % (args.jieba_version, ", ".join(LEXICON_CONFIGS)),
+                 "doublings: the phrases of %s, each converted twice by %s"
+                 % (", ".join(PHRASE_DICTS), ", ".join(DOUBLING_CONFIGS)),
+                 "vocabularies: the keys of TWPhrasesRev (Taiwan) and TWPhrases (mainland)"],
+                ts, vocabularies(ts, rd("TWPhrases"), rd("TWPhrasesRev")))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+/* Issue 8 through the public API: zhfix_set_punct, mis-conversion repair in
+ * repair mode and with a target, and the "auto" target, fed whole and in
+ * pieces. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "zhfix.h"
+
+struct tally {
+  int n;
+  char kinds[8][32];
+};
+
+static void on_change(void *user, const zhfix_change *ch)
+{
+  struct tally *t = user;
+  if (t->n < 8 && !ch->reported)
+    strncpy(t->kinds[t->n++], ch->kind, 31);
+}
+
+/* Process in with the options; compare with want; return the repairs. */
+static struct tally run(const char *target, zhfix_punct punct, int space, const char *in,
+                        const char *want)
+{
+  struct tally t;
+  zhfix_ctx *ctx = NULL;
+  char *out = NULL;
+  size_t len;
+
+  memset(&t, 0, sizeof t);
+  assert_int_equal(zhfix_open(&ctx, 0), ZHFIX_OK);
+  if (target)
+    assert_int_equal(zhfix_set_target(ctx, target), ZHFIX_OK);
+  assert_int_equal(zhfix_set_punct(ctx, punct, space), ZHFIX_OK);
+  zhfix_set_change_cb(ctx, on_change, &t);
+  assert_int_equal(zhfix_process(ctx, in, strlen(in), &out, &len), ZHFIX_OK);
+  assert_string_equal(out, want);
+  zhfix_free(out);
+  zhfix_close(&ctx);
+  return t;
+}
+
+static int to_buf(void *user, const char *p, size_t n)
+{
+  char *b = user;
+  strncat(b, p, n);
+  return 0;
+}
+
+static void test_punct(void **state)
+{
+  struct tally t;
+  zhfix_ctx *ctx = NULL;
+  (void)state;
+  t = run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "他说:「好!」(笑)\n", "他说：“好！”（笑）\n");
+  assert_int_equal(t.n, 6);
+  assert_string_equal(t.kinds[0], "punctuation");
+  run(NULL, ZHFIX_PUNCT_TAIWAN, 0, "他說:“好!”\n", "他說：「好！」\n");
+  run(NULL, ZHFIX_PUNCT_FULLWIDTH, 0, "他说:“好!”\n", "他说：“好！”\n");
+  /* Numbers, URLs, code and English stay as they are. */
+  run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "共101,865人,3:30到 http://a.cn/?q=1,f(a,b)\n",
+      "共101,865人，3:30到 http://a.cn/?q=1,f(a,b)\n");
+  run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "Hello, world! 好\n", "Hello, world! 好\n");
+  /* Lost characters ("??") are damage, not punctuation. */
+  run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "中文??字\n", "中文??字\n");
+  t = run(NULL, ZHFIX_PUNCT_MAINLAND, 1, "用Linux 3年\n", "用 Linux 3 年\n");
+  assert_int_equal(t.n, 2);
+  assert_string_equal(t.kinds[0], "spacing");
+  /* Off by default, and a bad region is refused. */
+  run(NULL, ZHFIX_PUNCT_OFF, 0, "他说:好!\n", "他说:好!\n");
+  assert_int_equal(zhfix_open(&ctx, 0), ZHFIX_OK);
+  assert_int_equal(zhfix_set_punct(ctx, (zhfix_punct)99, 0), ZHFIX_ERR_ARG);
+  zhfix_close(&ctx);
+  assert_int_equal(zhfix_set_punct(NULL, ZHFIX_PUNCT_MAINLAND, 0), ZHFIX_ERR_ARG);
+}
+
+static void test_misconversion(void **state)
+{
+  struct tally t;
+  (void)state;
+  /* Repair mode: only when sure. */
+  t = run(NULL, ZHFIX_PUNCT_OFF, 0, "這項技術被髮明了。\n", "這項技術被發明了。\n");
+  assert_int_equal(t.n, 1);
+  assert_string_equal(t.kinds[0], "misconversion");
+  run(NULL, ZHFIX_PUNCT_OFF, 0, "你为什幺不说？\n", "你为什么不说？\n");
+  run(NULL, ZHFIX_PUNCT_OFF, 0, "常見的演演算法\n", "常見的演算法\n");
+  /* A character-only converter's 復制 (复制): left alone in repair mode,
+   * repaired when a conversion is asked for (t2tw leaves the characters). */
+  run(NULL, ZHFIX_PUNCT_OFF, 0, "把檔案復制到目錄。\n", "把檔案復制到目錄。\n");
+  run("t2tw", ZHFIX_PUNCT_OFF, 0, "把檔案復制到目錄。\n", "把檔案複製到目錄。\n");
+  /* Good text, classical and modern, is left alone. */
+  run(NULL, ZHFIX_PUNCT_OFF, 0, "至于頓丘，他的頭髮很長。\n", "至于頓丘，他的頭髮很長。\n");
+  run("t2tw", ZHFIX_PUNCT_OFF, 0, "他的頭髮很長，皇后發明了乾麵。\n",
+      "他的頭髮很長，皇后發明了乾麵。\n");
+}
+
+static void test_auto(void **state)
+{
+  static const char doc[] = "软體的設定介面很简單。\n這是說明文件。\n我们在这里\n";
+  static const char want[] = "軟體的設定介面很簡單。\n這是說明文件。\n我們在這裏\n";
+  char out[512];
+  zhfix_ctx *ctx = NULL;
+  size_t i;
+  (void)state;
+  run("auto", ZHFIX_PUNCT_OFF, 0, doc, want);
+  run("auto", ZHFIX_PUNCT_OFF, 0, "我们在會議上讨论了这个问题。\n", "我们在会议上讨论了这个问题。\n");
+  /* Fed a byte at a time, and a second document on the same handle. */
+  assert_int_equal(zhfix_open(&ctx, 0), ZHFIX_OK);
+  assert_int_equal(zhfix_set_target(ctx, "auto"), ZHFIX_OK);
+  out[0] = '\0';
+  for (i = 0; i < sizeof doc - 1; i++)
+    assert_int_equal(zhfix_feed(ctx, doc + i, 1, to_buf, out), ZHFIX_OK);
+  assert_int_equal(zhfix_finish(ctx, to_buf, out), ZHFIX_OK);
+  assert_string_equal(out, want);
+  out[0] = '\0';
+  assert_int_equal(zhfix_feed(ctx, "这是简体。\n", strlen("这是简体。\n"), to_buf, out), ZHFIX_OK);
+  assert_int_equal(zhfix_finish(ctx, to_buf, out), ZHFIX_OK);
+  assert_string_equal(out, "这是简体。\n");
+  zhfix_close(&ctx);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_punct),
+    cmocka_unit_test(test_misconversion),
+    cmocka_unit_test(test_auto),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
