@@ -80,13 +80,51 @@ zhfix_status zhfix_set_target(zhfix_ctx *ctx, const char *target)
   if (target) {
     if (!*target)
       return zhfix__fail(ctx, ZHFIX_ERR_ARG, "empty conversion target");
-    conv = zhfix__conv_open(target, ctx->errmsg, sizeof ctx->errmsg);
+    conv = zhfix__conv_open(target, ctx->engine_opencc, ctx->errmsg, sizeof ctx->errmsg);
     if (!conv)
       return ZHFIX_ERR_CONFIG;
   }
   zhfix__conv_close(ctx->conv);
   ctx->conv = conv;
   return ZHFIX_OK;
+}
+
+zhfix_status zhfix_set_engine(zhfix_ctx *ctx, const char *engine)
+{
+  bool opencc;
+  zhfix_status st = ZHFIX_OK;
+
+  if (!ctx || !engine)
+    return ZHFIX_ERR_ARG;
+  if (strcmp(engine, "fast") == 0)
+    opencc = false;
+  else if (strcmp(engine, "opencc") == 0)
+    opencc = true;
+  else
+    return zhfix__fail(ctx, ZHFIX_ERR_ARG, "unknown engine '%s' (fast, opencc)", engine);
+  if (opencc == ctx->engine_opencc)
+    return ZHFIX_OK;
+  ctx->engine_opencc = opencc;
+  if (ctx->conv) {
+    struct zhfix__conv *conv = zhfix__conv_open(zhfix__conv_target(ctx->conv), opencc,
+                                                ctx->errmsg, sizeof ctx->errmsg);
+    if (!conv) {
+      ctx->engine_opencc = !opencc;
+      return ZHFIX_ERR_CONFIG;
+    }
+    zhfix__conv_close(ctx->conv);
+    ctx->conv = conv;
+  }
+  return st;
+}
+
+const char *zhfix_get_engine(const zhfix_ctx *ctx, const char **why)
+{
+  if (why)
+    *why = NULL;
+  if (!ctx || !ctx->conv)
+    return NULL;
+  return zhfix__conv_engine(ctx->conv, why);
 }
 
 zhfix_status zhfix_set_input_encoding(zhfix_ctx *ctx, const char *encoding)
