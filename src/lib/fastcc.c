@@ -43,24 +43,39 @@
 #endif
 
 #define NOKEY UINT32_MAX
-#define HASKIDS 0x80000000u
 #define MAXMEMBERS 8
 #define MAXSTEPS 16
 
-struct edge {
-  uint64_t key; /* ((parent << 21) | cp) + 1; 0 = empty slot */
-  uint32_t child;
-};
+/* A trie edge, packed in 64 bits (0: an empty slot or no edge):
+ *   bits 22-62  ((parent << 21) | cp) + 1   (hash table entries only)
+ *   bit 21      ISKEY: the child is a key
+ *   bit 20      HASKIDS: the child has children
+ *   bits 0-19   the child node
+ * The root's edges for BMP characters are in a direct table of 32-bit
+ * entries instead (bits 0-21 as above), behind a bitmap of the characters
+ * that start a key. A one-hash Bloom filter over all other edges (16 bits
+ * per node) saves most failed steps a probe: the hot parts of the bitmap,
+ * the root table and the filter stay in the CPU's caches, and the hash table
+ * is read mostly for edges that exist. */
+#define ISKEY (1u << 21)
+#define HASKIDS (1u << 20)
+#define CHILD(e) ((uint32_t)((e)&0xFFFFF))
+#define MAXNODES (1u << 20)
 
 struct node {
   uint32_t off; /* the value in vals, or NOKEY if this prefix is not a key */
-  uint32_t len; /* value length in bytes; | HASKIDS if the node has children */
+  uint32_t len; /* value length in bytes */
 };
 
-/* One dictionary: a trie whose edges are in an open-addressing hash table. */
+/* One dictionary: a trie over code points. */
 struct fdict {
-  struct edge *edges;
+  uint32_t *root;     /* [0x10000]: the root's edges for BMP characters */
+  uint8_t first[0x10000 / 8];    /* BMP characters that start a key */
+  uint64_t *filter;   /* Bloom filter of the edges in the hash table */
+  unsigned fshift;    /* 64 - log2(bits of filter) */
+  uint64_t *edges;    /* open addressing, linear probing: every other edge */
   size_t mask;
+  unsigned shift;     /* 64 - log2(mask + 1) */
   struct node *nodes; /* node 0 is the root */
   uint32_t nnodes;
   const char *vals;   /* the source text: values are read in place */
@@ -69,47 +84,27 @@ struct fdict {
   bool single;        /* every key is one code point */
 };
 
-struct fgroup {
-  int n;
-  const struct fdict *d[MAXMEMBERS];
-};
-
-struct zhfix__fastcc {
-  struct fgroup seg;
-  struct fgroup steps[MAXSTEPS];
-  int nsteps;
-  struct fgroup rsteps[MAXSTEPS]; /* the chain as it applies to unmatched runs */
-  int nrsteps;
-  int nlocal;                     /* leading rsteps that map characters one by one */
-  bool astral_inert;              /* no key of any dictionary has an astral character */
-  uint8_t inert[0x10000 / 8];     /* BMP code points in no key of any dictionary */
-  uint64_t *segmemo[MAXMEMBERS];  /* per seg member, per node: MEMO(off, len) in arena */
-  uint64_t *charmemo;             /* per BMP code point: the local steps' output */
-  struct zhfix__buf arena, t0, t1, t2;
-};
-
-#define MEMO(off, len) ((1ull << 63) | ((uint64_t)(off) << 24) | (uint64_t)(len))
-#define MEMO_OFF(e) ((size_t)(((e) >> 24) & 0x7FFFFFFFFFull))
-#define MEMO_LEN(e) ((size_t)((e)&0xFFFFFF))
-
-/* ---- dictionaries ---- */
-
-static inline size_t hash64(uint64_t k)
+/* Fibonacci hashing: the high bits of the product. */
+static inline size_t hash64(uint64_t k, unsigned shift)
 {
-  k *= 0x9E3779B97F4A7C15ull;
-  return (size_t)(k ^ (k >> 29));
+  return (size_t)((k * 0x9E3779B97F4A7C15ull) >> shift);
 }
 
-static inline uint32_t edge_find(const struct fdict *d, uint32_t parent, uint32_t cp)
+/* The edge from parent for cp, or 0. */
+static inline uint64_t edge_find(const struct fdict *d, uint32_t parent, uint32_t cp)
 {
   uint64_t k = (((uint64_t)parent << 21) | cp) + 1;
-  size_t i = hash64(k) & d->mask;
+  size_t i = hash64(k, d->fshift);
+
+  if (!((d->filter[i >> 6] >> (i & 63)) & 1))
+    return 0;
+  i = hash64(k, d->shift);
 
   for (;;) {
-    const struct edge *e = &d->edges[i];
-    if (e->key == k)
-      return e->child;
-    if (!e->key)
+    uint64_t e = d->edges[i];
+    if ((e >> 22) == k)
+      return e;
+    if (!e)
       return 0;
     i = (i + 1) & d->mask;
   }
@@ -139,18 +134,29 @@ static void dict_free(struct fdict *d)
 {
   if (!d)
     return;
+  free(d->root);
+  free(d->filter);
   free(d->edges);
   free(d->nodes);
   free(d);
 }
 
-/* Build the trie of one generated dictionary; NULL on out of memory. */
+struct tmpedge {
+  uint64_t key; /* ((parent << 21) | cp) + 1; 0 = empty slot */
+  uint32_t child;
+};
+
+/* Build the trie of one generated dictionary; NULL on out of memory or if
+ * it has too many nodes. */
 static struct fdict *dict_build(const struct zhfix__ocd_source *src)
 {
   struct fdict *d = calloc(1, sizeof *d);
   const unsigned char *t = (const unsigned char *)src->text, *end = t + src->len;
-  size_t cap = 16, maxnodes = 1;
+  size_t cap = 16, maxnodes = 1, mask;
+  unsigned shift = 64;
   const unsigned char *p = t;
+  struct tmpedge *tmp = NULL;
+  uint8_t *haskids = NULL;
 
   if (!d)
     return NULL;
@@ -167,13 +173,13 @@ static struct fdict *dict_build(const struct zhfix__ocd_source *src)
   }
   while (cap < 2 * maxnodes)
     cap <<= 1;
-  d->edges = calloc(cap, sizeof *d->edges);
+  mask = cap - 1;
+  for (size_t c = cap; c > 1; c >>= 1)
+    shift--;
+  tmp = calloc(cap, sizeof *tmp);
   d->nodes = malloc(maxnodes * sizeof *d->nodes);
-  if (!d->edges || !d->nodes) {
-    dict_free(d);
-    return NULL;
-  }
-  d->mask = cap - 1;
+  if (!tmp || !d->nodes || maxnodes > MAXNODES)
+    goto fail;
   d->vals = src->text;
   d->nodes[0].off = NOKEY;
   d->nodes[0].len = 0;
@@ -193,16 +199,15 @@ static struct fdict *dict_build(const struct zhfix__ocd_source *src)
       else
         d->astral = true;
       k = (((uint64_t)node << 21) | cp) + 1;
-      i = hash64(k) & d->mask;
-      while (d->edges[i].key && d->edges[i].key != k)
-        i = (i + 1) & d->mask;
-      if (d->edges[i].key) {
-        node = d->edges[i].child;
+      i = hash64(k, shift);
+      while (tmp[i].key && tmp[i].key != k)
+        i = (i + 1) & mask;
+      if (tmp[i].key) {
+        node = tmp[i].child;
       } else {
         uint32_t n = d->nnodes++;
-        d->edges[i].key = k;
-        d->edges[i].child = n;
-        d->nodes[node].len |= HASKIDS;
+        tmp[i].key = k;
+        tmp[i].child = n;
         d->nodes[n].off = NOKEY;
         d->nodes[n].len = 0;
         node = n;
@@ -214,10 +219,56 @@ static struct fdict *dict_build(const struct zhfix__ocd_source *src)
     while (*t != '\n')
       t++;
     d->nodes[node].off = (uint32_t)(v - (const unsigned char *)src->text);
-    d->nodes[node].len = (d->nodes[node].len & HASKIDS) | (uint32_t)(t - v);
+    d->nodes[node].len = (uint32_t)(t - v);
     t++;
   }
+
+  /* Pack the edges: the root's BMP edges into the direct table, the rest
+   * into a table at most 2/3 full. */
+  haskids = calloc(d->nnodes, 1);
+  d->root = calloc(0x10000, sizeof *d->root);
+  for (cap = 64, d->fshift = 58; cap < 16 * (size_t)d->nnodes; cap <<= 1)
+    d->fshift--;
+  d->filter = calloc(cap / 64, sizeof *d->filter);
+  for (cap = 16; cap < d->nnodes + d->nnodes / 2; cap <<= 1)
+    ;
+  d->edges = calloc(cap, sizeof *d->edges);
+  if (!haskids || !d->root || !d->filter || !d->edges)
+    goto fail;
+  d->mask = cap - 1;
+  d->shift = 64;
+  for (size_t c = cap; c > 1; c >>= 1)
+    d->shift--;
+  for (size_t i = 0; i <= mask; i++)
+    if (tmp[i].key)
+      haskids[(tmp[i].key - 1) >> 21] = 1;
+  for (size_t i = 0; i <= mask; i++) {
+    uint64_t k = tmp[i].key, e;
+    uint32_t parent, cp, child = tmp[i].child;
+    if (!k)
+      continue;
+    parent = (uint32_t)((k - 1) >> 21);
+    cp = (uint32_t)((k - 1) & 0x1FFFFF);
+    e = child | (d->nodes[child].off != NOKEY ? ISKEY : 0) | (haskids[child] ? HASKIDS : 0);
+    if (parent == 0 && cp < 0x10000) {
+      d->root[cp] = (uint32_t)e;
+      d->first[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+    } else {
+      size_t j = hash64(k, d->shift), f = hash64(k, d->fshift);
+      d->filter[f >> 6] |= 1ull << (f & 63);
+      while (d->edges[j])
+        j = (j + 1) & d->mask;
+      d->edges[j] = (k << 22) | e;
+    }
+  }
+  free(tmp);
+  free(haskids);
   return d;
+fail:
+  free(tmp);
+  free(haskids);
+  dict_free(d);
+  return NULL;
 }
 
 static pthread_mutex_t dicts_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -269,21 +320,100 @@ static const struct fdict *dict_get(const char *path, char *why, size_t whylen)
 static inline uint32_t dict_match(const struct fdict *d, const unsigned char *s, size_t p,
                                   size_t end, size_t *mend)
 {
-  uint32_t node = 0, best = 0, cp;
+  uint32_t best = 0, cp;
+  uint64_t e;
 
-  while (p < end) {
-    p += dec(s + p, &cp);
-    node = edge_find(d, node, cp);
-    if (!node)
+  p += dec(s + p, &cp);
+  if (cp < 0x10000) {
+    if (!((d->first[cp >> 3] >> (cp & 7)) & 1))
+      return 0;
+    e = d->root[cp];
+  } else if (!(e = edge_find(d, 0, cp))) {
+    return 0;
+  }
+  if (e & ISKEY) {
+    best = CHILD(e);
+    *mend = p;
+  }
+  while ((e & HASKIDS) && p < end) {
+    size_t l = dec(s + p, &cp);
+    if (!(e = edge_find(d, CHILD(e), cp)))
       break;
-    if (d->nodes[node].off != NOKEY) {
-      best = node;
+    p += l;
+    if (e & ISKEY) {
+      best = CHILD(e);
       *mend = p;
     }
-    if (!(d->nodes[node].len & HASKIDS))
-      break;
   }
   return best;
+}
+
+struct fgroup {
+  int n;
+  const struct fdict *d[MAXMEMBERS];
+};
+
+struct zhfix__fastcc {
+  struct fgroup seg;
+  struct fgroup steps[MAXSTEPS];
+  int nsteps;
+  struct fgroup rsteps[MAXSTEPS]; /* the chain as it applies to unmatched runs */
+  int nrsteps;
+  int nlocal;                     /* leading rsteps that map characters one by one */
+  bool astral_inert;              /* no key of any dictionary has an astral character */
+  uint8_t inert[0x10000 / 8];     /* BMP code points in no key of any dictionary */
+  uint64_t *segmemo[MAXMEMBERS];  /* per seg member, per node: MEMO(off, len) in arena */
+  uint64_t *charmemo;             /* per BMP code point: the local steps' output */
+  struct zhfix__buf arena, t0, t1, t2;
+};
+
+/* A memo: a converted string, 0 if not computed yet. Bit 63 is set; with
+ * bit 62, up to 7 bytes are inline (length in bits 56-58, bytes in bits 0-55
+ * from the lowest); else the string is in the arena (offset in bits 24-61,
+ * length in bits 0-23). */
+#define MEMO_INLINE (1ull << 62)
+
+/* The memo of the string the arena holds from off to its end; the arena is
+ * cut back to off when the string fits inline. */
+static uint64_t memo_make(struct zhfix__buf *arena, size_t off)
+{
+  size_t len = arena->len - off;
+  uint64_t e = (1ull << 63);
+
+  if (len <= 7) {
+    e |= MEMO_INLINE | (uint64_t)len << 56;
+    for (size_t i = 0; i < len; i++)
+      e |= (uint64_t)(unsigned char)arena->data[off + i] << (8 * i);
+    arena->len = off;
+    return e;
+  }
+  return e | (uint64_t)off << 24 | len;
+}
+
+/* Append a memo's string to out; false on out of memory. */
+static inline bool memo_put(const struct zhfix__buf *arena, uint64_t e, struct zhfix__buf *out)
+{
+  size_t len;
+
+  if (e & MEMO_INLINE) {
+    len = (e >> 56) & 7;
+    if (out->cap - out->len < 8 && !zhfix__buf_reserve(out, 8))
+      return false;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(out->data + out->len, &e, 8); /* the bytes past len are scratch */
+#else
+    for (size_t i = 0; i < len; i++)
+      out->data[out->len + i] = (char)(e >> (8 * i));
+#endif
+    out->len += len;
+    return true;
+  }
+  len = e & 0xFFFFFF;
+  if (out->cap - out->len < len && !zhfix__buf_reserve(out, len))
+    return false;
+  memcpy(out->data + out->len, arena->data + ((e >> 24) & 0x3FFFFFFFFFull), len);
+  out->len += len;
+  return true;
 }
 
 /* The first member of g with a prefix match at s[p, end): its index, or -1. */
@@ -322,7 +452,7 @@ static bool apply_group(const struct fgroup *g, const char *in, size_t len, stru
     int m = group_match(g, s, p, len, &node, &mend);
     if (m >= 0) {
       const struct fdict *d = g->d[m];
-      if (!put(out, d->vals + d->nodes[node].off, d->nodes[node].len & ~HASKIDS))
+      if (!put(out, d->vals + d->nodes[node].off, d->nodes[node].len))
         return false;
       p = mend;
     } else {
@@ -385,9 +515,9 @@ static inline bool put_char(struct zhfix__fastcc *c, const unsigned char *s, siz
     size_t off = c->arena.len;
     if (!apply_chain(c, c->rsteps, c->nlocal, (const char *)s, l, &c->arena))
       return false;
-    e = c->charmemo[cp] = MEMO(off, c->arena.len - off);
+    e = c->charmemo[cp] = memo_make(&c->arena, off);
   }
-  return put(out, c->arena.data + MEMO_OFF(e), MEMO_LEN(e));
+  return memo_put(&c->arena, e, out);
 }
 
 /* Convert a run s[0, len) of characters that matched no segmentation key. */
@@ -420,7 +550,7 @@ bool zhfix__fastcc_run(struct zhfix__fastcc *c, const char *in, size_t len, stru
     return false;
   while (p < len) {
     uint32_t cp, node;
-    size_t l, mend;
+    size_t l, mend = 0;
     int m;
 
     /* ASCII that no key contains: copied, as a run of bytes. */
@@ -453,9 +583,9 @@ bool zhfix__fastcc_run(struct zhfix__fastcc *c, const char *in, size_t len, stru
         size_t off = c->arena.len;
         if (!apply_chain(c, c->steps, c->nsteps, (const char *)s + p, mend - p, &c->arena))
           return false;
-        e = c->segmemo[m][node] = MEMO(off, c->arena.len - off);
+        e = c->segmemo[m][node] = memo_make(&c->arena, off);
       }
-      if (!put(out, c->arena.data + MEMO_OFF(e), MEMO_LEN(e)))
+      if (!memo_put(&c->arena, e, out))
         return false;
     }
     p = rs = mend;
