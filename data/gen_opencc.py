@@ -58,6 +58,9 @@ def main():
                     if not key or "\n" in key or "\t" in key or "\0" in key + value:
                         sys.exit("%s: unexpected entry %r" % (f, line))
                     entries.append((key, value))
+            # Sorted by code points: the engine builds its trie in one pass,
+            # sharing each key's common prefix with the key before it.
+            entries.sort()
             keys = [k for k, _ in entries]
             if len(set(keys)) != len(keys):
                 sys.exit("%s: duplicate keys" % f)
@@ -69,7 +72,8 @@ def main():
     o.append(" * Inputs: the .ocd2 files in %s (Debian package libopencc1.1 %s, Apache-2.0)," % (
         a.opencc_data, a.data_version))
     o.append(" *   dumped by opencc_dict (Debian package opencc %s)." % a.tool_version)
-    o.append(" * Each dictionary: \"key<TAB>default value<LF>\" lines, in opencc_dict's order.")
+    o.append(" * Each dictionary: \"key<TAB>default value<LF>\" lines, sorted by code points; its")
+    o.append(" * trie's node count (the root and each distinct key prefix).")
     o.append(" * Regenerate: make update-tables")
     o.append(" */")
     o.append('#include "internal.h"')
@@ -82,7 +86,12 @@ def main():
         o.append("")
     o.append("const struct zhfix__ocd_source zhfix__ocd_sources[] = {")
     for i, (f, size, entries) in enumerate(dicts):
-        o.append('  {"%s", %d, %d, dict%d, sizeof dict%d - 1},' % (f, size, len(entries), i, i))
+        prefixes = set()
+        for k, _ in entries:
+            for j in range(1, len(k) + 1):
+                prefixes.add(k[:j])
+        o.append('  {"%s", %d, %d, %d, dict%d, sizeof dict%d - 1},' % (
+            f, size, len(entries), len(prefixes) + 1, i, i))
     o.append("};")
     o.append("const size_t zhfix__nocd_sources = %d;" % len(dicts))
     with open(a.out, "w", encoding="utf-8") as fh:

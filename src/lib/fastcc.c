@@ -141,132 +141,125 @@ static void dict_free(struct fdict *d)
   free(d);
 }
 
-struct tmpedge {
-  uint64_t key; /* ((parent << 21) | cp) + 1; 0 = empty slot */
-  uint32_t child;
-};
-
-/* Build the trie of one generated dictionary; NULL on out of memory or if
- * it has too many nodes. */
+/* Build the trie of one generated dictionary, in one pass over its sorted
+ * keys: a key shares the nodes of its common prefix with the key before it,
+ * so each new node costs no lookup. The edges are then inserted in the order
+ * of their hash, so that the writes to the table and to the filter sweep
+ * memory once instead of missing the cache at each edge. NULL on out of
+ * memory or if the generated table is not what it should be. */
 static struct fdict *dict_build(const struct zhfix__ocd_source *src)
 {
   struct fdict *d = calloc(1, sizeof *d);
   const unsigned char *t = (const unsigned char *)src->text, *end = t + src->len;
-  size_t cap = 16, maxnodes = 1, mask;
-  unsigned shift = 64;
-  const unsigned char *p = t;
-  struct tmpedge *tmp = NULL;
-  uint8_t *haskids = NULL;
+  uint32_t path[64], pathcp[64]; /* the previous key's nodes and characters */
+  size_t depth = 0, cap, nn = src->nnodes, np = 0;
+  uint8_t *flags = NULL; /* per node: its ISKEY and HASKIDS bits, >> 20 */
+  uint32_t count[1025];
+  uint64_t *pend = NULL, *sorted = NULL; /* new edges: (k << 20) | child */
 
-  if (!d)
-    return NULL;
-  /* One node per key character at most, plus the root. */
-  while (p < end) {
-    uint32_t cp;
-    while (*p != '\t') {
-      p += dec(p, &cp);
-      maxnodes++;
-    }
-    while (*p != '\n')
-      p++;
-    p++;
-  }
-  while (cap < 2 * maxnodes)
-    cap <<= 1;
-  mask = cap - 1;
+  if (!d || nn > MAXNODES)
+    goto fail;
+  for (cap = 16; cap < nn + nn / 2; cap <<= 1)
+    ;
+  d->mask = cap - 1;
+  d->shift = 64;
   for (size_t c = cap; c > 1; c >>= 1)
-    shift--;
-  tmp = calloc(cap, sizeof *tmp);
-  d->nodes = malloc(maxnodes * sizeof *d->nodes);
-  if (!tmp || !d->nodes || maxnodes > MAXNODES)
+    d->shift--;
+  for (cap = 64, d->fshift = 58; cap < 16 * nn; cap <<= 1)
+    d->fshift--;
+  d->filter = calloc(cap / 64, sizeof *d->filter);
+  d->edges = calloc(d->mask + 1, sizeof *d->edges);
+  d->root = calloc(0x10000, sizeof *d->root);
+  d->nodes = malloc(nn * sizeof *d->nodes);
+  flags = calloc(nn, sizeof *flags);
+  pend = malloc(nn * sizeof *pend);
+  sorted = malloc(nn * sizeof *sorted);
+  if (!d->filter || !d->edges || !d->root || !d->nodes || !flags || !pend || !sorted)
     goto fail;
   d->vals = src->text;
   d->nodes[0].off = NOKEY;
   d->nodes[0].len = 0;
   d->nnodes = 1;
   d->single = true;
+  path[0] = 0;
   while (t < end) {
-    uint32_t node = 0, cp;
-    size_t nch = 0;
+    size_t i = 0;
+    uint32_t cp, node = 0;
     const unsigned char *v;
     while (*t != '\t') {
-      uint64_t k;
-      size_t i;
       t += dec(t, &cp);
-      nch++;
+      if (i >= 63)
+        goto fail;
       if (cp < 0x10000)
         d->keychars[cp >> 3] |= (uint8_t)(1u << (cp & 7));
       else
         d->astral = true;
-      k = (((uint64_t)node << 21) | cp) + 1;
-      i = hash64(k, shift);
-      while (tmp[i].key && tmp[i].key != k)
-        i = (i + 1) & mask;
-      if (tmp[i].key) {
-        node = tmp[i].child;
-      } else {
+      if (i < depth && pathcp[i] == cp) { /* shared with the previous key */
+        node = path[++i];
+        continue;
+      }
+      {
         uint32_t n = d->nnodes++;
-        tmp[i].key = k;
-        tmp[i].child = n;
+        if (n >= nn)
+          goto fail;
         d->nodes[n].off = NOKEY;
         d->nodes[n].len = 0;
+        flags[node] |= HASKIDS >> 20;
+        if (node == 0 && cp < 0x10000) {
+          d->root[cp] = n;
+          d->first[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+        } else {
+          pend[np++] = (((((uint64_t)node << 21) | cp) + 1) << 20) | n;
+        }
+        pathcp[i] = cp;
+        path[++i] = n;
         node = n;
+        depth = i; /* the rest of the previous key's path is done with */
       }
     }
-    if (nch != 1)
+    if (i == 0)
+      goto fail;
+    depth = i;
+    if (i != 1)
       d->single = false;
     v = ++t;
     while (*t != '\n')
       t++;
     d->nodes[node].off = (uint32_t)(v - (const unsigned char *)src->text);
     d->nodes[node].len = (uint32_t)(t - v);
+    flags[node] |= ISKEY >> 20;
     t++;
   }
-
-  /* Pack the edges: the root's BMP edges into the direct table, the rest
-   * into a table at most 2/3 full. */
-  haskids = calloc(d->nnodes, 1);
-  d->root = calloc(0x10000, sizeof *d->root);
-  for (cap = 64, d->fshift = 58; cap < 16 * (size_t)d->nnodes; cap <<= 1)
-    d->fshift--;
-  d->filter = calloc(cap / 64, sizeof *d->filter);
-  for (cap = 16; cap < d->nnodes + d->nnodes / 2; cap <<= 1)
-    ;
-  d->edges = calloc(cap, sizeof *d->edges);
-  if (!haskids || !d->root || !d->filter || !d->edges)
+  if (d->nnodes != nn)
     goto fail;
-  d->mask = cap - 1;
-  d->shift = 64;
-  for (size_t c = cap; c > 1; c >>= 1)
-    d->shift--;
-  for (size_t i = 0; i <= mask; i++)
-    if (tmp[i].key)
-      haskids[(tmp[i].key - 1) >> 21] = 1;
-  for (size_t i = 0; i <= mask; i++) {
-    uint64_t k = tmp[i].key, e;
-    uint32_t parent, cp, child = tmp[i].child;
-    if (!k)
-      continue;
-    parent = (uint32_t)((k - 1) >> 21);
-    cp = (uint32_t)((k - 1) & 0x1FFFFF);
-    e = child | (d->nodes[child].off != NOKEY ? ISKEY : 0) | (haskids[child] ? HASKIDS : 0);
-    if (parent == 0 && cp < 0x10000) {
-      d->root[cp] = (uint32_t)e;
-      d->first[cp >> 3] |= (uint8_t)(1u << (cp & 7));
-    } else {
-      size_t j = hash64(k, d->shift), f = hash64(k, d->fshift);
-      d->filter[f >> 6] |= 1ull << (f & 63);
-      while (d->edges[j])
-        j = (j + 1) & d->mask;
-      d->edges[j] = (k << 22) | e;
-    }
+  for (uint32_t cp = 0; cp < 0x10000; cp++)
+    if (d->root[cp])
+      d->root[cp] |= (uint32_t)flags[d->root[cp]] << 20;
+  /* Bucket the edges by the top 10 bits of their hash, then insert them. */
+  memset(count, 0, sizeof count);
+  for (size_t i = 0; i < np; i++)
+    count[1 + (((pend[i] >> 20) * 0x9E3779B97F4A7C15ull) >> 54)]++;
+  for (size_t b = 1; b <= 1024; b++)
+    count[b] += count[b - 1];
+  for (size_t i = 0; i < np; i++)
+    sorted[count[((pend[i] >> 20) * 0x9E3779B97F4A7C15ull) >> 54]++] = pend[i];
+  for (size_t i = 0; i < np; i++) {
+    uint64_t k = sorted[i] >> 20;
+    uint32_t child = (uint32_t)(sorted[i] & 0xFFFFF);
+    size_t j = hash64(k, d->shift), f = hash64(k, d->fshift);
+    d->filter[f >> 6] |= 1ull << (f & 63);
+    while (d->edges[j])
+      j = (j + 1) & d->mask;
+    d->edges[j] = (k << 22) | (uint64_t)flags[child] << 20 | child;
   }
-  free(tmp);
-  free(haskids);
+  free(flags);
+  free(pend);
+  free(sorted);
   return d;
 fail:
-  free(tmp);
-  free(haskids);
+  free(flags);
+  free(pend);
+  free(sorted);
   dict_free(d);
   return NULL;
 }

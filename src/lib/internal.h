@@ -217,7 +217,8 @@ struct zhfix__ocd_source {
   const char *file;  /* "STPhrases.ocd2" */
   long size;         /* bytes of the .ocd2 file the text was made from */
   size_t nentries;
-  const char *text;  /* "key\tdefault value\n" lines, UTF-8 */
+  size_t nnodes;     /* of its trie: the root and each distinct key prefix */
+  const char *text;  /* "key\tdefault value\n" lines, UTF-8, sorted by code points */
   size_t len;        /* bytes of text */
 };
 extern const struct zhfix__ocd_source zhfix__ocd_sources[];
