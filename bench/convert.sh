@@ -67,7 +67,8 @@ run() { # label input command...
   read -r secs user sys kb <"$tmp/time"
   awk -v n="$label" -v b="$(wc -c <"$in")" -v s="$secs" -v c="$user + $sys" -v k="$kb" 'BEGIN {
     split(c, a, " + "); cpu = a[1] + a[2]
-    printf "  %-30s %8.1f MB/s %7.2f s cpu %7.2f s wall %7.1f MB RSS\n", n, (cpu > 0 ? b / 1e6 / cpu : 0), cpu, s, k / 1024 }'
+    if (cpu >= 0.01) rate = sprintf("%8.1f MB/s", b / 1e6 / cpu); else rate = "  (<10 ms)  "
+    printf "  %-32s %s %7.2f s cpu %7.2f s wall %7.1f MB RSS\n", n, rate, cpu, s, k / 1024 }'
 }
 
 echo "zhfix conversion benchmark; rough figures on a shared machine ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"

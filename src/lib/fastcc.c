@@ -51,9 +51,10 @@
  *   bit 21      ISKEY: the child is a key
  *   bit 20      HASKIDS: the child has children
  *   bits 0-19   the child node
- * The root's edges for BMP characters are in a direct table of 32-bit
- * entries instead (bits 0-21 as above), behind a bitmap of the characters
- * that start a key. A one-hash Bloom filter over all other edges (16 bits
+ * The root's edges for BMP characters are in a direct table instead (bits
+ * 0-21 as above), behind a bitmap of the characters that start a key; its
+ * bits 22-63 are a filter of the second characters under that edge (bit
+ * FILTER(cp) set if some key continues with cp). A one-hash Bloom filter over all other edges (16 bits
  * per node) saves most failed steps a probe: the hot parts of the bitmap,
  * the root table and the filter stay in the CPU's caches, and the hash table
  * is read mostly for edges that exist. */
@@ -61,6 +62,7 @@
 #define HASKIDS (1u << 20)
 #define CHILD(e) ((uint32_t)((e)&0xFFFFF))
 #define MAXNODES (1u << 20)
+#define FILTER(cp) (22 + (((uint32_t)(cp)*0x9E3779B1u) >> 16) % 42)
 
 struct node {
   uint32_t off; /* the value in vals, or NOKEY if this prefix is not a key */
@@ -69,7 +71,7 @@ struct node {
 
 /* One dictionary: a trie over code points. */
 struct fdict {
-  uint32_t *root;     /* [0x10000]: the root's edges for BMP characters */
+  uint64_t *root;     /* [0x10000]: the root's edges for BMP characters */
   uint8_t first[0x10000 / 8];    /* BMP characters that start a key */
   uint64_t *filter;   /* Bloom filter of the edges in the hash table */
   unsigned fshift;    /* 64 - log2(bits of filter) */
@@ -205,6 +207,8 @@ static struct fdict *dict_build(const struct zhfix__ocd_source *src)
         d->nodes[n].off = NOKEY;
         d->nodes[n].len = 0;
         flags[node] |= HASKIDS >> 20;
+        if (i == 1 && pathcp[0] < 0x10000) /* a second character */
+          d->root[pathcp[0]] |= 1ull << FILTER(cp);
         if (node == 0 && cp < 0x10000) {
           d->root[cp] = n;
           d->first[cp >> 3] |= (uint8_t)(1u << (cp & 7));
@@ -234,7 +238,7 @@ static struct fdict *dict_build(const struct zhfix__ocd_source *src)
     goto fail;
   for (uint32_t cp = 0; cp < 0x10000; cp++)
     if (d->root[cp])
-      d->root[cp] |= (uint32_t)flags[d->root[cp]] << 20;
+      d->root[cp] |= (uint64_t)flags[CHILD(d->root[cp])] << 20;
   /* Bucket the edges by the top 10 bits of their hash, then insert them. */
   memset(count, 0, sizeof count);
   for (size_t i = 0; i < np; i++)
@@ -327,6 +331,12 @@ static inline uint32_t dict_match(const struct fdict *d, const unsigned char *s,
   if (e & ISKEY) {
     best = CHILD(e);
     *mend = p;
+  }
+  if (cp < 0x10000 && (e & HASKIDS) && p < end) {
+    uint32_t cp2;
+    dec(s + p, &cp2);
+    if (!((e >> FILTER(cp2)) & 1))
+      return best;
   }
   while ((e & HASKIDS) && p < end) {
     size_t l = dec(s + p, &cp);
@@ -431,7 +441,20 @@ static inline bool put(struct zhfix__buf *b, const void *p, size_t n)
   return true;
 }
 
-/* One step: maximum forward matching of group g over in[0, len), appended to out. */
+/* Could a key of some member of g start with cp? (For astral characters:
+ * assume so.) */
+static inline bool group_starts(const struct fgroup *g, uint32_t cp)
+{
+  if (cp >= 0x10000)
+    return true;
+  for (int m = 0; m < g->n; m++)
+    if ((g->d[m]->first[cp >> 3] >> (cp & 7)) & 1)
+      return true;
+  return false;
+}
+
+/* One step: maximum forward matching of group g over in[0, len), appended to
+ * out. Spans of characters that start no key are copied whole. */
 static bool apply_group(const struct fgroup *g, const char *in, size_t len, struct zhfix__buf *out)
 {
   const unsigned char *s = (const unsigned char *)in;
@@ -441,15 +464,21 @@ static bool apply_group(const struct fgroup *g, const char *in, size_t len, stru
     return false;
   while (p < len) {
     uint32_t node, cp;
-    size_t mend;
-    int m = group_match(g, s, p, len, &node, &mend);
+    size_t mend = 0, q = p, l = 0;
+    int m;
+    while (q < len && !group_starts(g, (l = dec(s + q, &cp), cp)))
+      q += l;
+    if (q > p && !put(out, s + p, q - p))
+      return false;
+    if ((p = q) >= len)
+      break;
+    m = group_match(g, s, p, len, &node, &mend);
     if (m >= 0) {
       const struct fdict *d = g->d[m];
       if (!put(out, d->vals + d->nodes[node].off, d->nodes[node].len))
         return false;
       p = mend;
     } else {
-      size_t l = dec(s + p, &cp);
       if (!put(out, s + p, l))
         return false;
       p += l;
