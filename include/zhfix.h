@@ -143,6 +143,29 @@ typedef enum zhfix_punct {
  */
 zhfix_status zhfix_set_punct(zhfix_ctx *ctx, zhfix_punct region, int space);
 
+/**
+ * Choose the conversion engine, for this and later zhfix_set_target() calls.
+ * @param engine  "fast" (the default): zhfix's own engine, which gives exactly
+ *                libopencc's output for configs whose dictionaries it has built
+ *                in (every config of Debian's opencc 1.1.6 package: tables from
+ *                its .ocd2 files, see data/README.md), many times faster; a config
+ *                it cannot do exactly (another dictionary or type) is converted by
+ *                libopencc instead, which zhfix_get_engine() reports.
+ *                "opencc": libopencc always.
+ * @return ZHFIX_OK, ZHFIX_ERR_ARG (unknown engine), ZHFIX_ERR_CONFIG (reopening the
+ *         current target failed; the handle keeps its previous engine)
+ */
+zhfix_status zhfix_set_engine(zhfix_ctx *ctx, const char *engine);
+
+/**
+ * The engine converting the current target (with "auto", both of its
+ * converters): "fast", "opencc", or NULL when there is no target. Static strings.
+ * @param[out] why  if not NULL, receives why the fast engine is not used (a string
+ *                  owned by the handle, valid until the next zhfix_set_target() or
+ *                  zhfix_set_engine()), or NULL when it is used
+ */
+const char *zhfix_get_engine(const zhfix_ctx *ctx, const char **why);
+
 /** Report every finding to @p fn (NULL to stop). @p user is passed back unchanged. */
 void zhfix_set_change_cb(zhfix_ctx *ctx, zhfix_change_fn fn, void *user);
 

@@ -39,6 +39,9 @@ static void usage(FILE *f)
     "                    or t (s2t), tw (s2tw), twp (s2twp), hk (s2hk), auto (the\n"
     "                    document's dominant script), or any OpenCC config name or path\n"
     "  -R, --no-repair   convert only (with --to); alone, copy the input unchanged\n"
+    "      --engine=E    conversion engine: fast (the default; OpenCC's output exactly,\n"
+    "                    for the configs whose dictionaries it has built in, else\n"
+    "                    libopencc with a notice) or opencc (libopencc always)\n"
     "  -o, --output=FILE write to FILE (a temporary file renamed over it on success)\n"
     "  -i, --in-place[=SUFFIX]  rewrite each FILE (through a temporary file renamed\n"
     "                    over it on success); with SUFFIX, keep the original as FILE+SUFFIX\n"
@@ -95,6 +98,7 @@ struct run {
   const char *target;           /* --to, for the workers' handles */
   zhfix_punct punct;            /* --punct, for the workers' handles */
   int space;                    /* --space */
+  const char *engine;           /* --engine, or NULL for the default */
   zhfix_ctx *workers[MAX_JOBS]; /* the workers' handles, opened on first use */
   int damaged_file;             /* this file had a finding */
   int progress;                 /* --progress 1, --no-progress 0, else -1 (by the input) */
@@ -469,7 +473,9 @@ static int run_parallel(FILE *in, const char *first, size_t nfirst, const char *
   memset(jobs, 0, sizeof jobs);
   for (k = 0; k < r->jobs; k++) {
     zhfix_status st = ZHFIX_OK;
-    if (!r->workers[k] && (st = zhfix_open(&r->workers[k], r->flags)) == ZHFIX_OK && r->target)
+    if (!r->workers[k] && (st = zhfix_open(&r->workers[k], r->flags)) == ZHFIX_OK && r->engine)
+      st = zhfix_set_engine(r->workers[k], r->engine);
+    if (st == ZHFIX_OK && r->target && !zhfix_get_engine(r->workers[k], NULL))
       st = zhfix_set_target(r->workers[k], r->target);
     if (st == ZHFIX_OK)
       st = zhfix_set_input_encoding(r->workers[k], encoding);
@@ -765,6 +771,7 @@ static int parse_options(int argc, char **argv, struct options *o, struct run *r
   static const struct option longopts[] = {
     {"to", required_argument, NULL, 't'},
     {"no-repair", no_argument, NULL, 'R'},
+    {"engine", required_argument, NULL, 'e'},
     {"explain", no_argument, NULL, 'E'},
     {"from", required_argument, NULL, 'f'},
     {"detect", no_argument, NULL, 'D'},
@@ -813,6 +820,13 @@ static int parse_options(int argc, char **argv, struct options *o, struct run *r
       }
       break;
     case 'S': o->space = 1; break;
+    case 'e':
+      if (strcmp(optarg, "fast") != 0 && strcmp(optarg, "opencc") != 0) {
+        fprintf(stderr, "%s: unknown engine '%s' (known: fast, opencc)\n", progname, optarg);
+        return EXIT_USAGE;
+      }
+      r->engine = optarg;
+      break;
     case 'E': r->explain = 1; break;
     case 'f': r->from = optarg; break;
     case 'D': r->detect = 1; break;
@@ -902,10 +916,20 @@ int main(int argc, char **argv)
     fprintf(stderr, "%s: %s\n", progname, zhfix_strerror(st));
     return EXIT_IO;
   }
+  if (r.engine && (st = zhfix_set_engine(ctx, r.engine)) != ZHFIX_OK) {
+    fprintf(stderr, "%s: %s: %s\n", progname, zhfix_strerror(st), zhfix_errmsg(ctx));
+    zhfix_close(&ctx);
+    return EXIT_USAGE;
+  }
   if (target && (st = zhfix_set_target(ctx, target)) != ZHFIX_OK) {
     fprintf(stderr, "%s: %s: %s\n", progname, zhfix_strerror(st), zhfix_errmsg(ctx));
     zhfix_close(&ctx);
     return st == ZHFIX_ERR_CONFIG ? EXIT_CONVERT : EXIT_USAGE;
+  }
+  if (target && !r.engine) {
+    const char *why, *engine = zhfix_get_engine(ctx, &why);
+    if (engine && strcmp(engine, "opencc") == 0)
+      fprintf(stderr, "%s: notice: converting with libopencc: %s\n", progname, why);
   }
   if (report_file && !(r.report = fopen(report_file, "w"))) {
     fprintf(stderr, "%s: %s: %s\n", progname, report_file, strerror(errno));

@@ -88,15 +88,17 @@ zhfix_status zhfix_set_target(zhfix_ctx *ctx, const char *target)
     return ZHFIX_ERR_ARG;
   if (target && strcmp(target, "auto") == 0) {
     /* The document's dominant script, chosen as it comes (auto.c). */
-    if (!(both[0] = zhfix__conv_open("t2s", ctx->errmsg, sizeof ctx->errmsg)) ||
-        !(both[1] = zhfix__conv_open("s2t", ctx->errmsg, sizeof ctx->errmsg))) {
+    if (!(both[0] = zhfix__conv_open("t2s", ctx->engine_opencc, ctx->errmsg,
+                                     sizeof ctx->errmsg)) ||
+        !(both[1] = zhfix__conv_open("s2t", ctx->engine_opencc, ctx->errmsg,
+                                     sizeof ctx->errmsg))) {
       zhfix__conv_close(both[0]);
       return ZHFIX_ERR_CONFIG;
     }
   } else if (target) {
     if (!*target)
       return zhfix__fail(ctx, ZHFIX_ERR_ARG, "empty conversion target");
-    conv = zhfix__conv_open(target, ctx->errmsg, sizeof ctx->errmsg);
+    conv = zhfix__conv_open(target, ctx->engine_opencc, ctx->errmsg, sizeof ctx->errmsg);
     if (!conv)
       return ZHFIX_ERR_CONFIG;
   }
@@ -120,6 +122,49 @@ zhfix_status zhfix_set_punct(zhfix_ctx *ctx, zhfix_punct region, int space)
   ctx->punct = region;
   ctx->punct_space = space != 0;
   return ZHFIX_OK;
+}
+
+zhfix_status zhfix_set_engine(zhfix_ctx *ctx, const char *engine)
+{
+  bool opencc;
+  zhfix_status st = ZHFIX_OK;
+
+  if (!ctx || !engine)
+    return ZHFIX_ERR_ARG;
+  if (strcmp(engine, "fast") == 0)
+    opencc = false;
+  else if (strcmp(engine, "opencc") == 0)
+    opencc = true;
+  else
+    return zhfix__fail(ctx, ZHFIX_ERR_ARG, "unknown engine '%s' (fast, opencc)", engine);
+  if (opencc == ctx->engine_opencc)
+    return ZHFIX_OK;
+  ctx->engine_opencc = opencc;
+  if (ctx->auto_conv[0]) { /* --to=auto: both converters again, nothing chosen yet */
+    st = zhfix_set_target(ctx, "auto");
+    if (st != ZHFIX_OK)
+      ctx->engine_opencc = !opencc;
+  } else if (ctx->conv) {
+    struct zhfix__conv *conv = zhfix__conv_open(zhfix__conv_target(ctx->conv), opencc,
+                                                ctx->errmsg, sizeof ctx->errmsg);
+    if (!conv) {
+      ctx->engine_opencc = !opencc;
+      return ZHFIX_ERR_CONFIG;
+    }
+    zhfix__conv_close(ctx->conv);
+    ctx->conv = conv;
+  }
+  return st;
+}
+
+const char *zhfix_get_engine(const zhfix_ctx *ctx, const char **why)
+{
+  if (why)
+    *why = NULL;
+  if (!ctx || (!ctx->conv && !ctx->auto_conv[0]))
+    return NULL;
+  /* --to=auto: both converters have the same engine (Debian's t2s and s2t). */
+  return zhfix__conv_engine(ctx->conv ? ctx->conv : ctx->auto_conv[0], why);
 }
 
 zhfix_status zhfix_set_input_encoding(zhfix_ctx *ctx, const char *encoding)

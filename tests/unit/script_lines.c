@@ -65,7 +65,7 @@ int main(int argc, char **argv)
   if (argc < 3)
     return 2;
   want = strcmp(argv[1], "simplified") == 0 ? ZHFIX_SCRIPT_SIMPLIFIED : ZHFIX_SCRIPT_TRADITIONAL;
-  other = zhfix__conv_open(want == ZHFIX_SCRIPT_SIMPLIFIED ? "s2t" : "t2s", err, sizeof err);
+  other = zhfix__conv_open(want == ZHFIX_SCRIPT_SIMPLIFIED ? "s2t" : "t2s", false, err, sizeof err);
   if (!other) {
     fprintf(stderr, "script_lines: %s\n", err);
     return 2;

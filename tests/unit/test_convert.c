@@ -1,29 +1,36 @@
-/* The OpenCC wrapper (zhfix__conv_open / zhfix__conv_run) and zhfix_set_target. */
+/* The conversion wrapper (zhfix__conv_open / zhfix__conv_run), both engines,
+ * zhfix_set_target and zhfix_set_engine. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "internal.h"
 #include "zhfix.h"
 
-/* Open `target`, convert `in`, compare with `expected`. */
+/* Open `target` with each engine, convert `in`, compare with `expected`. */
 static void check_conv(const char *target, const char *in, const char *expected)
 {
-  char err[256] = "";
-  struct zhfix__conv *c = zhfix__conv_open(target, err, sizeof err);
-  struct zhfix__buf out = {0};
+  for (int opencc = 0; opencc < 2; opencc++) {
+    char err[256] = "";
+    struct zhfix__conv *c = zhfix__conv_open(target, opencc, err, sizeof err);
+    struct zhfix__buf out = {0};
 
-  if (!c)
-    fail_msg("zhfix__conv_open(\"%s\") failed: %s", target, err);
-  assert_int_equal(zhfix__conv_run(c, in, strlen(in), &out), ZHFIX_OK);
-  assert_int_equal(out.len, strlen(expected));
-  assert_memory_equal(out.data, expected, out.len);
-  zhfix__buf_free(&out);
-  zhfix__conv_close(c);
+    if (!c)
+      fail_msg("zhfix__conv_open(\"%s\") failed: %s", target, err);
+    assert_string_equal(zhfix__conv_engine(c, NULL), opencc ? "opencc" : "fast");
+    assert_int_equal(zhfix__conv_run(c, in, strlen(in), &out), ZHFIX_OK);
+    assert_int_equal(out.len, strlen(expected));
+    assert_memory_equal(out.data, expected, out.len);
+    zhfix__buf_free(&out);
+    zhfix__conv_close(c);
+  }
 }
 
 static void test_short_names(void **state)
@@ -55,7 +62,7 @@ static void test_config_names(void **state)
 static void test_run_empty(void **state)
 {
   char err[256] = "";
-  struct zhfix__conv *c = zhfix__conv_open("simplified", err, sizeof err);
+  struct zhfix__conv *c = zhfix__conv_open("simplified", false, err, sizeof err);
   struct zhfix__buf out = {0};
   (void)state;
 
@@ -82,7 +89,7 @@ static void test_missing_config(void **state)
 
   for (i = 0; i < sizeof missing / sizeof *missing; i++) {
     char err[256] = "";
-    assert_null(zhfix__conv_open(missing[i], err, sizeof err));
+    assert_null(zhfix__conv_open(missing[i], false, err, sizeof err));
     assert_true(strlen(err) > 0);
     /* The message names the config it tried. */
     if (strstr(err, i == 2 ? "/nonexistent/t2s.json" : missing[i]) == NULL)
@@ -125,6 +132,91 @@ static void test_set_target(void **state)
   assert_null(ctx);
 }
 
+/* OpenCC's semantics that the fast engine must keep (each checked against
+ * libopencc by check_conv). */
+static void test_semantics(void **state)
+{
+  (void)state;
+  /* Segmentation: longest key first; a group takes its first member's match. */
+  check_conv("s2twp", "演算法", "演演算法"); /* 演算 (STPhrases) then 算法 -> 演算法 */
+  check_conv("s2t", "被发明", "被髮明");
+  check_conv("s2twp", "PN结", "PN接面"); /* ASCII inside a key (TWPhrases) */
+  /* Astral characters, in keys and out of them. */
+  check_conv("t2s", "𠮷野家", "𠮷野家");
+  check_conv("s2t", "𫗦", "餔"); /* an astral key of STCharacters */
+}
+
+/* A config the fast engine has no dictionary for falls back to libopencc. */
+static void test_fallback(void **state)
+{
+  char path[] = "/tmp/zhfix-test-fallback-XXXXXX", cfg[64], err[256] = "";
+  const char *why = NULL;
+  struct zhfix__conv *c;
+  struct zhfix__buf out = {0};
+  FILE *f;
+  (void)state;
+
+  assert_non_null(mkdtemp(path));
+  snprintf(cfg, sizeof cfg, "%s/x.json", path);
+  assert_non_null(f = fopen(cfg, "w"));
+  fputs("{\"segmentation\": {\"type\": \"mmseg\", \"dict\": {\"type\": \"ocd2\", \"file\": "
+        "\"TSPhrases.ocd2\"}}, \"conversion_chain\": [{\"dict\": {\"type\": \"group\", "
+        "\"dicts\": [{\"type\": \"text\", \"file\": \"my.txt\"}, {\"type\": \"ocd2\", "
+        "\"file\": \"TSCharacters.ocd2\"}]}}]}\n", f);
+  fclose(f);
+  snprintf(cfg, sizeof cfg, "%s/my.txt", path);
+  assert_non_null(f = fopen(cfg, "w"));
+  fputs("國\t国家\n", f);
+  fclose(f);
+  snprintf(cfg, sizeof cfg, "%s/x.json", path);
+  c = zhfix__conv_open(cfg, false, err, sizeof err);
+  if (!c)
+    fail_msg("fallback config: %s", err);
+  assert_string_equal(zhfix__conv_engine(c, &why), "opencc");
+  assert_non_null(why);
+  assert_non_null(strstr(why, "text"));
+  assert_int_equal(zhfix__conv_run(c, "國際", strlen("國際"), &out), ZHFIX_OK);
+  assert_int_equal(out.len, strlen("国家际"));
+  assert_memory_equal(out.data, "国家际", out.len);
+  zhfix__buf_free(&out);
+  zhfix__conv_close(c);
+  remove(cfg);
+  snprintf(cfg, sizeof cfg, "%s/my.txt", path);
+  remove(cfg);
+  rmdir(path);
+}
+
+static void test_set_engine(void **state)
+{
+  zhfix_ctx *ctx = NULL;
+  const char *why = "x";
+  char *out = NULL;
+  size_t len = 0;
+  (void)state;
+
+  assert_int_equal(zhfix_open(&ctx, ZHFIX_NO_REPAIR), ZHFIX_OK);
+  assert_null(zhfix_get_engine(ctx, &why));
+  assert_null(why);
+  assert_int_equal(zhfix_set_engine(ctx, "turbo"), ZHFIX_ERR_ARG);
+  assert_int_equal(zhfix_set_engine(ctx, NULL), ZHFIX_ERR_ARG);
+  assert_int_equal(zhfix_set_target(ctx, "twp"), ZHFIX_OK);
+  assert_string_equal(zhfix_get_engine(ctx, &why), "fast");
+  assert_null(why);
+  /* Switching the engine reopens the current target. */
+  assert_int_equal(zhfix_set_engine(ctx, "opencc"), ZHFIX_OK);
+  assert_string_equal(zhfix_get_engine(ctx, &why), "opencc");
+  assert_non_null(why);
+  assert_int_equal(zhfix_process(ctx, "软件", strlen("软件"), &out, &len), ZHFIX_OK);
+  assert_string_equal(out, "軟體");
+  zhfix_free(out);
+  assert_int_equal(zhfix_set_engine(ctx, "fast"), ZHFIX_OK);
+  assert_string_equal(zhfix_get_engine(ctx, NULL), "fast");
+  assert_int_equal(zhfix_process(ctx, "软件", strlen("软件"), &out, &len), ZHFIX_OK);
+  assert_string_equal(out, "軟體");
+  zhfix_free(out);
+  zhfix_close(&ctx);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -133,6 +225,9 @@ int main(void)
     cmocka_unit_test(test_run_empty),
     cmocka_unit_test(test_missing_config),
     cmocka_unit_test(test_set_target),
+    cmocka_unit_test(test_semantics),
+    cmocka_unit_test(test_fallback),
+    cmocka_unit_test(test_set_engine),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

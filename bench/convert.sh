@@ -1,0 +1,116 @@
+#!/bin/sh
+# Conversion benchmark (not a test). In one run, on the same inputs: MB/s and
+# peak RSS of
+#   zhfix -R -t X                  the fast engine (conversion only)
+#   zhfix -R --engine=opencc -t X  libopencc through zhfix
+#   opencc -c X                    OpenCC's CLI
+#   zhfix -t X                     the whole pipeline: repair + conversion
+#   iconv -f UTF-8 -t GB18030, cat speed-of-light references
+# for X = t2s, s2t, s2twp, on three inputs of SIZE_MB each:
+#   modern     debian-reference-zh-cn and -zh-tw (HTML, tags stripped; Debian,
+#              fetched with apt-get download, GPL: never kept)
+#   classical  fortunes-zh's tang300 and song100 and OpenCC's zuozhuan.txt
+#   damaged    the modern zh-cn text damaged like the seed article
+#              (tests/damage.py: ruby residue, GB18030 byte shifts, '?')
+# then the conversion stage alone (tests/opencc/opencc_diff --bench: both
+# engines on the same lines in memory, CPU time) and zhfix's start-up time on
+# an empty input. MB/s are per CPU second (user + sys) so that other load on a
+# shared machine distorts them less; RSS from GNU time's %M.
+# Needs: opencc, fortunes-zh, time, python3, apt-get (network) or MODERN=FILE.
+# Usage: bench/convert.sh [BUILDDIR] [SIZE_MB]
+set -eu
+build=$(cd "${1:-.}" && pwd)
+SIZE_MB=${2:-10}
+src=$(cd "$(dirname "$0")/.." && pwd)
+zhfix=$build/zhfix
+tool=$build/tests/opencc/opencc_diff
+# The binary itself, not libtool's wrapper script (which costs start-up time).
+if [ -x "$build/.libs/zhfix" ]; then
+  zhfix=$build/.libs/zhfix
+  LD_LIBRARY_PATH=$build/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+  export LD_LIBRARY_PATH
+fi
+refs=${ZHFIX_OPENCC_REFS:-$src/../shared/refs/opencc}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/zhfix-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+export LC_ALL=C.UTF-8
+
+grow() { # file: repeat it up to SIZE_MB
+  cp "$1" "$1.one"
+  while [ "$(wc -c <"$1")" -lt $((SIZE_MB * 1000000)) ]; do cat "$1.one" >>"$1"; done
+  rm -f "$1.one"
+}
+
+if [ -n "${MODERN:-}" ]; then
+  cp "$MODERN" "$tmp/modern"
+else
+  mkdir "$tmp/deb" "$tmp/x"
+  (cd "$tmp/deb" && apt-get download debian-reference-zh-cn debian-reference-zh-tw >/dev/null 2>&1) ||
+    { echo "apt-get download failed; set MODERN=FILE" >&2; exit 2; }
+  for d in "$tmp"/deb/*.deb; do dpkg -x "$d" "$tmp/x"; done
+  find "$tmp/x" -name '*.html' -path '*zh-cn*' | sort | xargs cat | sed 's/<[^>]*>//g' >"$tmp/zh-cn"
+  find "$tmp/x" -name '*.html' -path '*zh-tw*' | sort | xargs cat | sed 's/<[^>]*>//g' >"$tmp/zh-tw"
+  cat "$tmp/zh-cn" "$tmp/zh-tw" | grep -v '^[[:space:]]*$' >"$tmp/modern"
+  rm -rf "$tmp/deb" "$tmp/x"
+fi
+grep -v '^[[:space:]]*$' "$tmp/zh-cn" 2>/dev/null | head -c 1000000 >"$tmp/damage-in" || head -c 1000000 "$tmp/modern" >"$tmp/damage-in"
+python3 "$src/tests/damage.py" --lose-every 47 --out-damaged "$tmp/damaged" --out-expected "$tmp/expected" \
+  "$tmp/damage-in" 2>/dev/null
+cat /usr/share/games/fortunes/tang300 /usr/share/games/fortunes/song100 | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' >"$tmp/classical"
+[ -f "$refs/benchmark/zuozhuan.txt" ] && cat "$refs/benchmark/zuozhuan.txt" >>"$tmp/classical"
+for f in modern classical damaged; do grow "$tmp/$f"; done
+
+run() { # label input command...
+  label=$1 in=$2
+  shift 2
+  /usr/bin/time -f '%e %U %S %M' -o "$tmp/time" "$@" <"$in" >"$tmp/out" 2>"$tmp/err" || :
+  read -r secs user sys kb <"$tmp/time"
+  awk -v n="$label" -v b="$(wc -c <"$in")" -v s="$secs" -v c="$user + $sys" -v k="$kb" 'BEGIN {
+    split(c, a, " + "); cpu = a[1] + a[2]
+    if (cpu >= 0.01) rate = sprintf("%8.1f MB/s", b / 1e6 / cpu); else rate = "  (<10 ms)  "
+    printf "  %-32s %s %7.2f s cpu %7.2f s wall %7.1f MB RSS\n", n, rate, cpu, s, k / 1024 }'
+}
+
+echo "zhfix conversion benchmark; rough figures on a shared machine ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
+for f in modern classical damaged; do
+  echo
+  echo "== $f: $(wc -c <"$tmp/$f" | awk '{printf "%.1f MB", $1 / 1e6}')"
+  run "cat" "$tmp/$f" cat
+  run "iconv -f UTF-8 -t GB18030" "$tmp/$f" iconv -c -f UTF-8 -t GB18030
+  for c in t2s s2t s2twp; do
+    run "zhfix -R -t $c (fast)" "$tmp/$f" "$zhfix" -R -t "$c"
+    cp "$tmp/out" "$tmp/fast.out"
+    run "zhfix -R --engine=opencc -t $c" "$tmp/$f" "$zhfix" -R --engine=opencc -t "$c"
+    cmp -s "$tmp/out" "$tmp/fast.out" || echo "  !! zhfix -R -t $c: the engines' outputs differ"
+    run "opencc -c $c" "$tmp/$f" opencc -c "$c.json"
+    run "zhfix -t $c (repair + fast)" "$tmp/$f" "$zhfix" -t "$c"
+  done
+done
+
+echo
+echo "== conversion stage alone (opencc_diff --bench: same lines in memory, CPU time)"
+for f in modern classical; do
+  head -c 5000000 "$tmp/$f" >"$tmp/$f.5"
+  for c in t2s s2t s2twp; do
+    printf '  %-10s ' "$f"
+    "$tool" --bench "$c" "$tmp/$f.5"
+  done
+done
+
+echo
+echo "== start-up on an empty input (best of 20, wall)"
+for c in s t twp; do
+  best=999999
+  i=0
+  while [ $i -lt 20 ]; do
+    t0=$(date +%s%N)
+    "$zhfix" -t "$c" </dev/null >/dev/null
+    t1=$(date +%s%N)
+    d=$(((t1 - t0) / 1000))
+    [ $d -lt $best ] && best=$d
+    i=$((i + 1))
+  done
+  /usr/bin/time -f '%M' -o "$tmp/time" "$zhfix" -t "$c" </dev/null >/dev/null
+  printf '  zhfix -t %-4s </dev/null  %6.1f ms  %6.1f MB RSS\n' "$c" "$(echo "$best" | awk '{print $1 / 1000}')" \
+    "$(awk '{print $1 / 1024}' "$tmp/time")"
+done
