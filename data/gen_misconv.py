@@ -40,11 +40,10 @@ Outputs
 import argparse
 import math
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gen_tables import banner, c_array, is_han, read_opencc_chars  # noqa: E402
+from gen_tables import banner, c_array, is_han, opencc_lines, read_jieba, read_opencc_chars  # noqa: E402
 
 DOUBLING_CONFIGS = ("s2twp.json", "tw2sp.json", "s2tw.json", "tw2s.json", "s2hk.json",
                     "hk2s.json", "s2t.json", "t2s.json")
@@ -100,16 +99,6 @@ def lexicon(words, alt, rep):
     return sorted(out)
 
 
-def read_words(path):
-    words = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) >= 2 and parts[1].isdigit():
-                words.append((parts[0], int(parts[1])))
-    return words
-
-
 def first_choices(dicts):
     """Characters that a converter taking the first candidate writes where there was a choice."""
     out = set()
@@ -137,15 +126,6 @@ def merge(*alts):
         for c, s in a.items():
             out.setdefault(c, set()).update(s)
     return out
-
-
-def opencc_lines(opencc, config, lines):
-    out = subprocess.run([opencc, "-c", config], input="\n".join(lines).encode("utf-8"),
-                         stdout=subprocess.PIPE, check=True).stdout.decode("utf-8")
-    conv = out.split("\n")[:len(lines)]
-    if len(conv) != len(lines):
-        sys.exit("gen_misconv: opencc %s returned %d lines for %d" % (config, len(conv), len(lines)))
-    return conv
 
 
 def repeated(second, first):
@@ -278,7 +258,7 @@ def main():
     simp = merge(alternatives([ts]), variant_pairs(twr), variant_pairs(hkr))
     firsts = {"trad": first_choices([st]),
               "simp": first_choices([ts]) | {v[0] for t in (twr, hkr) for v in t.values()}}
-    jieba = read_words(args.jieba)
+    jieba = read_jieba(args.jieba)
     trad_words = []
     for config in LEXICON_CONFIGS:
         conv = opencc_lines(args.opencc, config, [w for w, _ in jieba])

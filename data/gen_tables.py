@@ -101,14 +101,19 @@ def read_jieba(path):
     return words
 
 
-def opencc_words(opencc, config, words):
-    text = "".join(w + "\n" for w, _ in words)
+def opencc_lines(opencc, config, lines):
+    """Each of lines (no newlines in them) converted by the opencc command with config."""
+    text = "".join(w + "\n" for w in lines)
     out = subprocess.run([opencc, "-c", config], input=text.encode("utf-8"),
                          stdout=subprocess.PIPE, check=True).stdout.decode("utf-8")
-    conv = out.split("\n")[:len(words)]
-    if len(conv) != len(words):
-        sys.exit("gen_tables: opencc %s returned %d lines for %d words" % (config, len(conv), len(words)))
+    conv = out.split("\n")[:len(lines)]
+    if len(conv) != len(lines):
+        sys.exit("opencc %s returned %d lines for %d" % (config, len(conv), len(lines)))
     return conv
+
+
+def opencc_words(opencc, config, words):
+    return opencc_lines(opencc, config, [w for w, _ in words])
 
 
 def is_han(ch):
