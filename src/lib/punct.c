@@ -258,6 +258,17 @@ static bool after_term(const zhfix_ctx *ctx, const struct zhfix__text *t, size_t
   return goes_on(t, i, c == ',' || c == ';');
 }
 
+/* Does an HTML entity's name end before i ("&amp", "&#38")? */
+static bool entity_before(const struct zhfix__text *t, size_t i)
+{
+  size_t j = i;
+  while (j > 0 && (zhfix__is_ascii_alpha(t->cp[j - 1]) || digit(t->cp[j - 1])))
+    j--;
+  if (j > 0 && t->cp[j - 1] == '#')
+    j--;
+  return j < i && j > 0 && t->cp[j - 1] == '&';
+}
+
 /* The fullwidth form of a halfwidth mark at i in a Chinese sentence, or 0. */
 static uint32_t fullwidth(const zhfix_ctx *ctx, const struct zhfix__text *t, size_t i)
 {
@@ -283,6 +294,8 @@ static uint32_t fullwidth(const zhfix_ctx *ctx, const struct zhfix__text *t, siz
   if ((c == ':' || c == ';') && (next == '-' || next == ')' || next == '(')) /* :-) ;) */
     return 0;
   if (digit(prev) && digit(next))
+    return 0;
+  if (c == ';' && entity_before(t, i)) /* &amp; &#38; */
     return 0;
   if (c == ':' && (next == '/' || next == ':' || prev == ':'))
     return 0;
