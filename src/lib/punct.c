@@ -169,30 +169,38 @@ static bool term(const struct zhfix__text *t, size_t from, size_t to, size_t max
   return alnum && words <= max && depth == 0 && quotes % 2 == 0;
 }
 
-/* Is the line mostly English: more words than LATIN_PER_HAN times its Han
- * characters ("甲 業 - column 3,")? A word is a token between spaces of two
- * letters or more, with at most an opening bracket or quote before and
+/* Words and Han characters of [from, to). A word is a token between spaces
+ * of two letters or more, with at most an opening bracket or quote before and
  * punctuation after: "nfs,ram" or a path is no word. */
-static bool latin_line(const struct zhfix__text *t)
+static void count_words(const struct zhfix__text *t, size_t from, size_t to, size_t *words,
+                        size_t *hans)
 {
-  size_t i = 0, words = 0, hans = 0;
-  while (i < t->n) {
+  size_t i = from;
+  while (i < to) {
     size_t letters = 0;
-    while (i < t->n && (t->cp[i] == ' ' || t->cp[i] == '\t'))
+    while (i < to && (t->cp[i] == ' ' || t->cp[i] == '\t'))
       i++;
-    if (i < t->n && (t->cp[i] == '(' || t->cp[i] == '"' || t->cp[i] == '\''))
+    if (i < to && (t->cp[i] == '(' || t->cp[i] == '"' || t->cp[i] == '\''))
       i++;
-    while (i < t->n && zhfix__is_ascii_alpha(t->cp[i])) {
+    while (i < to && zhfix__is_ascii_alpha(t->cp[i])) {
       i++;
       letters++;
     }
-    while (i < t->n && t->cp[i] < 0x80 && t->cp[i] && strchr(",.;:!?)\"'", (int)t->cp[i]))
+    while (i < to && t->cp[i] < 0x80 && t->cp[i] && strchr(",.;:!?)\"'", (int)t->cp[i]))
       i++;
-    if (letters >= 2 && (i == t->n || t->cp[i] == ' ' || t->cp[i] == '\t'))
-      words++;
-    for (; i < t->n && t->cp[i] != ' ' && t->cp[i] != '\t'; i++)
-      hans += han(t->cp[i]);
+    if (letters >= 2 && (i == to || t->cp[i] == ' ' || t->cp[i] == '\t'))
+      (*words)++;
+    for (; i < to && t->cp[i] != ' ' && t->cp[i] != '\t'; i++)
+      *hans += han(t->cp[i]);
   }
+}
+
+/* Is the line mostly English: more words than LATIN_PER_HAN times its Han
+ * characters ("甲 業 - column 3,")? */
+static bool latin_line(const struct zhfix__text *t)
+{
+  size_t words = 0, hans = 0;
+  count_words(t, 0, t->n, &words, &hans);
   return words > LATIN_PER_HAN * hans;
 }
 
@@ -374,13 +382,20 @@ bool zhfix__punct_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn r
   for (i = 0; i < t->n; i++) {
     uint32_t c = t->cp[i], to;
     if (c == '(') {
-      /* A pair after Han, or around Han; one without its match when Han
-       * touches it. */
-      size_t j = closing(t, i), k;
+      /* A pair after Chinese; or around Han, in a line with Han
+       * outside it too, or fewer than two English words (not an English
+       * line's "Yuming Ma(马玉明)"); one without its match when Han touches
+       * it. */
+      size_t j = closing(t, i), k, words = 0, hans = 0;
       bool has_han = false, before = i > 0 && chinese_at(t, i - 1);
       for (k = i + 1; k < j && !has_han; k++)
         has_han = han(t->cp[k]);
-      if (j < t->n && (before || has_han)) {
+      if (has_han && j < t->n) {
+        count_words(t, 0, i, &words, &hans);
+        count_words(t, j + 1, t->n, &words, &hans);
+      }
+      if (j < t->n &&
+          (before || (has_han && (hans > 0 || words < 2 || chinese_at(t, j + 1) || ctx->punct_open)))) {
         edit(ctx, t, i, 0xFF08, report);
         edit(ctx, t, j, 0xFF09, report);
       } else if (j == t->n && (before || han(at(t, i + 1))) && !in_url(t, i)) {

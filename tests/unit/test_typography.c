@@ -105,6 +105,9 @@ static void test_punct_terms(void **state)
   run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "在::http 名字空间中\n", "在::http 名字空间中\n");
   run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "\xe2\x80\x9cHallo\xe2\x80\x9d, sagte er\n",
       "\xe2\x80\x9cHallo\xe2\x80\x9d, sagte er\n");
+  run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "\"Yuming Ma(马玉明)\" <ma@le.com>\n",
+      "\"Yuming Ma(马玉明)\" <ma@le.com>\n");
+  run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "使用 Linux(操作系统) 的\n", "使用 Linux（操作系统） 的\n");
   run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "This is free software, see 版权 for details, and so on\n",
       "This is free software, see 版权 for details, and so on\n");
   /* A line without Han: only a comma ending it, after an open sentence. */
