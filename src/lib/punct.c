@@ -261,8 +261,12 @@ static bool after_term(const zhfix_ctx *ctx, const struct zhfix__text *t, size_t
       k++;
     return c == ',' && k == t->n;
   }
-  if (c == '?' || c == '!')
-    return i + 1 == t->n || han(t->cp[i + 1]);
+  if (c == '?' || c == '!') { /* before Han, or the line's end after closing quotes */
+    size_t k = i + 1;
+    while (k < t->n && (t->cp[k] == '"' || t->cp[k] == ')' || t->cp[k] == 0x201D))
+      k++;
+    return k == t->n || (k == i + 1 && han(t->cp[k]));
+  }
   return goes_on(t, i, c == ',' || c == ';');
 }
 

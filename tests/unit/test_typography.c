@@ -90,6 +90,7 @@ static void test_punct_terms(void **state)
       "如果设置为 On，readline 进行补全\n");
   run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "比如 nfs,ram,scd,\n", "比如 nfs，ram，scd，\n");
   run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "如何使用 Perl?\n", "如何使用 Perl？\n");
+  run(NULL, ZHFIX_PUNCT_MAINLAND, 0, ".Sh \"如何使用 Perl?\"\n", ".Sh \"如何使用 Perl？\"\n");
   run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "如果省略了 path, Tcl 建立\n", "如果省略了 path， Tcl 建立\n");
   run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "发送到 bug@gnu.org,一般的问题\n",
       "发送到 bug@gnu.org，一般的问题\n");
