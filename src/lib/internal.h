@@ -416,6 +416,7 @@ struct zhfix_ctx {
   uint64_t auto_points[2];     /* --to=auto: evidence for Simplified, Traditional */
   zhfix_punct punct;           /* zhfix_set_punct */
   bool punct_space;
+  bool punct_open;             /* punct.c: the last line left a Chinese sentence open */
   char errmsg[256];
 };
 

@@ -192,7 +192,11 @@ static zhfix_status repair(zhfix_ctx *ctx, const char *s, size_t len, uint64_t c
   uint64_t repaired = ctx->stats.repaired;
 
   ctx->seg.len = 0;
-  if ((ctx->flags & ZHFIX_NO_REPAIR) || !may_need_repair(s, len)) {
+  /* --punct reads ASCII lines too: a term that goes on the Chinese sentence
+   * of the line before (punct.c), and the end of that sentence. */
+  if (!(ctx->flags & ZHFIX_NO_REPAIR) && !may_need_repair(s, len) && ctx->punct != ZHFIX_PUNCT_OFF)
+    skip = ZHFIX__STAGE_ALL;
+  else if ((ctx->flags & ZHFIX_NO_REPAIR) || !may_need_repair(s, len)) {
     if (!(ctx->flags & ZHFIX_NO_REPAIR))
       find_left(ctx, s, len, col, byte);
     return zhfix__buf_add(&ctx->seg, s, len) ? ZHFIX_OK : ZHFIX_ERR_NOMEM;
@@ -259,6 +263,8 @@ static zhfix_status process_line(zhfix_ctx *ctx, const char *s, size_t len)
     }
   }
 
+  if (len == 0) /* a blank line ends the paragraph (--punct, punct.c) */
+    ctx->punct_open = false;
   while (i < len) {
     size_t start = i, l;
     uint64_t start_col = col;
@@ -795,6 +801,7 @@ zhfix_status zhfix_finish(zhfix_ctx *ctx, zhfix_write_fn write, void *user)
   zhfix__auto_reset(ctx);
   ctx->pending.len = 0;
   ctx->windowed = false;
+  ctx->punct_open = false;
   ctx->win_col = ctx->win_byte = 0;
   ctx->in_pending.len = 0;
   ctx->line = 0;

@@ -80,6 +80,48 @@ static void test_punct(void **state)
   assert_int_equal(zhfix_set_punct(NULL, ZHFIX_PUNCT_MAINLAND, 0), ZHFIX_ERR_ARG);
 }
 
+/* Marks after a Latin term inside a Chinese sentence, and lines without Han
+ * that go on the sentence of the line before (troff's ".I name ,"). */
+static void test_punct_terms(void **state)
+{
+  struct tally t;
+  (void)state;
+  run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "如果设置为 On,readline 进行补全\n",
+      "如果设置为 On，readline 进行补全\n");
+  run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "比如 nfs,ram,scd,\n", "比如 nfs，ram，scd，\n");
+  run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "如何使用 Perl?\n", "如何使用 Perl？\n");
+  run(NULL, ZHFIX_PUNCT_MAINLAND, 0, ".Sh \"如何使用 Perl?\"\n", ".Sh \"如何使用 Perl？\"\n");
+  run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "如果省略了 path, Tcl 建立\n", "如果省略了 path， Tcl 建立\n");
+  run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "发送到 bug@gnu.org,一般的问题\n",
+      "发送到 bug@gnu.org，一般的问题\n");
+  /* English, dates, code, numbers, entities, quoted marks and "::" stay. */
+  run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "与 Hello, world.\n", "与 Hello, world.\n");
+  run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "从 Jan. 1, 1970, 00:00 GMT 起\n",
+      "从 Jan. 1, 1970, 00:00 GMT 起\n");
+  run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "调用 f(a, b) 和 printf(\"%d,%d\", x) 或 a[1,2]\n",
+      "调用 f(a, b) 和 printf(\"%d,%d\", x) 或 a[1,2]\n");
+  run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "中断号是 5,7,9 和 15\n", "中断号是 5,7,9 和 15\n");
+  run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "相同 type&nbsp; 的项目\n", "相同 type&nbsp; 的项目\n");
+  run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "忽略以'#' 或 ';'号开始的行\n", "忽略以'#' 或 ';'号开始的行\n");
+  run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "在::http 名字空间中\n", "在::http 名字空间中\n");
+  run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "\xe2\x80\x9cHallo\xe2\x80\x9d, sagte er\n",
+      "\xe2\x80\x9cHallo\xe2\x80\x9d, sagte er\n");
+  run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "\"Yuming Ma(马玉明)\" <ma@le.com>\n",
+      "\"Yuming Ma(马玉明)\" <ma@le.com>\n");
+  run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "使用 Linux(操作系统) 的\n", "使用 Linux（操作系统） 的\n");
+  run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "This is free software, see 版权 for details, and so on\n",
+      "This is free software, see 版权 for details, and so on\n");
+  /* A line without Han: only a comma ending it, after an open sentence. */
+  t = run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "如果没有指定\n.I n,\n将使用标准输入。\n.I m,\n",
+          "如果没有指定\n.I n，\n将使用标准输入。\n.I m,\n");
+  assert_int_equal(t.n, 1);
+  run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "可以是\n.BR hard ,\n.BR soft ,\n或\n",
+      "可以是\n.BR hard ，\n.BR soft ，\n或\n");
+  run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "可以是\n\n.BR hard ,\n", "可以是\n\n.BR hard ,\n");
+  run(NULL, ZHFIX_PUNCT_MAINLAND, 0, "如下:\n\tint a, b,\n\tx;\n-mode baud,parity\n",
+      "如下：\n\tint a, b,\n\tx;\n-mode baud,parity\n");
+}
+
 static void test_misconversion(void **state)
 {
   struct tally t;
@@ -129,6 +171,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_punct),
+    cmocka_unit_test(test_punct_terms),
     cmocka_unit_test(test_misconversion),
     cmocka_unit_test(test_auto),
   };
