@@ -46,7 +46,8 @@ static void usage(FILE *f)
     "  -i, --in-place[=SUFFIX]  rewrite each FILE (through a temporary file renamed\n"
     "                    over it on success); with SUFFIX, keep the original as FILE+SUFFIX\n"
     "  -j, --jobs=N      process in N threads, by blocks of whole lines (not with\n"
-    "                    --explain, --detect, --check, --report or UTF-16 input)\n"
+    "                    --explain, --detect, --check, --report, --punct, --to=auto\n"
+    "                    or UTF-16 input)\n"
     "      --explain     on standard error, one line per repair (conversion is not listed):\n"
     "                    FILE:LINE:COLUMN: KIND: BEFORE -> AFTER (COLUMN counts code points;\n"
     "                    FILE is (standard input) for standard input)\n"
@@ -624,8 +625,11 @@ static int run_file(zhfix_ctx *ctx, const char *name, struct run *r)
     on_finding(r, &ch);
   }
   /* --jobs: plain processing of text whose line ends are bytes of their own
-   * (not UTF-16), in worker threads. */
+   * (not UTF-16), in worker threads. Not with options whose output for a line
+   * depends on other lines (--punct follows a sentence to the next line,
+   * --to=auto decides for the whole document): one thread, same output. */
   if (r->jobs > 1 && !r->detect && !r->check && !r->json && !r->explain &&
+      r->punct == ZHFIX_PUNCT_OFF && !(r->target && strcmp(r->target, "auto") == 0) &&
       strncmp(r->encoding, "UTF-16", 6) != 0) {
     rc = run_parallel(in, buf, n, strcmp(r->encoding, "unknown") ? r->encoding : NULL, r);
     progress_end(&prog);
