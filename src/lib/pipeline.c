@@ -475,7 +475,10 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
       return true;
     }
     ctx->dry_changed = false;
-    if (!zhfix__misconv_repair(ctx, &ctx->text, dry_edit)) {
+    /* (the scan's counts are the line's: its script, as the stage would classify it) */
+    if (!zhfix__misconv_repair_as(ctx, &ctx->text, dry_edit,
+                                  zhfix__script_by_counts(q.han, q.simplified_only,
+                                                          q.traditional_only))) {
       *st = ZHFIX_ERR_NOMEM;
       return true;
     }
