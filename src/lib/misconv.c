@@ -44,6 +44,7 @@ static struct doubling {
   size_t nbad, ngood;
 } *doublings;
 static size_t ndoublings;
+static uint8_t doubling_first[0x10000 / 8]; /* a bit per BMP first character of a doubling */
 static pthread_once_t doublings_once = PTHREAD_ONCE_INIT;
 
 static size_t decode_all(const char *s, uint32_t *out, size_t max)
@@ -66,6 +67,8 @@ static void doublings_build(void)
   for (i = 0; i < zhfix__misconv.ndoubling; i++) {
     doublings[i].nbad = decode_all(zhfix__misconv.doubling[2 * i], doublings[i].bad, 32);
     doublings[i].ngood = decode_all(zhfix__misconv.doubling[2 * i + 1], doublings[i].good, 32);
+    if (doublings[i].nbad && doublings[i].bad[0] < 0x10000)
+      doubling_first[doublings[i].bad[0] >> 3] |= (uint8_t)(1u << (doublings[i].bad[0] & 7));
   }
   ndoublings = zhfix__misconv.ndoubling;
 }
@@ -78,9 +81,10 @@ static bool undouble(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn repor
 
   pthread_once(&doublings_once, doublings_build);
   for (i = 0; i < t->n; i++) {
-    for (k = 0; k < ndoublings && doublings[k].bad[0] != t->cp[i]; k++)
-      ;
-    if (k == ndoublings || !zhfix__is_han(t->cp[i]))
+    uint32_t c = t->cp[i];
+    if (c < 0x10000 && !(doubling_first[c >> 3] >> (c & 7) & 1))
+      continue;
+    if (!zhfix__is_han(c))
       continue;
     for (k = 0; k < ndoublings; k++) {
       const struct doubling *d = &doublings[k];
@@ -466,17 +470,20 @@ static bool may_change(const struct zhfix__text *t, size_t i, int side)
   for (j = lo; j < i + 4 && j < t->n; j++)
     rep[j - lo] = t->cp[j] < 0x10000 ? bmp_rep[side][t->cp[j]]
                   : zhfix__is_han(t->cp[j]) ? rep_of(side, t->cp[j]) : 0;
-  for (len = 2; len <= 4; len++)
-    for (s = i + 1 >= len ? i + 1 - len : 0; s <= i && s + len <= t->n; s++) {
+  for (s = lo; s <= i && s + 1 < t->n; s++) {
+    if (!rep[s - lo] || !rep[s + 1 - lo] || !may_start_word(side, rep[s - lo], rep[s + 1 - lo]))
+      continue;
+    for (len = i - s + 1 > 2 ? i - s + 1 : 2; len <= 4 && s + len <= t->n; len++) {
       const struct lexkey *e;
       for (j = s; j < s + len && rep[j - lo]; j++)
         ;
       if (j < s + len)
-        continue;
+        break; /* (longer spans hold the same non-Han character) */
       e = lexkey_find(side, rep + (s - lo), len);
       if (e && e->at[i - s] != t->cp[i])
         return true;
     }
+  }
   return false;
 }
 

@@ -454,8 +454,7 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
                        bool *direct)
 {
   struct zhfix__quick q;
-  int script;
-
+  int script = ZHFIX_SCRIPT_TIE;
   unsigned need;
 
   /* --punct and --space look at every line, and --to=auto weighs the
@@ -469,16 +468,19 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
     need = zhfix__quick_scan(s, len, &q);
   /* Most Chinese lines hold a character the mis-conversion stage weighs (了,
    * 后, 干 ...), and it seldom changes one: try it alone first, on a copy. */
+  if (need == 0 || need == ZHFIX__STAGE_MISCONV)
+    script = zhfix__script_by_counts(q.han, q.simplified_only, q.traditional_only);
   if (need == ZHFIX__STAGE_MISCONV) {
     if (!load(ctx, s, len)) {
       *st = ZHFIX_ERR_NOMEM;
       return true;
     }
     ctx->dry_changed = false;
-    /* (the scan's counts are the line's: its script, as the stage would classify it) */
-    if (!zhfix__misconv_repair_as(ctx, &ctx->text, dry_edit,
-                                  zhfix__script_by_counts(q.han, q.simplified_only,
-                                                          q.traditional_only))) {
+    /* The scan's counts are the line's: its script, as the stage (and
+     * line_script()) would classify it, the model deciding a tie. */
+    if (script == ZHFIX_SCRIPT_TIE)
+      script = zhfix__classify(ctx->text.cp, ctx->text.n, NULL);
+    if (!zhfix__misconv_repair_as(ctx, &ctx->text, dry_edit, script)) {
       *st = ZHFIX_ERR_NOMEM;
       return true;
     }
@@ -490,7 +492,6 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
     ctx->skip = ZHFIX__STAGE_ALL & ~need;
     return false;
   }
-  script = zhfix__script_by_counts(q.han, q.simplified_only, q.traditional_only);
   if (script == ZHFIX_SCRIPT_TIE) {
     /* The language model decides, as zhfix__classify() does for line_script(). */
     uint32_t *cp = malloc(len * sizeof *cp);
