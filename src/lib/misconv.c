@@ -179,6 +179,18 @@ static int keycmp(const char *s, const char *key, size_t n)
   return c ? c : l < n ? -1 : l > n;
 }
 
+/* Decode one character of the lexicon (valid UTF-8, as data/gen_misconv.py
+ * writes it) at p < end: its length. */
+static size_t lex_decode(const char *p, const char *end, uint32_t *cp)
+{
+  const unsigned char *u = (const unsigned char *)p;
+  if ((u[0] & 0xF0) == 0xE0 && end - p >= 3) {
+    *cp = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+    return 3;
+  }
+  return zhfix__utf8_decode(p, end, cp);
+}
+
 /* The character at code point offset k of lexicon entry e's word (its last
  * one if the word is shorter), as lex_scores() reads it; n: the key's bytes. */
 static uint32_t word_char(int side, size_t e, size_t n, size_t k)
@@ -188,7 +200,7 @@ static uint32_t word_char(int side, size_t e, size_t n, size_t k)
   uint32_t cp = 0;
   size_t i;
   for (i = 0; i <= k && w < end; i++)
-    w += zhfix__utf8_decode(w, end, &cp);
+    w += lex_decode(w, end, &cp);
   return cp;
 }
 
@@ -255,7 +267,7 @@ static void lexkey_build_side(int side)
     struct lexkey *d;
     while (next < nlex && strcmp(lex + off[next], key) == 0)
       next++;
-    while (p < end && len < 5 && (l = zhfix__utf8_decode(p, end, &cp[len])) > 0) {
+    while (p < end && len < 5 && (l = lex_decode(p, end, &cp[len])) > 0) {
       p += l;
       len++;
     }
@@ -267,11 +279,18 @@ static void lexkey_build_side(int side)
       d->len = (uint32_t)len;
       d->lo = (uint32_t)e;
       d->hi = (uint32_t)next;
-      for (k = 0; k < len; k++) {
-        d->at[k] = word_char(side, e, n, k);
-        for (j = e + 1; j < next && d->at[k] != AT_MANY; j++)
-          if (word_char(side, j, n, k) != d->at[k])
+      for (j = e; j < next; j++) {
+        /* The word's characters at offsets 0..len-1, read as word_char() does. */
+        const char *w = lex + off[j] + n + 1, *wend = w + strlen(w);
+        uint32_t c = 0;
+        for (k = 0; k < len; k++) {
+          if (w < wend)
+            w += lex_decode(w, wend, &c);
+          if (j == e)
+            d->at[k] = c;
+          else if (d->at[k] != c)
             d->at[k] = AT_MANY;
+        }
       }
       h = key_hash(cp, len) & lexmask[side];
       while (lexslot[side][h])

@@ -73,7 +73,18 @@ static bool load(zhfix_ctx *ctx, const char *s, size_t len)
   if (!zhfix__text_reserve(&ctx->text, len)) /* no more code points than bytes */
     return false;
   while (i < len) {
-    size_t l = zhfix__utf8_decode(s + i, s + len, &cp);
+    const unsigned char *p = (const unsigned char *)s + i;
+    size_t l;
+    /* (valid UTF-8: ASCII and three-byte characters, most of CJK, inline) */
+    if (p[0] < 0x80) {
+      cp = p[0];
+      l = 1;
+    } else if ((p[0] & 0xF0) == 0xE0) {
+      cp = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+      l = 3;
+    } else {
+      l = zhfix__utf8_decode(s + i, s + len, &cp);
+    }
     ctx->text.cp[n] = cp;
     ctx->text.src[n] = (uint32_t)n;
     ctx->offsets[n++] = (uint32_t)i;
