@@ -323,6 +323,11 @@ extern bool zhfix__misconv_no_filter;
  * which this is true (a member of a set of alternatives, either script, or
  * the first character of a doubled form)? No: quick.c's gate. */
 bool zhfix__misconv_member(uint32_t c);
+/* The same by kind: a member of a set of the Traditional side (the stage
+ * weighs it in a Traditional line), of the Simplified side, the first
+ * character of a doubled form (any line). */
+enum { ZHFIX__MISCONV_TRAD = 1, ZHFIX__MISCONV_SIMP = 2, ZHFIX__MISCONV_DOUBLING = 4 };
+unsigned zhfix__misconv_member_of(uint32_t c);
 /* punct.c: halfwidth punctuation of Chinese sentences made fullwidth, quotes
  * of the region, spaces between Han and Latin (the options of zhfix_set_punct). */
 bool zhfix__punct_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report);

@@ -461,6 +461,22 @@ static void choose(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, int side,
   }
 }
 
+unsigned zhfix__misconv_member_of(uint32_t c)
+{
+  unsigned m = 0;
+  size_t k;
+  pthread_once(&bmp_once, bmp_build);
+  pthread_once(&doublings_once, doublings_build);
+  if (index_of(0, c) >= 0)
+    m |= ZHFIX__MISCONV_TRAD;
+  if (index_of(1, c) >= 0)
+    m |= ZHFIX__MISCONV_SIMP;
+  for (k = 0; k < ndoublings; k++)
+    if (doublings[k].nbad && doublings[k].bad[0] == c)
+      m |= ZHFIX__MISCONV_DOUBLING;
+  return m;
+}
+
 bool zhfix__misconv_member(uint32_t c)
 {
   size_t k;
