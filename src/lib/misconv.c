@@ -271,9 +271,9 @@ static void lexkey_build_side(int side)
       p += l;
       len++;
     }
-    /* Only keys of 2-4 whole characters are ever looked up; the first group
-     * of a key is the one the binary search finds. */
-    if (p == end && len >= 2 && len <= 4 && !lexkey_find(side, cp, len)) {
+    /* Only keys of 2-4 whole characters are ever looked up (lex[] is sorted:
+     * a key's words are one group). */
+    if (p == end && len >= 2 && len <= 4) {
       d = &lexkeys[side][nkeys];
       memcpy(d->cp, cp, len * sizeof *cp);
       d->len = (uint32_t)len;
