@@ -42,7 +42,7 @@ enum {
   Q_LATIN = 1u << 28, /* a UTF-8 lead byte read as one of latin_worth()'s code pages, or C1 */
   Q_MISC = 1u << 29,  /* misconv.c may choose another character for it in Traditional text */
   Q_MISC_S = 1u << 30, /* ... in Simplified text */
-  Q_DOUBLING = 1u << 31 /* it starts a doubled form misconv.c repairs in any text */
+  Q_DOUBLING = 1 << 15 /* it starts a doubled form misconv.c repairs in any text */
 };
 #define Q_PAGES (((1u << NPAGES) - 1) * Q_PAGE)
 /* Characters the scan's inner loop takes at once: all but these classes. */
