@@ -312,10 +312,22 @@ bool zhfix__ruby_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn re
 /* misconv.c: a converter's wrong choice among the conversions of one source
  * character (被髮明 for 被發明), and phrases a converter run twice doubled. */
 bool zhfix__misconv_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report);
+/* The same, for a line of the given script as zhfix__classify() would
+ * count it before the stage (ZHFIX_SCRIPT_TIE: not known, classify it). */
+bool zhfix__misconv_repair_as(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report,
+                              int script);
+/* For tests: true makes the stage weigh every character with alternatives,
+ * without its exact filter (may_change()). */
+extern bool zhfix__misconv_no_filter;
 /* Can zhfix__misconv_repair change a line that holds no character c for
  * which this is true (a member of a set of alternatives, either script, or
  * the first character of a doubled form)? No: quick.c's gate. */
 bool zhfix__misconv_member(uint32_t c);
+/* The same by kind: a member of a set of the Traditional side (the stage
+ * weighs it in a Traditional line), of the Simplified side, the first
+ * character of a doubled form (any line). */
+enum { ZHFIX__MISCONV_TRAD = 1, ZHFIX__MISCONV_SIMP = 2, ZHFIX__MISCONV_DOUBLING = 4 };
+unsigned zhfix__misconv_member_of(uint32_t c);
 /* punct.c: halfwidth punctuation of Chinese sentences made fullwidth, quotes
  * of the region, spaces between Han and Latin (the options of zhfix_set_punct). */
 bool zhfix__punct_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report);

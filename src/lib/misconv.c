@@ -44,6 +44,7 @@ static struct doubling {
   size_t nbad, ngood;
 } *doublings;
 static size_t ndoublings;
+static uint8_t doubling_first[0x10000 / 8]; /* a bit per BMP first character of a doubling */
 static pthread_once_t doublings_once = PTHREAD_ONCE_INIT;
 
 static size_t decode_all(const char *s, uint32_t *out, size_t max)
@@ -66,18 +67,24 @@ static void doublings_build(void)
   for (i = 0; i < zhfix__misconv.ndoubling; i++) {
     doublings[i].nbad = decode_all(zhfix__misconv.doubling[2 * i], doublings[i].bad, 32);
     doublings[i].ngood = decode_all(zhfix__misconv.doubling[2 * i + 1], doublings[i].good, 32);
+    if (doublings[i].nbad && doublings[i].bad[0] < 0x10000)
+      doubling_first[doublings[i].bad[0] >> 3] |= (uint8_t)(1u << (doublings[i].bad[0] & 7));
   }
   ndoublings = zhfix__misconv.ndoubling;
 }
 
 /* Replace every doubled form in t by its right form. */
-static bool undouble(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report)
+static bool undouble(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report,
+                     bool *changed)
 {
   size_t i, k;
 
   pthread_once(&doublings_once, doublings_build);
   for (i = 0; i < t->n; i++) {
-    if (!zhfix__is_han(t->cp[i]))
+    uint32_t c = t->cp[i];
+    if (c < 0x10000 && !(doubling_first[c >> 3] >> (c & 7) & 1))
+      continue;
+    if (!zhfix__is_han(c))
       continue;
     for (k = 0; k < ndoublings; k++) {
       const struct doubling *d = &doublings[k];
@@ -94,6 +101,7 @@ static bool undouble(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn repor
       if (!zhfix__text_splice(t, i, d->nbad, d->good, d->ngood, t->src[i]))
         return false;
       report(ctx, &ed);
+      *changed = true;
       i = i > 0 ? i - 1 : 0; /* a tripled form: look again */
       break;
     }
@@ -104,16 +112,24 @@ static bool undouble(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn repor
 /* Per side, the index + 1 of each BMP character in cp[] (0: none), built once:
  * every Han character of every line is looked up. */
 static uint16_t bmp_index[2][0x10000];
+/* Per side, what choose() reads of each BMP character: its set's
+ * representative if it is a Han character (rep_of()), else 0. */
+static uint32_t bmp_rep[2][0x10000];
 static pthread_once_t bmp_once = PTHREAD_ONCE_INIT;
 
 static void bmp_build(void)
 {
   int side;
   size_t k;
+  uint32_t c;
   for (side = 0; side < 2; side++)
     for (k = 0; k < zhfix__misconv.n[side]; k++)
       if (zhfix__misconv.cp[side][k] < 0x10000)
         bmp_index[side][zhfix__misconv.cp[side][k]] = (uint16_t)(k + 1);
+  for (c = 0x2E80; c < 0x10000; c++)
+    if (zhfix__is_han(c))
+      for (side = 0; side < 2; side++)
+        bmp_rep[side][c] = bmp_index[side][c] ? zhfix__misconv.rep[side][bmp_index[side][c] - 1] : c;
 }
 
 static long index_of(int side, uint32_t cp)
@@ -163,28 +179,173 @@ static int keycmp(const char *s, const char *key, size_t n)
   return c ? c : l < n ? -1 : l > n;
 }
 
-/* For each lexicon word whose key is key[0, n), the character at code point
- * offset k: raise its score in cand/score (ncand entries) to the word's cost. */
-static void lex_scores(int side, const char *key, size_t n, size_t k, const uint32_t *cand,
-                       int *score, size_t ncand)
+/* Decode one character of the lexicon (valid UTF-8, as data/gen_misconv.py
+ * writes it) at p < end: its length. */
+static size_t lex_decode(const char *p, const char *end, uint32_t *cp)
+{
+  const unsigned char *u = (const unsigned char *)p;
+  if ((u[0] & 0xF0) == 0xE0 && end - p >= 3) {
+    *cp = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+    return 3;
+  }
+  return zhfix__utf8_decode(p, end, cp);
+}
+
+/* The character at code point offset k of lexicon entry e's word (its last
+ * one if the word is shorter), as lex_scores() reads it; n: the key's bytes. */
+static uint32_t word_char(int side, size_t e, size_t n, size_t k)
+{
+  const char *w = zhfix__misconv.lex[side] + zhfix__misconv.lex_off[side][e] + n + 1;
+  const char *end = w + strlen(w);
+  uint32_t cp = 0;
+  size_t i;
+  for (i = 0; i <= k && w < end; i++)
+    w += lex_decode(w, end, &cp);
+  return cp;
+}
+
+/* Per side, the lexicon's keys of 2-4 characters in an open-addressing hash
+ * table, built once from the sorted lex[] (equal keys are neighbours): a
+ * span's words without a binary search over the key strings, and, per
+ * offset, the character all of a key's words have there (AT_MANY: they
+ * differ), which tells that the words of a span cannot vote for another
+ * member than the text's own (see may_change()). */
+#define AT_MANY 0xFFFFFFFFu
+struct lexkey {
+  uint32_t cp[4]; /* the key's characters (representatives) */
+  uint32_t at[4]; /* per offset, the character of all its words, or AT_MANY */
+  uint32_t lo, hi, len; /* its words: lex entries [lo, hi); characters in the key */
+};
+static struct lexkey *lexkeys[2];
+static uint32_t *lexslot[2]; /* per slot: index + 1 into lexkeys[], 0: empty */
+static uint32_t lexmask[2];
+static pthread_once_t lexkey_once = PTHREAD_ONCE_INIT;
+
+static uint32_t key_hash(const uint32_t *cp, size_t len)
+{
+  uint32_t h = (uint32_t)len * 0x9E3779B1u;
+  size_t i;
+  for (i = 0; i < len; i++)
+    h = (h ^ cp[i]) * 0x85EBCA77u;
+  return h ^ (h >> 15);
+}
+
+static const struct lexkey *lexkey_find(int side, const uint32_t *cp, size_t len)
+{
+  uint32_t h = key_hash(cp, len) & lexmask[side], x;
+  while ((x = lexslot[side][h]) != 0) {
+    const struct lexkey *e = &lexkeys[side][x - 1];
+    if (e->len == len && memcmp(e->cp, cp, len * sizeof *cp) == 0)
+      return e;
+    h = (h + 1) & lexmask[side];
+  }
+  return NULL;
+}
+
+static void lexkey_build_side(int side)
 {
   const char *lex = zhfix__misconv.lex[side];
   const uint32_t *off = zhfix__misconv.lex_off[side];
-  size_t lo = 0, hi = zhfix__misconv.nlex[side], j;
+  size_t nlex = zhfix__misconv.nlex[side], e = 0, nkeys = 0, size = 16, j, k;
 
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (keycmp(lex + off[mid], key, n) < 0)
-      lo = mid + 1;
-    else
-      hi = mid;
+  while (size < 2 * nlex)
+    size *= 2;
+  lexkeys[side] = calloc(nlex ? nlex : 1, sizeof *lexkeys[side]);
+  lexslot[side] = calloc(size, sizeof *lexslot[side]);
+  if (!lexkeys[side] || !lexslot[side]) {
+    free(lexkeys[side]);
+    free(lexslot[side]);
+    lexkeys[side] = NULL;
+    lexslot[side] = NULL;
+    return;
   }
-  for (; lo < zhfix__misconv.nlex[side] && keycmp(lex + off[lo], key, n) == 0; lo++) {
-    const char *w = lex + off[lo] + n + 1, *end = w + strlen(w);
-    uint32_t cp = 0;
-    size_t i;
-    for (i = 0; i <= k && w < end; i++)
-      w += zhfix__utf8_decode(w, end, &cp);
+  lexmask[side] = (uint32_t)(size - 1);
+  while (e < nlex) {
+    const char *key = lex + off[e], *end = key + strlen(key), *p = key;
+    size_t n = (size_t)(end - key), len = 0, l, next = e + 1;
+    uint32_t cp[5], h;
+    struct lexkey *d;
+    while (next < nlex && strcmp(lex + off[next], key) == 0)
+      next++;
+    while (p < end && len < 5 && (l = lex_decode(p, end, &cp[len])) > 0) {
+      p += l;
+      len++;
+    }
+    /* Only keys of 2-4 whole characters are ever looked up (lex[] is sorted:
+     * a key's words are one group). */
+    if (p == end && len >= 2 && len <= 4) {
+      d = &lexkeys[side][nkeys];
+      memcpy(d->cp, cp, len * sizeof *cp);
+      d->len = (uint32_t)len;
+      d->lo = (uint32_t)e;
+      d->hi = (uint32_t)next;
+      for (j = e; j < next; j++) {
+        /* The word's characters at offsets 0..len-1, read as word_char() does. */
+        const char *w = lex + off[j] + n + 1, *wend = w + strlen(w);
+        uint32_t c = 0;
+        for (k = 0; k < len; k++) {
+          if (w < wend)
+            w += lex_decode(w, wend, &c);
+          if (j == e)
+            d->at[k] = c;
+          else if (d->at[k] != c)
+            d->at[k] = AT_MANY;
+        }
+      }
+      h = key_hash(cp, len) & lexmask[side];
+      while (lexslot[side][h])
+        h = (h + 1) & lexmask[side];
+      lexslot[side][h] = (uint32_t)(++nkeys);
+    }
+    e = next;
+  }
+}
+
+static void lexkey_build(void)
+{
+  lexkey_build_side(0);
+  lexkey_build_side(1);
+}
+
+/* The lexicon words whose key is key[0, n) (bytes; kcp[0, klen) as code
+ * points): entries [*lo, *hi). */
+static void lex_range(int side, const char *key, size_t n, const uint32_t *kcp, size_t klen,
+                      size_t *lo, size_t *hi)
+{
+  const char *lex = zhfix__misconv.lex[side];
+  const uint32_t *off = zhfix__misconv.lex_off[side];
+  size_t a = 0, b = zhfix__misconv.nlex[side];
+
+  if (lexslot[side]) {
+    const struct lexkey *e = lexkey_find(side, kcp, klen);
+    *lo = e ? e->lo : 0;
+    *hi = e ? e->hi : 0;
+    return;
+  }
+  while (a < b) {
+    size_t mid = a + (b - a) / 2;
+    if (keycmp(lex + off[mid], key, n) < 0)
+      a = mid + 1;
+    else
+      b = mid;
+  }
+  *lo = a;
+  while (a < zhfix__misconv.nlex[side] && keycmp(lex + off[a], key, n) == 0)
+    a++;
+  *hi = a;
+}
+
+/* For each lexicon word whose key is key[0, n) (kcp[0, klen)), the character
+ * at code point offset k: raise its score in cand/score (ncand entries) to the
+ * word's cost. */
+static void lex_scores(int side, const char *key, size_t n, const uint32_t *kcp, size_t klen,
+                       size_t k, const uint32_t *cand, int *score, size_t ncand)
+{
+  size_t lo, hi, j;
+
+  lex_range(side, key, n, kcp, klen, &lo, &hi);
+  for (; lo < hi; lo++) {
+    uint32_t cp = word_char(side, lo, n, k);
     for (j = 0; j < ncand; j++)
       if (cand[j] == cp && zhfix__misconv.lex_cost[side][lo] > score[j])
         score[j] = zhfix__misconv.lex_cost[side][lo];
@@ -253,7 +414,8 @@ static void choose(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, int side,
   /* The representatives of t[i - 3, i + 4), once. */
   lo = i > 3 ? i - 3 : 0;
   for (j = lo; j < i + 4 && j < t->n; j++)
-    rep[j - lo] = zhfix__is_han(t->cp[j]) ? rep_of(side, t->cp[j]) : 0;
+    rep[j - lo] = t->cp[j] < 0x10000 ? bmp_rep[side][t->cp[j]]
+                  : zhfix__is_han(t->cp[j]) ? rep_of(side, t->cp[j]) : 0;
   for (len = 2; len <= 4; len++)
     for (s = i + 1 >= len ? i + 1 - len : 0; s <= i && s + len <= t->n; s++) {
       size_t n = 0;
@@ -262,7 +424,7 @@ static void choose(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, int side,
       for (j = s; j < s + len && rep[j - lo]; j++)
         n += zhfix__utf8_encode(rep[j - lo], key + n);
       if (j == s + len)
-        lex_scores(side, key, n, i - s, cand, score, ncand);
+        lex_scores(side, key, n, rep + (s - lo), len, i - s, cand, score, ncand);
     }
   for (j = 1; j < ncand; j++)
     if (score[j] > score[best])
@@ -299,6 +461,22 @@ static void choose(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, int side,
   }
 }
 
+unsigned zhfix__misconv_member_of(uint32_t c)
+{
+  unsigned m = 0;
+  size_t k;
+  pthread_once(&bmp_once, bmp_build);
+  pthread_once(&doublings_once, doublings_build);
+  if (index_of(0, c) >= 0)
+    m |= ZHFIX__MISCONV_TRAD;
+  if (index_of(1, c) >= 0)
+    m |= ZHFIX__MISCONV_SIMP;
+  for (k = 0; k < ndoublings; k++)
+    if (doublings[k].nbad && doublings[k].bad[0] == c)
+      m |= ZHFIX__MISCONV_DOUBLING;
+  return m;
+}
+
 bool zhfix__misconv_member(uint32_t c)
 {
   size_t k;
@@ -312,23 +490,67 @@ bool zhfix__misconv_member(uint32_t c)
   return false;
 }
 
-bool zhfix__misconv_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report)
+/* Could choose() change t->cp[i]? Only when a word of some span around i
+ * votes for another member than t->cp[i]: a key of the lexicon whose words
+ * do not all have t->cp[i] at i's offset. Without one every alternative
+ * scores 0 and choose() keeps the character, so skipping it changes
+ * nothing (tests/unit/test_properties.c compares with and without). */
+static bool may_change(const struct zhfix__text *t, size_t i, int side)
+{
+  uint32_t rep[7];
+  size_t lo = i > 3 ? i - 3 : 0, len, s, j;
+
+  if (!lexslot[side])
+    return true;
+  for (j = lo; j < i + 4 && j < t->n; j++)
+    rep[j - lo] = t->cp[j] < 0x10000 ? bmp_rep[side][t->cp[j]]
+                  : zhfix__is_han(t->cp[j]) ? rep_of(side, t->cp[j]) : 0;
+  for (s = lo; s <= i && s + 1 < t->n; s++) {
+    if (!rep[s - lo] || !rep[s + 1 - lo] || !may_start_word(side, rep[s - lo], rep[s + 1 - lo]))
+      continue;
+    for (len = i - s + 1 > 2 ? i - s + 1 : 2; len <= 4 && s + len <= t->n; len++) {
+      const struct lexkey *e;
+      for (j = s; j < s + len && rep[j - lo]; j++)
+        ;
+      if (j < s + len)
+        break; /* (longer spans hold the same non-Han character) */
+      e = lexkey_find(side, rep + (s - lo), len);
+      if (e && e->at[i - s] != t->cp[i])
+        return true;
+    }
+  }
+  return false;
+}
+
+bool zhfix__misconv_no_filter; /* for tests: call choose() everywhere */
+
+bool zhfix__misconv_repair_as(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report,
+                              int script)
 {
   const uint32_t *alt;
-  zhfix_script script;
-  size_t i;
+  size_t i, n = t->n;
   int side;
+  bool changed = false;
 
   pthread_once(&bmp_once, bmp_build);
   pthread_once(&prefix_once, prefix_build);
-  if (!undouble(ctx, t, report))
+  pthread_once(&lexkey_once, lexkey_build);
+  if (!undouble(ctx, t, report, &changed))
     return false;
-  script = zhfix__classify(t->cp, t->n, NULL);
+  if (changed || n != t->n || script == ZHFIX_SCRIPT_TIE)
+    script = zhfix__classify(t->cp, t->n, NULL);
   if (script != ZHFIX_SCRIPT_SIMPLIFIED && script != ZHFIX_SCRIPT_TRADITIONAL)
     return true;
   side = script == ZHFIX_SCRIPT_SIMPLIFIED;
   for (i = 0; i < t->n; i++)
-    if (zhfix__is_han(t->cp[i]) && alternatives(side, t->cp[i], &alt))
-      choose(ctx, t, i, side, report);
+    if ((t->cp[i] >= 0x10000 || bmp_index[side][t->cp[i]]) &&
+        alternatives(side, t->cp[i], &alt) && zhfix__is_han(t->cp[i]))
+      if (zhfix__misconv_no_filter || may_change(t, i, side))
+        choose(ctx, t, i, side, report);
   return true;
+}
+
+bool zhfix__misconv_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report)
+{
+  return zhfix__misconv_repair_as(ctx, t, report, ZHFIX_SCRIPT_TIE);
 }

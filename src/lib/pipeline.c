@@ -73,7 +73,18 @@ static bool load(zhfix_ctx *ctx, const char *s, size_t len)
   if (!zhfix__text_reserve(&ctx->text, len)) /* no more code points than bytes */
     return false;
   while (i < len) {
-    size_t l = zhfix__utf8_decode(s + i, s + len, &cp);
+    const unsigned char *p = (const unsigned char *)s + i;
+    size_t l;
+    /* (valid UTF-8: ASCII and three-byte characters, most of CJK, inline) */
+    if (p[0] < 0x80) {
+      cp = p[0];
+      l = 1;
+    } else if ((p[0] & 0xF0) == 0xE0) {
+      cp = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+      l = 3;
+    } else {
+      l = zhfix__utf8_decode(s + i, s + len, &cp);
+    }
     ctx->text.cp[n] = cp;
     ctx->text.src[n] = (uint32_t)n;
     ctx->offsets[n++] = (uint32_t)i;
@@ -460,8 +471,7 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
                        bool *direct)
 {
   struct zhfix__quick q;
-  int script;
-
+  int script = ZHFIX_SCRIPT_TIE;
   unsigned need;
 
   /* --punct and --space look at every line, and --to=auto weighs the
@@ -475,13 +485,19 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
     need = zhfix__quick_scan(s, len, &q);
   /* Most Chinese lines hold a character the mis-conversion stage weighs (了,
    * 后, 干 ...), and it seldom changes one: try it alone first, on a copy. */
+  if (need == 0 || need == ZHFIX__STAGE_MISCONV)
+    script = zhfix__script_by_counts(q.han, q.simplified_only, q.traditional_only);
   if (need == ZHFIX__STAGE_MISCONV) {
     if (!load(ctx, s, len)) {
       *st = ZHFIX_ERR_NOMEM;
       return true;
     }
     ctx->dry_changed = false;
-    if (!zhfix__misconv_repair(ctx, &ctx->text, dry_edit)) {
+    /* The scan's counts are the line's: its script, as the stage (and
+     * line_script()) would classify it, the model deciding a tie. */
+    if (script == ZHFIX_SCRIPT_TIE)
+      script = zhfix__classify(ctx->text.cp, ctx->text.n, NULL);
+    if (!zhfix__misconv_repair_as(ctx, &ctx->text, dry_edit, script)) {
       *st = ZHFIX_ERR_NOMEM;
       return true;
     }
@@ -493,7 +509,6 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
     ctx->skip = ZHFIX__STAGE_ALL & ~need;
     return false;
   }
-  script = zhfix__script_by_counts(q.han, q.simplified_only, q.traditional_only);
   if (script == ZHFIX_SCRIPT_TIE) {
     /* The language model decides, as zhfix__classify() does for line_script(). */
     uint32_t *cp = malloc(len * sizeof *cp);

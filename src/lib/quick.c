@@ -40,7 +40,9 @@ enum {
   Q_PAGE = 1 << 8,    /* and the next NPAGES bits: in a span of single-byte source page k */
   Q_BYTE_SHIFT = 16,  /* from here, 3 bits per page k >= 1: the UTF-8 class of its byte */
   Q_LATIN = 1u << 28, /* a UTF-8 lead byte read as one of latin_worth()'s code pages, or C1 */
-  Q_MISC = 1u << 29   /* misconv.c may choose another character for it */
+  Q_MISC = 1u << 29,  /* misconv.c may choose another character for it in Traditional text */
+  Q_MISC_S = 1u << 30, /* ... in Simplified text */
+  Q_DOUBLING = 1 << 15 /* it starts a doubled form misconv.c repairs in any text */
 };
 #define Q_PAGES (((1u << NPAGES) - 1) * Q_PAGE)
 /* Characters the scan's inner loop takes at once: all but these classes. */
@@ -69,7 +71,9 @@ static const enum zhfix__codec pages[] = {ZHFIX__CP1252, ZHFIX__CP1251, ZHFIX__C
 
 static uint32_t table[0x10000];
 /* The inner loop's own, smaller table: F_ATTN, or the counts' bits. */
-enum { F_HAN = 1, F_SIMP = 2, F_TRAD = 4, F_U16 = 8, F_MISC = 0x10, F_ATTN = 0x80 };
+enum { F_HAN = 1, F_SIMP = 2, F_TRAD = 4, F_U16 = 8, F_MISC = 0x10, F_MISC_S = 0x20,
+       F_DOUBLING = 0x40, F_ATTN = 0x80 };
+#define F_MISCS (F_MISC | F_MISC_S | F_DOUBLING)
 static uint8_t fast[0x10000];
 static uint8_t byte1252[0x10000]; /* cp1252's (sloppy) byte of each of its characters */
 static bool table_ok;
@@ -106,8 +110,13 @@ static void table_build(void)
         v |= Q_RARE | Q_ODD;
       if ((c & 0xFF) == 0x0A && zhfix__is_han((c & ~0xFFu) | 0x0D))
         v |= Q_U16;
-      if (zhfix__misconv_member(c))
+      unsigned m = zhfix__misconv_member_of(c);
+      if (m & ZHFIX__MISCONV_TRAD)
         v |= Q_MISC;
+      if (m & ZHFIX__MISCONV_SIMP)
+        v |= Q_MISC_S;
+      if (m & ZHFIX__MISCONV_DOUBLING)
+        v |= Q_DOUBLING;
     } else if (c != 0xFFFD && !(c >= 0x3000 && c <= 0x303F) && !(c >= 0xFF00 && c <= 0xFFEF) &&
                !(c >= 0x2010 && c <= 0x2027)) {
       v |= Q_ODD;
@@ -158,7 +167,8 @@ static void table_build(void)
     uint32_t v = table[c];
     fast[c] = (uint8_t)((v & Q_HAN ? F_HAN : 0) | (v & Q_SIMP ? F_SIMP : 0) |
                         (v & Q_TRAD ? F_TRAD : 0) | (v & Q_U16 ? F_U16 : 0) |
-                        (v & Q_MISC ? F_MISC : 0) |
+                        (v & Q_MISC ? F_MISC : 0) | (v & Q_MISC_S ? F_MISC_S : 0) |
+                        (v & Q_DOUBLING ? F_DOUBLING : 0) |
                         ((v & Q_ATTN) || c < 0x800 || (c >= 0xD800 && c <= 0xDFFF) ? F_ATTN : 0));
   }
 }
@@ -445,7 +455,7 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
   bool last_resync = false, after_close = false, run_rare = false, punct_after_han = false;
   bool pending_shift = false; /* a resync character with damage, if what follows is no Latin word */
   bool has_0d = false;
-  unsigned misc = 0; /* a character misconv.c may replace (it is a Han character) */
+  unsigned misc = 0; /* F_MISCS: characters misconv.c may replace or undouble (Han ones) */
   size_t k;
 
   pthread_once(&table_once, table_build);
@@ -557,7 +567,7 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
           simp += (f >> 1) & 1;
           trad += (f >> 2) & 1;
           u16 += (f >> 3) & 1;
-          misc |= f & F_MISC;
+          misc |= f & F_MISCS;
           if (punct_after_han && (f & F_HAN))
             q->find_left = true;
           punct_after_han = false;
@@ -604,7 +614,7 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
         q->traditional_only += (v & Q_TRAD) != 0;
         run_rare |= (v & Q_RARE) != 0;
         u16 += (v & Q_U16) != 0;
-        misc |= (v & Q_MISC) != 0;
+        misc |= fast[c] & F_MISCS;
         if (c == prev && (c == FILL_A || c == FILL_B))
           NEED(ZHFIX__STAGE_MOJIBAKE, "fill"); /* memory fill needs a run of them */
         if (punct_after_han)
@@ -658,9 +668,26 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
    * where some U+xx0D is left. */
   if (u16 >= 2 && !has_0d)
     NEED(ZHFIX__STAGE_UTF16, "utf16");
-  /* misconv.c: a character with alternatives, or that starts a doubled form. */
-  if (misc)
-    NEED(ZHFIX__STAGE_MISCONV, "misconversion");
+  /* misconv.c: a character that starts a doubled form; a character with
+   * alternatives on the side of the line's script (the stage weighs no
+   * character in a line of no or of mixed script; the model decides a tie). */
+  if (misc & F_DOUBLING)
+    NEED(ZHFIX__STAGE_MISCONV, "doubling");
+  if (misc & (F_MISC | F_MISC_S)) {
+    switch (zhfix__script_by_counts(q->han, q->simplified_only, q->traditional_only)) {
+    case ZHFIX_SCRIPT_TRADITIONAL:
+      if (misc & F_MISC)
+        NEED(ZHFIX__STAGE_MISCONV, "misconversion");
+      break;
+    case ZHFIX_SCRIPT_SIMPLIFIED:
+      if (misc & F_MISC_S)
+        NEED(ZHFIX__STAGE_MISCONV, "misconversion");
+      break;
+    case ZHFIX_SCRIPT_TIE:
+      NEED(ZHFIX__STAGE_MISCONV, "misconversion");
+      break;
+    }
+  }
   return need;
 }
 
