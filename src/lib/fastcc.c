@@ -30,7 +30,6 @@
  * threads share them. */
 #include <json-c/json.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,75 +41,20 @@
 #define ZHFIX_OPENCC_DATADIR "/usr/share/opencc"
 #endif
 
-#define NOKEY UINT32_MAX
 #define MAXMEMBERS 8
 #define MAXSTEPS 16
 
-/* A trie edge, packed in 64 bits (0: an empty slot or no edge):
- *   bits 22-62  ((parent << 21) | cp) + 1   (hash table entries only)
- *   bit 21      ISKEY: the child is a key
- *   bit 20      HASKIDS: the child has children
- *   bits 0-19   the child node
- * The root's edges for BMP characters are in a direct table instead (bits
- * 0-21 as above), behind a bitmap of the characters that start a key; its
- * bits 22-63 are a filter of the second characters under that edge (bit
- * FILTER(cp) set if some key continues with cp). A one-hash Bloom filter over all other edges (16 bits
- * per node) saves most failed steps a probe: the hot parts of the bitmap,
- * the root table and the filter stay in the CPU's caches, and the hash table
- * is read mostly for edges that exist. */
+/* The generated tables (layout: data/gen_opencc.py). A node word: bits 0-20
+ * the code point of the edge into the node, ISKEY, bits 22-41 the first
+ * child, bits 42-63 the number of children (consecutive, sorted by code
+ * point). A root word (BMP edges): bits 0-19 the child, HASKIDS, ISKEY, and
+ * in bits 22-63 a filter of the second characters under that edge (bit
+ * FILTER(cp) set if some key continues with cp). */
 #define ISKEY (1u << 21)
 #define HASKIDS (1u << 20)
-#define CHILD(e) ((uint32_t)((e)&0xFFFFF))
-#define MAXNODES (1u << 20)
 #define FILTER(cp) (22 + (((uint32_t)(cp)*0x9E3779B1u) >> 16) % 42)
 
-struct node {
-  uint32_t off; /* the value in vals, or NOKEY if this prefix is not a key */
-  uint32_t len; /* value length in bytes */
-};
-
-/* One dictionary: a trie over code points. */
-struct fdict {
-  uint64_t *root;     /* [0x10000]: the root's edges for BMP characters */
-  uint8_t first[0x10000 / 8];    /* BMP characters that start a key */
-  uint64_t *filter;   /* Bloom filter of the edges in the hash table */
-  unsigned fshift;    /* 64 - log2(bits of filter) */
-  uint64_t *edges;    /* open addressing, linear probing: every other edge */
-  size_t mask;
-  unsigned shift;     /* 64 - log2(mask + 1) */
-  struct node *nodes; /* node 0 is the root */
-  uint32_t nnodes;
-  const char *vals;   /* the source text: values are read in place */
-  uint8_t keychars[0x10000 / 8]; /* BMP code points that occur in some key */
-  bool astral;        /* some key has a code point above U+FFFF */
-  bool single;        /* every key is one code point */
-};
-
-/* Fibonacci hashing: the high bits of the product. */
-static inline size_t hash64(uint64_t k, unsigned shift)
-{
-  return (size_t)((k * 0x9E3779B97F4A7C15ull) >> shift);
-}
-
-/* The edge from parent for cp, or 0. */
-static inline uint64_t edge_find(const struct fdict *d, uint32_t parent, uint32_t cp)
-{
-  uint64_t k = (((uint64_t)parent << 21) | cp) + 1;
-  size_t i = hash64(k, d->fshift);
-
-  if (!((d->filter[i >> 6] >> (i & 63)) & 1))
-    return 0;
-  i = hash64(k, d->shift);
-
-  for (;;) {
-    uint64_t e = d->edges[i];
-    if ((e >> 22) == k)
-      return e;
-    if (!e)
-      return 0;
-    i = (i + 1) & d->mask;
-  }
-}
+typedef struct zhfix__ocd_source fdict;
 
 /* Decode one character of valid UTF-8 at s (s < end); returns its length. */
 static inline size_t dec(const unsigned char *s, uint32_t *cp)
@@ -132,159 +76,65 @@ static inline size_t dec(const unsigned char *s, uint32_t *cp)
   return 4;
 }
 
-static void dict_free(struct fdict *d)
+/* The root's edge for the BMP code point cp (0: no key starts with it). */
+static inline uint64_t root_edge(const fdict *d, uint32_t cp)
 {
-  if (!d)
-    return;
-  free(d->root);
-  free(d->filter);
-  free(d->edges);
-  free(d->nodes);
-  free(d);
+  return d->rootblk[(size_t)d->rootidx[cp >> 6] * 64 + (cp & 63)];
 }
 
-/* Build the trie of one generated dictionary, in one pass over its sorted
- * keys: a key shares the nodes of its common prefix with the key before it,
- * so each new node costs no lookup. The edges are then inserted in the order
- * of their hash, so that the writes to the table and to the filter sweep
- * memory once instead of missing the cache at each edge. NULL on out of
- * memory or if the generated table is not what it should be. */
-static struct fdict *dict_build(const struct zhfix__ocd_source *src)
+/* Does cp (BMP) occur in a key of d of two or more characters? */
+static inline bool in_multi(const fdict *d, uint32_t cp)
 {
-  struct fdict *d = calloc(1, sizeof *d);
-  const unsigned char *t = (const unsigned char *)src->text, *end = t + src->len;
-  uint32_t path[64], pathcp[64]; /* the previous key's nodes and characters */
-  size_t depth = 0, cap, nn = src->nnodes, np = 0;
-  uint8_t *flags = NULL; /* per node: its ISKEY and HASKIDS bits, >> 20 */
-  uint32_t count[1025];
-  uint64_t *pend = NULL, *sorted = NULL; /* new edges: (k << 20) | child */
+  return (d->mcbits[d->mcidx[cp >> 6]] >> (cp & 63)) & 1;
+}
 
-  if (!d || nn > MAXNODES)
-    goto fail;
-  for (cap = 16; cap < nn + nn / 2; cap <<= 1)
-    ;
-  d->mask = cap - 1;
-  d->shift = 64;
-  for (size_t c = cap; c > 1; c >>= 1)
-    d->shift--;
-  for (cap = 64, d->fshift = 58; cap < 16 * nn; cap <<= 1)
-    d->fshift--;
-  d->filter = calloc(cap / 64, sizeof *d->filter);
-  d->edges = calloc(d->mask + 1, sizeof *d->edges);
-  d->root = calloc(0x10000, sizeof *d->root);
-  d->nodes = malloc(nn * sizeof *d->nodes);
-  flags = calloc(nn, sizeof *flags);
-  pend = malloc(nn * sizeof *pend);
-  sorted = malloc(nn * sizeof *sorted);
-  if (!d->filter || !d->edges || !d->root || !d->nodes || !flags || !pend || !sorted)
-    goto fail;
-  d->vals = src->text;
-  d->nodes[0].off = NOKEY;
-  d->nodes[0].len = 0;
-  d->nnodes = 1;
-  d->single = true;
-  path[0] = 0;
-  while (t < end) {
-    size_t i = 0;
-    uint32_t cp, node = 0;
-    const unsigned char *v;
-    while (*t != '\t') {
-      t += dec(t, &cp);
-      if (i >= 63)
-        goto fail;
-      if (cp < 0x10000)
-        d->keychars[cp >> 3] |= (uint8_t)(1u << (cp & 7));
-      else
-        d->astral = true;
-      if (i < depth && pathcp[i] == cp) { /* shared with the previous key */
-        node = path[++i];
-        continue;
-      }
-      {
-        uint32_t n = d->nnodes++;
-        if (n >= nn)
-          goto fail;
-        d->nodes[n].off = NOKEY;
-        d->nodes[n].len = 0;
-        flags[node] |= HASKIDS >> 20;
-        if (i == 1 && pathcp[0] < 0x10000) /* a second character */
-          d->root[pathcp[0]] |= 1ull << FILTER(cp);
-        if (node == 0 && cp < 0x10000) {
-          d->root[cp] = n;
-          d->first[cp >> 3] |= (uint8_t)(1u << (cp & 7));
-        } else {
-          pend[np++] = (((((uint64_t)node << 21) | cp) + 1) << 20) | n;
-        }
-        pathcp[i] = cp;
-        path[++i] = n;
-        node = n;
-        depth = i; /* the rest of the previous key's path is done with */
-      }
+/* The child for cp of the node whose word is w: its node number, or 0. */
+static inline uint32_t child(const fdict *d, uint64_t w, uint32_t cp)
+{
+  uint32_t lo = (uint32_t)(w >> 22) & 0xFFFFF, n = (uint32_t)(w >> 42), hi;
+  const uint64_t *k = d->nodes;
+
+  if (n <= 8) {
+    for (hi = lo + n; lo < hi; lo++) {
+      uint32_t c = (uint32_t)k[lo] & 0x1FFFFF;
+      if (c >= cp)
+        return c == cp ? lo : 0;
     }
-    if (i == 0)
-      goto fail;
-    depth = i;
-    if (i != 1)
-      d->single = false;
-    v = ++t;
-    while (*t != '\n')
-      t++;
-    d->nodes[node].off = (uint32_t)(v - (const unsigned char *)src->text);
-    d->nodes[node].len = (uint32_t)(t - v);
-    flags[node] |= ISKEY >> 20;
-    t++;
+    return 0;
   }
-  if (d->nnodes != nn)
-    goto fail;
-  for (uint32_t cp = 0; cp < 0x10000; cp++)
-    if (d->root[cp])
-      d->root[cp] |= (uint64_t)flags[CHILD(d->root[cp])] << 20;
-  /* Bucket the edges by the top 10 bits of their hash, then insert them. */
-  memset(count, 0, sizeof count);
-  for (size_t i = 0; i < np; i++)
-    count[1 + (((pend[i] >> 20) * 0x9E3779B97F4A7C15ull) >> 54)]++;
-  for (size_t b = 1; b <= 1024; b++)
-    count[b] += count[b - 1];
-  for (size_t i = 0; i < np; i++)
-    sorted[count[((pend[i] >> 20) * 0x9E3779B97F4A7C15ull) >> 54]++] = pend[i];
-  for (size_t i = 0; i < np; i++) {
-    uint64_t k = sorted[i] >> 20;
-    uint32_t child = (uint32_t)(sorted[i] & 0xFFFFF);
-    size_t j = hash64(k, d->shift), f = hash64(k, d->fshift);
-    d->filter[f >> 6] |= 1ull << (f & 63);
-    while (d->edges[j])
-      j = (j + 1) & d->mask;
-    d->edges[j] = (k << 22) | (uint64_t)flags[child] << 20 | child;
+  hi = lo + n;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2, c = (uint32_t)k[mid] & 0x1FFFFF;
+    if (c == cp)
+      return mid;
+    if (c < cp)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
-  free(flags);
-  free(pend);
-  free(sorted);
-  return d;
-fail:
-  free(flags);
-  free(pend);
-  free(sorted);
-  dict_free(d);
-  return NULL;
+  return 0;
 }
 
-static pthread_mutex_t dicts_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct fdict *dicts[64]; /* built on first use, kept for the process */
+/* The value of node n (a key) of d: its bytes and length. */
+static inline const char *value(const fdict *d, uint32_t n, size_t *len)
+{
+  *len = d->vals[n] >> 24;
+  return d->text + (d->vals[n] & 0xFFFFFF);
+}
 
 /* The built-in dictionary for the file at path, or NULL with a reason. */
-static const struct fdict *dict_get(const char *path, char *why, size_t whylen)
+static const fdict *dict_get(const char *path, char *why, size_t whylen)
 {
   const char *base = strrchr(path, '/');
   char want[PATH_MAX], *rp, *rw;
   struct stat st;
   size_t i;
-  const struct fdict *d;
 
   base = base ? base + 1 : path;
-  for (i = 0; i < zhfix__nocd_sources && i < 64; i++)
+  for (i = 0; i < zhfix__nocd_sources; i++)
     if (strcmp(zhfix__ocd_sources[i].file, base) == 0)
       break;
-  if (i == zhfix__nocd_sources || i == 64) {
+  if (i == zhfix__nocd_sources) {
     snprintf(why, whylen, "dictionary %s is not built in", base);
     return NULL;
   }
@@ -303,48 +153,49 @@ static const struct fdict *dict_get(const char *path, char *why, size_t whylen)
   }
   free(rp);
   free(rw);
-  pthread_mutex_lock(&dicts_lock);
-  if (!dicts[i])
-    dicts[i] = dict_build(&zhfix__ocd_sources[i]);
-  d = dicts[i];
-  pthread_mutex_unlock(&dicts_lock);
-  if (!d)
-    snprintf(why, whylen, "out of memory");
-  return d;
+  return &zhfix__ocd_sources[i];
 }
 
 /* Longest key of d that prefixes s[p, end): its node (0: none) and end. */
-static inline uint32_t dict_match(const struct fdict *d, const unsigned char *s, size_t p,
-                                  size_t end, size_t *mend)
+static inline uint32_t dict_match(const fdict *d, const unsigned char *s, size_t p, size_t end,
+                                  size_t *mend)
 {
-  uint32_t best = 0, cp;
-  uint64_t e;
+  uint32_t best = 0, cp, n;
+  uint64_t w;
 
   p += dec(s + p, &cp);
   if (cp < 0x10000) {
-    if (!((d->first[cp >> 3] >> (cp & 7)) & 1))
-      return 0;
-    e = d->root[cp];
-  } else if (!(e = edge_find(d, 0, cp))) {
-    return 0;
-  }
-  if (e & ISKEY) {
-    best = CHILD(e);
-    *mend = p;
-  }
-  if (cp < 0x10000 && (e & HASKIDS) && p < end) {
+    uint64_t e = root_edge(d, cp);
     uint32_t cp2;
+    if (!e)
+      return 0;
+    n = (uint32_t)e & 0xFFFFF;
+    if (e & ISKEY) {
+      best = n;
+      *mend = p;
+    }
+    if (!(e & HASKIDS) || p >= end)
+      return best;
     dec(s + p, &cp2);
     if (!((e >> FILTER(cp2)) & 1))
       return best;
+  } else {
+    if (!d->astral || !(n = child(d, d->nodes[0], cp)))
+      return 0;
+    if (d->nodes[n] & ISKEY) {
+      best = n;
+      *mend = p;
+    }
   }
-  while ((e & HASKIDS) && p < end) {
+  w = d->nodes[n];
+  while ((w >> 42) && p < end) {
     size_t l = dec(s + p, &cp);
-    if (!(e = edge_find(d, CHILD(e), cp)))
+    if (!(n = child(d, w, cp)))
       break;
     p += l;
-    if (e & ISKEY) {
-      best = CHILD(e);
+    w = d->nodes[n];
+    if (w & ISKEY) {
+      best = n;
       *mend = p;
     }
   }
@@ -353,7 +204,7 @@ static inline uint32_t dict_match(const struct fdict *d, const unsigned char *s,
 
 struct fgroup {
   int n;
-  const struct fdict *d[MAXMEMBERS];
+  const fdict *d[MAXMEMBERS];
 };
 
 struct zhfix__fastcc {
@@ -364,17 +215,18 @@ struct zhfix__fastcc {
   int nrsteps;
   int nlocal;                     /* leading rsteps that map characters one by one */
   bool astral_inert;              /* no key of any dictionary has an astral character */
-  uint8_t inert[0x10000 / 8];     /* BMP code points in no key of any dictionary */
+  uint64_t ascii_inert[2];        /* ASCII characters in no key of any dictionary */
   uint64_t *segmemo[MAXMEMBERS];  /* per seg member, per node: MEMO(off, len) in arena */
-  uint64_t *charmemo;             /* per BMP code point: the local steps' output */
+  uint64_t *charmemo;             /* per BMP code point: see char_memo() */
   struct zhfix__buf arena, t0, t1, t2;
 };
 
 /* A memo: a converted string, 0 if not computed yet. Bit 63 is set; with
  * bit 62, up to 7 bytes are inline (length in bits 56-58, bytes in bits 0-55
- * from the lowest); else the string is in the arena (offset in bits 24-61,
- * length in bits 0-23). */
+ * from the lowest); else the string is in the arena (offset in bits 24-60,
+ * length in bits 0-23). Bit 61 is a flag of char_memo(). */
 #define MEMO_INLINE (1ull << 62)
+#define MEMO_SPLIT (1ull << 61)
 
 /* The memo of the string the arena holds from off to its end; the arena is
  * cut back to off when the string fits inline. */
@@ -414,7 +266,7 @@ static inline bool memo_put(const struct zhfix__buf *arena, uint64_t e, struct z
   len = e & 0xFFFFFF;
   if (out->cap - out->len < len && !zhfix__buf_reserve(out, len))
     return false;
-  memcpy(out->data + out->len, arena->data + ((e >> 24) & 0x3FFFFFFFFFull), len);
+  memcpy(out->data + out->len, arena->data + ((e >> 24) & 0x1FFFFFFFFFull), len);
   out->len += len;
   return true;
 }
@@ -448,8 +300,24 @@ static inline bool group_starts(const struct fgroup *g, uint32_t cp)
   if (cp >= 0x10000)
     return true;
   for (int m = 0; m < g->n; m++)
-    if ((g->d[m]->first[cp >> 3] >> (cp & 7)) & 1)
+    if (root_edge(g->d[m], cp))
       return true;
+  return false;
+}
+
+/* Does a character of s[0, len) occur in a key of two or more characters of
+ * some member of g? */
+static bool group_multi(const struct fgroup *g, const char *in, size_t len)
+{
+  const unsigned char *s = (const unsigned char *)in;
+
+  for (size_t p = 0; p < len;) {
+    uint32_t cp;
+    p += dec(s + p, &cp);
+    for (int m = 0; m < g->n; m++)
+      if (cp < 0x10000 ? in_multi(g->d[m], cp) : g->d[m]->astral_multi)
+        return true;
+  }
   return false;
 }
 
@@ -474,8 +342,9 @@ static bool apply_group(const struct fgroup *g, const char *in, size_t len, stru
       break;
     m = group_match(g, s, p, len, &node, &mend);
     if (m >= 0) {
-      const struct fdict *d = g->d[m];
-      if (!put(out, d->vals + d->nodes[node].off, d->nodes[node].len))
+      size_t vl;
+      const char *v = value(g->d[m], node, &vl);
+      if (!put(out, v, vl))
         return false;
       p = mend;
     } else {
@@ -512,19 +381,51 @@ static bool apply_chain(struct zhfix__fastcc *c, const struct fgroup *steps, int
   return true;
 }
 
-static inline bool is_inert(const struct zhfix__fastcc *c, uint32_t cp)
+/* The memo of the BMP character s[0, l) (code point cp) in a run of
+ * characters that matched no segmentation key, made on first use. It is
+ * MEMO_SPLIT if the character converts on its own whatever its neighbours in
+ * the run: through each step after the local ones, no character of what it
+ * has become occurs in a key of two or more characters, so no match can
+ * cross it; the memo is then the whole chain's output, else the local
+ * steps'. 0 on out of memory. */
+static uint64_t char_memo(struct zhfix__fastcc *c, const unsigned char *s, size_t l, uint32_t cp)
 {
-  return cp < 0x10000 ? (c->inert[cp >> 3] >> (cp & 7)) & 1 : c->astral_inert;
+  size_t off = c->arena.len;
+  struct zhfix__buf *a = &c->t1, *b = &c->t2, *x;
+  bool split = true;
+  uint64_t e;
+
+  if (!apply_chain(c, c->rsteps, c->nlocal, (const char *)s, l, &c->arena))
+    return 0;
+  a->len = 0;
+  if (!put(a, c->arena.data + off, c->arena.len - off))
+    return 0;
+  for (int k = c->nlocal; k < c->nrsteps && split; k++) {
+    if ((split = !group_multi(&c->rsteps[k], a->data, a->len))) {
+      b->len = 0;
+      if (!apply_group(&c->rsteps[k], a->data, a->len, b))
+        return 0;
+      x = a;
+      a = b;
+      b = x;
+    }
+  }
+  if (split) {
+    c->arena.len = off;
+    if (!put(&c->arena, a->data, a->len))
+      return 0;
+  }
+  e = memo_make(&c->arena, off) | (split ? MEMO_SPLIT : 0);
+  return c->charmemo[cp] = e;
 }
 
-/* Append what the local steps make of the character s[0, l) (code point cp). */
+/* Append what the local steps make of the character s[0, l) (code point cp),
+ * which is not MEMO_SPLIT. */
 static inline bool put_char(struct zhfix__fastcc *c, const unsigned char *s, size_t l, uint32_t cp,
                             struct zhfix__buf *out)
 {
   uint64_t e;
 
-  if (c->nlocal == 0)
-    return put(out, s, l);
   if (cp >= 0x10000) {
     size_t off = c->arena.len;
     bool ok = apply_chain(c, c->rsteps, c->nlocal, (const char *)s, l, &c->arena) &&
@@ -532,13 +433,8 @@ static inline bool put_char(struct zhfix__fastcc *c, const unsigned char *s, siz
     c->arena.len = off;
     return ok;
   }
-  e = c->charmemo[cp];
-  if (!e) {
-    size_t off = c->arena.len;
-    if (!apply_chain(c, c->rsteps, c->nlocal, (const char *)s, l, &c->arena))
-      return false;
-    e = c->charmemo[cp] = memo_make(&c->arena, off);
-  }
+  if (!(e = c->charmemo[cp]) && !(e = char_memo(c, s, l, cp)))
+    return false;
   return memo_put(&c->arena, e, out);
 }
 
@@ -576,9 +472,9 @@ bool zhfix__fastcc_run(struct zhfix__fastcc *c, const char *in, size_t len, stru
     int m;
 
     /* ASCII that no key contains: copied, as a run of bytes. */
-    if (s[p] < 0x80 && is_inert(c, s[p])) {
+    if (s[p] < 0x80 && ((c->ascii_inert[s[p] >> 6] >> (s[p] & 63)) & 1)) {
       size_t q = p + 1;
-      while (q < len && s[q] < 0x80 && is_inert(c, s[q]))
+      while (q < len && s[q] < 0x80 && ((c->ascii_inert[s[q] >> 6] >> (s[q] & 63)) & 1))
         q++;
       if ((rs < p && !flush_run(c, s + rs, p - rs, out)) || !put(out, s + p, q - p))
         return false;
@@ -586,21 +482,11 @@ bool zhfix__fastcc_run(struct zhfix__fastcc *c, const char *in, size_t len, stru
       continue;
     }
     l = dec(s + p, &cp);
-    if (is_inert(c, cp)) {
-      if ((rs < p && !flush_run(c, s + rs, p - rs, out)) || !put(out, s + p, l))
-        return false;
-      p = rs = p + l;
-      continue;
-    }
     m = group_match(&c->seg, s, p, len, &node, &mend);
-    if (m < 0) {
-      p += l; /* joins the run */
-      continue;
-    }
-    if (rs < p && !flush_run(c, s + rs, p - rs, out))
-      return false;
-    {
+    if (m >= 0) {
       uint64_t e = c->segmemo[m][node];
+      if (rs < p && !flush_run(c, s + rs, p - rs, out))
+        return false;
       if (!e) {
         size_t off = c->arena.len;
         if (!apply_chain(c, c->steps, c->nsteps, (const char *)s + p, mend - p, &c->arena))
@@ -609,8 +495,26 @@ bool zhfix__fastcc_run(struct zhfix__fastcc *c, const char *in, size_t len, stru
       }
       if (!memo_put(&c->arena, e, out))
         return false;
+      p = rs = mend;
+      continue;
     }
-    p = rs = mend;
+    if (cp < 0x10000) {
+      uint64_t e = c->charmemo[cp];
+      if (!e && !(e = char_memo(c, s + p, l, cp)))
+        return false;
+      if (e & MEMO_SPLIT) {
+        if ((rs < p && !flush_run(c, s + rs, p - rs, out)) || !memo_put(&c->arena, e, out))
+          return false;
+        p = rs = p + l;
+        continue;
+      }
+    } else if (c->astral_inert) {
+      if ((rs < p && !flush_run(c, s + rs, p - rs, out)) || !put(out, s + p, l))
+        return false;
+      p = rs = p + l;
+      continue;
+    }
+    p += l; /* joins the run */
   }
   return rs < p ? flush_run(c, s + rs, p - rs, out) : true;
 }
@@ -660,7 +564,7 @@ static bool parse_dict(json_object *o, const char *dir, struct fgroup *g, bool n
   }
   if (strcmp(t, "ocd2") == 0) {
     char path[PATH_MAX];
-    const struct fdict *d;
+    const fdict *d;
     if (!json_object_object_get_ex(o, "file", &v) || !json_object_is_type(v, json_type_string)) {
       snprintf(why, whylen, "a dictionary without a file");
       return false;
@@ -725,7 +629,7 @@ static bool parse_config(struct zhfix__fastcc *c, json_object *root, const char 
 /* Derive the run chain, the local steps and the inert characters. */
 static void plan(struct zhfix__fastcc *c)
 {
-  const struct fdict *all[MAXMEMBERS * (MAXSTEPS + 1)];
+  const fdict *all[MAXMEMBERS * (MAXSTEPS + 1)];
   size_t nall = 0;
 
   memcpy(c->rsteps, c->steps, sizeof c->steps);
@@ -758,11 +662,11 @@ static void plan(struct zhfix__fastcc *c)
   for (int i = 0; i < c->nsteps; i++)
     for (int m = 0; m < c->steps[i].n; m++)
       all[nall++] = c->steps[i].d[m];
-  memset(c->inert, 0xFF, sizeof c->inert);
+  c->ascii_inert[0] = c->ascii_inert[1] = ~0ull;
   c->astral_inert = true;
   for (size_t k = 0; k < nall; k++) {
-    for (size_t i = 0; i < sizeof c->inert; i++)
-      c->inert[i] &= (uint8_t)~all[k]->keychars[i];
+    c->ascii_inert[0] &= ~all[k]->ascii[0];
+    c->ascii_inert[1] &= ~all[k]->ascii[1];
     if (all[k]->astral)
       c->astral_inert = false;
   }
@@ -797,7 +701,7 @@ struct zhfix__fastcc *zhfix__fastcc_open(const char *config, char *why, size_t w
     plan(c);
     for (int j = 0; j < c->seg.n && ok; j++)
       ok = (c->segmemo[j] = calloc(c->seg.d[j]->nnodes, sizeof *c->segmemo[j])) != NULL;
-    if (ok && c->nlocal > 0)
+    if (ok)
       ok = (c->charmemo = calloc(0x10000, sizeof *c->charmemo)) != NULL;
     if (!ok)
       snprintf(why, whylen, "out of memory");

@@ -270,6 +270,17 @@ struct zhfix__ocd_source {
   size_t nnodes;     /* of its trie: the root and each distinct key prefix */
   const char *text;  /* "key\tdefault value\n" lines, UTF-8, sorted by code points */
   size_t len;        /* bytes of text */
+  /* The trie, packed as data/gen_opencc.py describes, read in place: */
+  const uint64_t *nodes;   /* [nnodes] breadth-first: code point, ISKEY, first child, count */
+  const uint32_t *vals;    /* [nnodes] value offset in text (bits 0-23), length (24-31) */
+  const uint16_t *rootidx; /* [1024] block of rootblk for each cp >> 6 */
+  const uint64_t *rootblk; /* the root's edge for each BMP code point, 64 a block */
+  const uint16_t *mcidx;   /* [1024] word of mcbits for each cp >> 6 */
+  const uint64_t *mcbits;  /* BMP code points that occur in keys of >= 2 characters */
+  uint64_t ascii[2];       /* ASCII characters that occur in some key */
+  bool astral;             /* some key has an astral character */
+  bool astral_multi;       /* some key of >= 2 characters has one */
+  bool single;             /* every key is one character */
 };
 extern const struct zhfix__ocd_source zhfix__ocd_sources[];
 extern const size_t zhfix__nocd_sources;
