@@ -23,6 +23,10 @@ opening a config builds nothing (the engine reads these arrays in place):
          ISKEY (bit 21), and a filter of the second characters of its keys
          (bits 22-63: bit 22 + ((cp * 0x9E3779B1 mod 2^32) >> 16) % 42 is
          set for each second character cp);
+  pairs  a filter of the keys' first two characters: bit
+         ((cp1 << 21 | cp2) * 0x9E3779B97F4A7C15 mod 2^64) >> (64 - pairbits)
+         is set for each key's first and second character, pairbits making
+         at least 16 bits a pair;
   multi  the BMP code points that occur in a key of two or more characters,
          two-level like the root (mcidx [1024] -> 64-bit words of mcbits);
   ascii  the ASCII characters that occur in some key (a 128-bit set), and
@@ -145,6 +149,10 @@ def filter_bit(cp):
     return 22 + ((cp * 0x9E3779B1) % (1 << 32) >> 16) % 42
 
 
+def pair_bit(cp1, cp2, bits):
+    return ((cp1 << 21 | cp2) * 0x9E3779B97F4A7C15) % (1 << 64) >> (64 - bits)
+
+
 def pack(o, i, f, size, entries):
     """Append dictionary i's packed trie to o; return its row of zhfix__ocd_sources."""
     # Value offsets in the text (bytes).
@@ -212,16 +220,26 @@ def pack(o, i, f, size, entries):
         midx[b] = len(mflat)
         mflat.append(mwords[b])
     single = all(len(k) == 1 for k, _ in entries)
+    pairs = sorted(set((ord(k[0]), ord(k[1])) for k, _ in entries if len(k) > 1))
+    pairbits = 6
+    while 1 << pairbits < 16 * len(pairs):
+        pairbits += 1
+    pflat = [0] * (1 << (pairbits - 6))
+    for c1, c2 in pairs:
+        b = pair_bit(c1, c2, pairbits)
+        pflat[b >> 6] |= 1 << (b & 63)
     c_array(o, "static const uint64_t nodes%d[%d]" % (i, len(nodes)), nodes, "0x%x")
     c_array(o, "static const uint32_t vals%d[%d]" % (i, len(vals)), vals, "%d")
     c_array(o, "static const uint16_t rootidx%d[1024]" % i, ridx, "%d")
     c_array(o, "static const uint64_t rootblk%d[%d]" % (i, len(rflat)), rflat, "0x%x")
+    c_array(o, "static const uint64_t pairs%d[%d]" % (i, len(pflat)), pflat, "0x%x")
     c_array(o, "static const uint16_t mcidx%d[1024]" % i, midx, "%d")
     c_array(o, "static const uint64_t mcbits%d[%d]" % (i, len(mflat)), mflat, "0x%x")
     o.append("")
     return ('  {"%s", %d, %d, %d, dict%d, sizeof dict%d - 1,\n'
-            '   nodes%d, vals%d, rootidx%d, rootblk%d, mcidx%d, mcbits%d, {0x%x, 0x%x}, %d, %d, %d},' % (
-                f, size, len(entries), len(nodes), i, i, i, i, i, i, i, i,
+            '   nodes%d, vals%d, rootidx%d, rootblk%d, pairs%d, %d, mcidx%d, mcbits%d,\n'
+            '   {0x%x, 0x%x}, %d, %d, %d},' % (
+                f, size, len(entries), len(nodes), i, i, i, i, i, i, i, pairbits, i, i,
                 ascii[0], ascii[1], astral, astral_multi, single))
 
 

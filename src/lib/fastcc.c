@@ -156,38 +156,14 @@ static const fdict *dict_get(const char *path, char *why, size_t whylen)
   return &zhfix__ocd_sources[i];
 }
 
-/* Longest key of d that prefixes s[p, end): its node (0: none) and end. */
-static inline uint32_t dict_match(const fdict *d, const unsigned char *s, size_t p, size_t end,
-                                  size_t *mend)
+/* From node n of d at s[p, end), best (and *mend) the longest key so far:
+ * the longest key, extended as far as the text and the trie go along. */
+static inline uint32_t descend(const fdict *d, uint32_t n, uint32_t best, const unsigned char *s,
+                               size_t p, size_t end, size_t *mend)
 {
-  uint32_t best = 0, cp, n;
-  uint64_t w;
+  uint64_t w = d->nodes[n];
+  uint32_t cp;
 
-  p += dec(s + p, &cp);
-  if (cp < 0x10000) {
-    uint64_t e = root_edge(d, cp);
-    uint32_t cp2;
-    if (!e)
-      return 0;
-    n = (uint32_t)e & 0xFFFFF;
-    if (e & ISKEY) {
-      best = n;
-      *mend = p;
-    }
-    if (!(e & HASKIDS) || p >= end)
-      return best;
-    dec(s + p, &cp2);
-    if (!((e >> FILTER(cp2)) & 1))
-      return best;
-  } else {
-    if (!d->astral || !(n = child(d, d->nodes[0], cp)))
-      return 0;
-    if (d->nodes[n] & ISKEY) {
-      best = n;
-      *mend = p;
-    }
-  }
-  w = d->nodes[n];
   while ((w >> 42) && p < end) {
     size_t l = dec(s + p, &cp);
     if (!(n = child(d, w, cp)))
@@ -202,9 +178,60 @@ static inline uint32_t dict_match(const fdict *d, const unsigned char *s, size_t
   return best;
 }
 
+/* Longest key of d that prefixes s[p, end) and starts with the BMP code
+ * point cp, whose root edge e is not 0, s[p, end) being what follows cp: its
+ * node (0: none) and end. */
+static inline uint32_t match_from(const fdict *d, uint64_t e, uint32_t cp, const unsigned char *s,
+                                  size_t p, size_t end, size_t *mend)
+{
+  uint32_t best = 0, n = (uint32_t)e & 0xFFFFF, cp2;
+
+  if (e & ISKEY) {
+    best = n;
+    *mend = p;
+  }
+  if (!(e & HASKIDS) || p >= end)
+    return best;
+  dec(s + p, &cp2);
+  if (!((e >> FILTER(cp2)) & 1))
+    return best;
+  {
+    size_t b = (size_t)((((uint64_t)cp << 21 | cp2) * 0x9E3779B97F4A7C15ull) >> (64 - d->pairbits));
+    if (!((d->pairs[b >> 6] >> (b & 63)) & 1))
+      return best;
+  }
+  return descend(d, n, best, s, p, end, mend);
+}
+
+/* Longest key of d that prefixes s[p, end): its node (0: none) and end. */
+static inline uint32_t dict_match(const fdict *d, const unsigned char *s, size_t p, size_t end,
+                                  size_t *mend)
+{
+  uint32_t best = 0, cp, n;
+
+  p += dec(s + p, &cp);
+  if (cp < 0x10000) {
+    uint64_t e = root_edge(d, cp);
+    return e ? match_from(d, e, cp, s, p, end, mend) : 0;
+  }
+  if (!d->astral || !(n = child(d, d->nodes[0], cp)))
+    return 0;
+  if (d->nodes[n] & ISKEY) {
+    best = n;
+    *mend = p;
+  }
+  return descend(d, n, best, s, p, end, mend);
+}
+
 struct fgroup {
   int n;
   const fdict *d[MAXMEMBERS];
+};
+
+/* What a handle knows of a BMP character once it has met it. */
+struct cinfo {
+  uint64_t memo; /* see char_memo(); 0 until then */
+  uint64_t root; /* the root edge of the segmentation dictionary (if only one) */
 };
 
 struct zhfix__fastcc {
@@ -217,7 +244,7 @@ struct zhfix__fastcc {
   bool astral_inert;              /* no key of any dictionary has an astral character */
   uint64_t ascii_inert[2];        /* ASCII characters in no key of any dictionary */
   uint64_t *segmemo[MAXMEMBERS];  /* per seg member, per node: MEMO(off, len) in arena */
-  uint64_t *charmemo;             /* per BMP code point: see char_memo() */
+  struct cinfo *cinfo;            /* per BMP code point, made on first use */
   struct zhfix__buf arena, t0, t1, t2;
 };
 
@@ -416,7 +443,8 @@ static uint64_t char_memo(struct zhfix__fastcc *c, const unsigned char *s, size_
       return 0;
   }
   e = memo_make(&c->arena, off) | (split ? MEMO_SPLIT : 0);
-  return c->charmemo[cp] = e;
+  c->cinfo[cp].root = c->seg.n == 1 ? root_edge(c->seg.d[0], cp) : 0;
+  return c->cinfo[cp].memo = e;
 }
 
 /* Append what the local steps make of the character s[0, l) (code point cp),
@@ -433,7 +461,7 @@ static inline bool put_char(struct zhfix__fastcc *c, const unsigned char *s, siz
     c->arena.len = off;
     return ok;
   }
-  if (!(e = c->charmemo[cp]) && !(e = char_memo(c, s, l, cp)))
+  if (!(e = c->cinfo[cp].memo) && !(e = char_memo(c, s, l, cp)))
     return false;
   return memo_put(&c->arena, e, out);
 }
@@ -482,7 +510,16 @@ bool zhfix__fastcc_run(struct zhfix__fastcc *c, const char *in, size_t len, stru
       continue;
     }
     l = dec(s + p, &cp);
-    m = group_match(&c->seg, s, p, len, &node, &mend);
+    if (cp < 0x10000 && c->seg.n == 1) {
+      /* One cache line says whether a key starts here and what the
+       * character becomes if none does. */
+      const struct cinfo *ci = &c->cinfo[cp];
+      if (!ci->memo && !char_memo(c, s + p, l, cp))
+        return false;
+      m = ci->root && (node = match_from(c->seg.d[0], ci->root, cp, s, p + l, len, &mend)) ? 0 : -1;
+    } else {
+      m = group_match(&c->seg, s, p, len, &node, &mend);
+    }
     if (m >= 0) {
       uint64_t e = c->segmemo[m][node];
       if (rs < p && !flush_run(c, s + rs, p - rs, out))
@@ -499,7 +536,7 @@ bool zhfix__fastcc_run(struct zhfix__fastcc *c, const char *in, size_t len, stru
       continue;
     }
     if (cp < 0x10000) {
-      uint64_t e = c->charmemo[cp];
+      uint64_t e = c->cinfo[cp].memo;
       if (!e && !(e = char_memo(c, s + p, l, cp)))
         return false;
       if (e & MEMO_SPLIT) {
@@ -702,7 +739,7 @@ struct zhfix__fastcc *zhfix__fastcc_open(const char *config, char *why, size_t w
     for (int j = 0; j < c->seg.n && ok; j++)
       ok = (c->segmemo[j] = calloc(c->seg.d[j]->nnodes, sizeof *c->segmemo[j])) != NULL;
     if (ok)
-      ok = (c->charmemo = calloc(0x10000, sizeof *c->charmemo)) != NULL;
+      ok = (c->cinfo = calloc(0x10000, sizeof *c->cinfo)) != NULL;
     if (!ok)
       snprintf(why, whylen, "out of memory");
   }
@@ -719,7 +756,7 @@ void zhfix__fastcc_close(struct zhfix__fastcc *c)
     return;
   for (int j = 0; j < MAXMEMBERS; j++)
     free(c->segmemo[j]);
-  free(c->charmemo);
+  free(c->cinfo);
   zhfix__buf_free(&c->arena);
   zhfix__buf_free(&c->t0);
   zhfix__buf_free(&c->t1);
