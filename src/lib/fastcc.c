@@ -230,9 +230,18 @@ struct fgroup {
 
 /* What a handle knows of a BMP character once it has met it. */
 struct cinfo {
-  uint64_t memo; /* see char_memo(); 0 until then */
-  uint64_t root; /* the root edge of the segmentation dictionary (if only one) */
+  uint64_t memo;  /* see char_memo(); 0 until then */
+  uint64_t root;  /* the root edge of the segmentation dictionary (if only one) */
+  uint64_t alone; /* if not MEMO_SPLIT: the chain's output for it as a run; 0 until made */
+  uint64_t pad;
 };
+
+/* A slot of the cache of runs: a run's bytes and the chain's output for it. */
+struct runslot {
+  unsigned char klen, olen;
+  unsigned char key[26], out[36];
+};
+#define RUNSLOTS (1u << 14)
 
 struct zhfix__fastcc {
   struct fgroup seg;
@@ -245,6 +254,7 @@ struct zhfix__fastcc {
   uint64_t ascii_inert[2];        /* ASCII characters in no key of any dictionary */
   uint64_t *segmemo[MAXMEMBERS];  /* per seg member, per node: MEMO(off, len) in arena */
   struct cinfo *cinfo;            /* per BMP code point, made on first use */
+  struct runslot *runs;           /* [RUNSLOTS], direct-mapped by a hash of the run */
   struct zhfix__buf arena, t0, t1, t2;
 };
 
@@ -466,9 +476,54 @@ static inline bool put_char(struct zhfix__fastcc *c, const unsigned char *s, siz
   return memo_put(&c->arena, e, out);
 }
 
+static bool flush_chain(struct zhfix__fastcc *c, const unsigned char *s, size_t len,
+                        struct zhfix__buf *out);
+
 /* Convert a run s[0, len) of characters that matched no segmentation key. */
 static bool flush_run(struct zhfix__fastcc *c, const unsigned char *s, size_t len,
                       struct zhfix__buf *out)
+{
+  struct zhfix__buf *dst = c->nlocal == c->nrsteps ? out : &c->t0;
+  uint32_t cp0;
+
+  /* A run of one character (among characters that split runs): a memo. */
+  if (dst != out && dec(s, &cp0) == len && cp0 < 0x10000) {
+    uint64_t e = c->cinfo[cp0].alone;
+    if (!e) {
+      size_t off = c->arena.len;
+      if (!apply_chain(c, c->rsteps, c->nrsteps, (const char *)s, len, &c->arena))
+        return false;
+      e = c->cinfo[cp0].alone = memo_make(&c->arena, off);
+    }
+    return memo_put(&c->arena, e, out);
+  }
+  /* Longer short runs: the cache, then the chain, and the result cached. */
+  if (dst != out && len <= sizeof c->runs->key) {
+    uint32_t h = 2166136261u;
+    struct runslot *r;
+    size_t off = out->len;
+    for (size_t i = 0; i < len; i++)
+      h = (h ^ s[i]) * 16777619u;
+    r = &c->runs[(h ^ h >> 15) & (RUNSLOTS - 1)];
+    if (r->klen == len && memcmp(r->key, s, len) == 0)
+      return put(out, r->out, r->olen);
+    if (!flush_chain(c, s, len, out))
+      return false;
+    if (out->len - off <= sizeof r->out) {
+      r->klen = (unsigned char)len;
+      memcpy(r->key, s, len);
+      r->olen = (unsigned char)(out->len - off);
+      memcpy(r->out, out->data + off, r->olen);
+    }
+    return true;
+  }
+  return flush_chain(c, s, len, out);
+}
+
+/* The run s[0, len) through the chain: the local steps by memo, then the
+ * others. */
+static bool flush_chain(struct zhfix__fastcc *c, const unsigned char *s, size_t len,
+                        struct zhfix__buf *out)
 {
   struct zhfix__buf *dst = c->nlocal == c->nrsteps ? out : &c->t0;
   size_t p = 0;
@@ -739,7 +794,8 @@ struct zhfix__fastcc *zhfix__fastcc_open(const char *config, char *why, size_t w
     for (int j = 0; j < c->seg.n && ok; j++)
       ok = (c->segmemo[j] = calloc(c->seg.d[j]->nnodes, sizeof *c->segmemo[j])) != NULL;
     if (ok)
-      ok = (c->cinfo = calloc(0x10000, sizeof *c->cinfo)) != NULL;
+      ok = (c->cinfo = calloc(0x10000, sizeof *c->cinfo)) != NULL &&
+           (c->nlocal == c->nrsteps || (c->runs = calloc(RUNSLOTS, sizeof *c->runs)) != NULL);
     if (!ok)
       snprintf(why, whylen, "out of memory");
   }
@@ -757,6 +813,7 @@ void zhfix__fastcc_close(struct zhfix__fastcc *c)
   for (int j = 0; j < MAXMEMBERS; j++)
     free(c->segmemo[j]);
   free(c->cinfo);
+  free(c->runs);
   zhfix__buf_free(&c->arena);
   zhfix__buf_free(&c->t0);
   zhfix__buf_free(&c->t1);
