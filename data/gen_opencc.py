@@ -27,6 +27,8 @@ opening a config builds nothing (the engine reads these arrays in place):
          ((cp1 << 21 | cp2) * 0x9E3779B97F4A7C15 mod 2^64) >> (64 - pairbits)
          is set for each key's first and second character, pairbits making
          at least 16 bits a pair;
+  bigrams  the same filter for every two consecutive characters of a key
+         (bigrambits);
   multi  the BMP code points that occur in a key of two or more characters,
          two-level like the root (mcidx [1024] -> 64-bit words of mcbits);
   ascii  the ASCII characters that occur in some key (a 128-bit set), and
@@ -232,14 +234,23 @@ def pack(o, i, f, size, entries):
     c_array(o, "static const uint32_t vals%d[%d]" % (i, len(vals)), vals, "%d")
     c_array(o, "static const uint16_t rootidx%d[1024]" % i, ridx, "%d")
     c_array(o, "static const uint64_t rootblk%d[%d]" % (i, len(rflat)), rflat, "0x%x")
+    bigrams = sorted(set((ord(k[j]), ord(k[j + 1])) for k, _ in entries for j in range(len(k) - 1)))
+    bigrambits = 6
+    while 1 << bigrambits < 16 * len(bigrams):
+        bigrambits += 1
+    bflat = [0] * (1 << (bigrambits - 6))
+    for c1, c2 in bigrams:
+        b = pair_bit(c1, c2, bigrambits)
+        bflat[b >> 6] |= 1 << (b & 63)
     c_array(o, "static const uint64_t pairs%d[%d]" % (i, len(pflat)), pflat, "0x%x")
+    c_array(o, "static const uint64_t bigrams%d[%d]" % (i, len(bflat)), bflat, "0x%x")
     c_array(o, "static const uint16_t mcidx%d[1024]" % i, midx, "%d")
     c_array(o, "static const uint64_t mcbits%d[%d]" % (i, len(mflat)), mflat, "0x%x")
     o.append("")
     return ('  {"%s", %d, %d, %d, dict%d, sizeof dict%d - 1,\n'
-            '   nodes%d, vals%d, rootidx%d, rootblk%d, pairs%d, %d, mcidx%d, mcbits%d,\n'
+            '   nodes%d, vals%d, rootidx%d, rootblk%d, pairs%d, %d, bigrams%d, %d, mcidx%d, mcbits%d,\n'
             '   {0x%x, 0x%x}, %d, %d, %d},' % (
-                f, size, len(entries), len(nodes), i, i, i, i, i, i, i, pairbits, i, i,
+                f, size, len(entries), len(nodes), i, i, i, i, i, i, i, pairbits, i, bigrambits, i, i,
                 ascii[0], ascii[1], astral, astral_multi, single))
 
 

@@ -233,7 +233,8 @@ struct cinfo {
   uint64_t memo;  /* see char_memo(); 0 until then */
   uint64_t root;  /* the root edge of the segmentation dictionary (if only one) */
   uint64_t alone; /* if not MEMO_SPLIT: the chain's output for it as a run; 0 until made */
-  uint64_t pad;
+  uint64_t ends;  /* if not MEMO_SPLIT: the first (bits 0-20) and last (bits 21-41) code
+                   * points of the local steps' output, bit 63 set; 0 if it is empty */
 };
 
 /* A slot of the cache of runs: a run's bytes and the chain's output for it. */
@@ -250,6 +251,8 @@ struct zhfix__fastcc {
   struct fgroup rsteps[MAXSTEPS]; /* the chain as it applies to unmatched runs */
   int nrsteps;
   int nlocal;                     /* leading rsteps that map characters one by one */
+  int cut;                        /* rsteps[nlocal] if it is the only step with longer
+                                   * keys, and there is one; else -1 */
   bool astral_inert;              /* no key of any dictionary has an astral character */
   uint64_t ascii_inert[2];        /* ASCII characters in no key of any dictionary */
   uint64_t *segmemo[MAXMEMBERS];  /* per seg member, per node: MEMO(off, len) in arena */
@@ -339,6 +342,18 @@ static inline bool group_starts(const struct fgroup *g, uint32_t cp)
   for (int m = 0; m < g->n; m++)
     if (root_edge(g->d[m], cp))
       return true;
+  return false;
+}
+
+/* Could a key of some member of g hold a and b one after the other? */
+static inline bool group_bigram(const struct fgroup *g, uint32_t a, uint32_t b)
+{
+  for (int m = 0; m < g->n; m++) {
+    const fdict *d = g->d[m];
+    size_t i = (size_t)((((uint64_t)a << 21 | b) * 0x9E3779B97F4A7C15ull) >> (64 - d->bigrambits));
+    if ((d->bigrams[i >> 6] >> (i & 63)) & 1)
+      return true;
+  }
   return false;
 }
 
@@ -437,6 +452,14 @@ static uint64_t char_memo(struct zhfix__fastcc *c, const unsigned char *s, size_
   a->len = 0;
   if (!put(a, c->arena.data + off, c->arena.len - off))
     return 0;
+  c->cinfo[cp].ends = 0;
+  if (a->len > 0) {
+    uint32_t first, last = 0;
+    size_t q = dec((const unsigned char *)a->data, &first);
+    for (last = first; q < a->len;)
+      q += dec((const unsigned char *)a->data + q, &last);
+    c->cinfo[cp].ends = 1ull << 63 | (uint64_t)last << 21 | first;
+  }
   for (int k = c->nlocal; k < c->nrsteps && split; k++) {
     if ((split = !group_multi(&c->rsteps[k], a->data, a->len))) {
       b->len = 0;
@@ -546,6 +569,7 @@ bool zhfix__fastcc_run(struct zhfix__fastcc *c, const char *in, size_t len, stru
 {
   const unsigned char *s = (const unsigned char *)in;
   size_t p = 0, rs = 0; /* the pending run of unmatched characters is s[rs, p) */
+  uint32_t last = 0;    /* the last code point of its local output, or UINT32_MAX */
 
   if (!zhfix__buf_reserve(out, len + len / 2))
     return false;
@@ -600,11 +624,25 @@ bool zhfix__fastcc_run(struct zhfix__fastcc *c, const char *in, size_t len, stru
         p = rs = p + l;
         continue;
       }
+      /* With one step of longer keys (s2twp: TWPhrases), the run is cut
+       * where no key holds the two characters that meet. */
+      if (c->cut >= 0) {
+        uint64_t ends = c->cinfo[cp].ends;
+        if (rs < p && last != UINT32_MAX && ends &&
+            !group_bigram(&c->rsteps[c->cut], last, (uint32_t)ends & 0x1FFFFF)) {
+          if (!flush_run(c, s + rs, p - rs, out))
+            return false;
+          rs = p;
+        }
+        last = ends ? (uint32_t)(ends >> 21) & 0x1FFFFF : UINT32_MAX;
+      }
     } else if (c->astral_inert) {
       if ((rs < p && !flush_run(c, s + rs, p - rs, out)) || !put(out, s + p, l))
         return false;
       p = rs = p + l;
       continue;
+    } else {
+      last = UINT32_MAX;
     }
     p += l; /* joins the run */
   }
@@ -749,6 +787,11 @@ static void plan(struct zhfix__fastcc *c)
       break;
     c->nlocal++;
   }
+  c->cut = c->nlocal < c->nrsteps ? c->nlocal : -1;
+  for (int i = c->nlocal + 1; i < c->nrsteps; i++)
+    for (int m = 0; m < c->rsteps[i].n; m++)
+      if (!c->rsteps[i].d[m]->single)
+        c->cut = -1;
   for (int j = 0; j < c->seg.n; j++)
     all[nall++] = c->seg.d[j];
   for (int i = 0; i < c->nsteps; i++)

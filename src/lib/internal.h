@@ -277,6 +277,8 @@ struct zhfix__ocd_source {
   const uint64_t *rootblk; /* the root's edge for each BMP code point, 64 a block */
   const uint64_t *pairs;   /* [2^pairbits / 64] filter of the keys' first two characters */
   unsigned pairbits;
+  const uint64_t *bigrams; /* [2^bigrambits / 64] filter of two consecutive characters of a key */
+  unsigned bigrambits;
   const uint16_t *mcidx;   /* [1024] word of mcbits for each cp >> 6 */
   const uint64_t *mcbits;  /* BMP code points that occur in keys of >= 2 characters */
   uint64_t ascii[2];       /* ASCII characters that occur in some key */
