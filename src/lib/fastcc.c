@@ -180,9 +180,10 @@ static inline uint32_t descend(const fdict *d, uint32_t n, uint32_t best, const 
 
 /* Longest key of d that prefixes s[p, end) and starts with the BMP code
  * point cp, whose root edge e is not 0, s[p, end) being what follows cp: its
- * node (0: none) and end. */
+ * node (0: none) and end. If it decodes the character at p, its code point
+ * and length go to *ncp and *nl (else *nl is left alone). */
 static inline uint32_t match_from(const fdict *d, uint64_t e, uint32_t cp, const unsigned char *s,
-                                  size_t p, size_t end, size_t *mend)
+                                  size_t p, size_t end, size_t *mend, uint32_t *ncp, size_t *nl)
 {
   uint32_t best = 0, n = (uint32_t)e & 0xFFFFF, cp2;
 
@@ -192,7 +193,8 @@ static inline uint32_t match_from(const fdict *d, uint64_t e, uint32_t cp, const
   }
   if (!(e & HASKIDS) || p >= end)
     return best;
-  dec(s + p, &cp2);
+  *nl = dec(s + p, &cp2);
+  *ncp = cp2;
   if (!((e >> FILTER(cp2)) & 1))
     return best;
   {
@@ -207,12 +209,13 @@ static inline uint32_t match_from(const fdict *d, uint64_t e, uint32_t cp, const
 static inline uint32_t dict_match(const fdict *d, const unsigned char *s, size_t p, size_t end,
                                   size_t *mend)
 {
-  uint32_t best = 0, cp, n;
+  uint32_t best = 0, cp, n, ncp;
+  size_t nl;
 
   p += dec(s + p, &cp);
   if (cp < 0x10000) {
     uint64_t e = root_edge(d, cp);
-    return e ? match_from(d, e, cp, s, p, end, mend) : 0;
+    return e ? match_from(d, e, cp, s, p, end, mend, &ncp, &nl) : 0;
   }
   if (!d->astral || !(n = child(d, d->nodes[0], cp)))
     return 0;
@@ -570,6 +573,8 @@ bool zhfix__fastcc_run(struct zhfix__fastcc *c, const char *in, size_t len, stru
   const unsigned char *s = (const unsigned char *)in;
   size_t p = 0, rs = 0; /* the pending run of unmatched characters is s[rs, p) */
   uint32_t last = 0;    /* the last code point of its local output, or UINT32_MAX */
+  uint32_t ncp = 0;     /* the character at p, if nl > 0 */
+  size_t nl = 0;
 
   if (!zhfix__buf_reserve(out, len + len / 2))
     return false;
@@ -586,16 +591,26 @@ bool zhfix__fastcc_run(struct zhfix__fastcc *c, const char *in, size_t len, stru
       if ((rs < p && !flush_run(c, s + rs, p - rs, out)) || !put(out, s + p, q - p))
         return false;
       p = rs = q;
+      nl = 0;
       continue;
     }
-    l = dec(s + p, &cp);
+    if (nl) {
+      cp = ncp;
+      l = nl;
+      nl = 0;
+    } else {
+      l = dec(s + p, &cp);
+    }
     if (cp < 0x10000 && c->seg.n == 1) {
       /* One cache line says whether a key starts here and what the
        * character becomes if none does. */
       const struct cinfo *ci = &c->cinfo[cp];
       if (!ci->memo && !char_memo(c, s + p, l, cp))
         return false;
-      m = ci->root && (node = match_from(c->seg.d[0], ci->root, cp, s, p + l, len, &mend)) ? 0 : -1;
+      m = ci->root && (node = match_from(c->seg.d[0], ci->root, cp, s, p + l, len, &mend, &ncp,
+                                         &nl)) ? 0 : -1;
+      if (m >= 0)
+        nl = 0; /* p moves past the next character */
     } else {
       m = group_match(&c->seg, s, p, len, &node, &mend);
     }
