@@ -14,20 +14,24 @@
  *   match (not the longest over all members); an entry converts to its first
  *   value; an unmatched character is copied.
  *
- * Speed comes from three facts. The output for a segment that is a key
+ * Speed comes from these facts. The output for a segment that is a key
  * depends only on that key, so it is computed once per handle and kept
  * (memo per dictionary node). In a run of unmatched characters, no member of
  * the segmentation dictionary can match in the first step, so a first step
  * whose other members have one-character keys only maps characters one by
- * one (memo per BMP code point); later steps with longer keys (s2twp's
- * TWPhrases) run over the converted run. A character that occurs in no key
- * of any dictionary of the config ("inert": ASCII, most punctuation) can
- * neither start nor continue a match and is copied as is; it also splits a
- * run into independent parts.
+ * one (memo per BMP code point). Later steps with longer keys (s2twp's
+ * TWPhrases) run over the converted run, but a character of the run whose
+ * conversion so far occurs in no key of two or more characters of those
+ * steps converts on its own whatever its neighbours ("splits" the run: its
+ * memo is then the whole chain's output); with one such step, the run is also
+ * cut between two characters that no key holds one after the other (a bigram
+ * filter), and pieces of one character or a few are memoized too. ASCII that
+ * occurs in no key of the config is copied in bulk.
  *
- * Dictionaries are hashed tries over code points, built once per process on
- * first use (under a mutex) and read-only after that, so handles in several
- * threads share them. */
+ * Dictionaries are tries over code points, packed by the generator into
+ * static arrays and read in place: opening a config parses its JSON and
+ * builds nothing, and handles in several threads share the tables. The
+ * per-handle memos are allocated zeroed and filled on first use. */
 #include <json-c/json.h>
 #include <limits.h>
 #include <stdio.h>
