@@ -60,6 +60,12 @@
 
 typedef struct zhfix__ocd_source fdict;
 
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
 /* Decode one character of valid UTF-8 at s (s < end); returns its length. */
 static inline size_t dec(const unsigned char *s, uint32_t *cp)
 {
@@ -604,6 +610,12 @@ bool zhfix__fastcc_run(struct zhfix__fastcc *c, const char *in, size_t len, stru
       nl = 0;
     } else {
       l = dec(s + p, &cp);
+    }
+    /* The lines of characters ahead are fetched while this one converts
+     * (two ahead: the next one was two ahead a step ago). */
+    if (p + l + 6 <= len && (s[p + l + 3] & 0xF0) == 0xE0) {
+      const unsigned char *t = s + p + l + 3;
+      PREFETCH(&c->cinfo[((t[0] & 0x0Fu) << 12) | ((t[1] & 0x3Fu) << 6) | (t[2] & 0x3Fu)]);
     }
     if (cp < 0x10000 && c->seg.n == 1) {
       /* One cache line says whether a key starts here and what the
