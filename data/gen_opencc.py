@@ -21,7 +21,7 @@ opening a config builds nothing (the engine reads these arrays in place):
          [1024] gives for cp >> 6 a block of 64 words in rootblk (block 0 is
          all zero); a word is the child node (bits 0-19), HASKIDS (bit 20),
          ISKEY (bit 21), and a filter of the second characters of its keys
-         (bits 22-63: bit 22 + ((cp * 0x9E3779B1 mod 2^32) >> 16) % 42 is
+         (bits 22-63: bit 22 + (((cp * 0x9E3779B1 mod 2^32) >> 16) * 42 >> 16) is
          set for each second character cp);
   pairs  a filter of the keys' first two characters: bit
          ((cp1 << 21 | cp2) * 0x9E3779B97F4A7C15 mod 2^64) >> (64 - pairbits)
@@ -148,7 +148,7 @@ def two_level(words):
 
 
 def filter_bit(cp):
-    return 22 + ((cp * 0x9E3779B1) % (1 << 32) >> 16) % 42
+    return 22 + (((cp * 0x9E3779B1) % (1 << 32) >> 16) * 42 >> 16)
 
 
 def pair_bit(cp1, cp2, bits):

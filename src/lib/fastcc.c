@@ -56,14 +56,16 @@
  * FILTER(cp) set if some key continues with cp). */
 #define ISKEY (1u << 21)
 #define HASKIDS (1u << 20)
-#define FILTER(cp) (22 + (((uint32_t)(cp)*0x9E3779B1u) >> 16) % 42)
+#define FILTER(cp) (22 + (((((uint32_t)(cp)*0x9E3779B1u) >> 16) * 42) >> 16))
 
 typedef struct zhfix__ocd_source fdict;
 
 #if defined(__GNUC__)
 #define PREFETCH(p) __builtin_prefetch(p)
+#define HOT_INLINE inline __attribute__((always_inline))
 #else
 #define PREFETCH(p) ((void)(p))
+#define HOT_INLINE inline
 #endif
 
 /* Decode one character of valid UTF-8 at s (s < end); returns its length. */
@@ -192,8 +194,9 @@ static inline uint32_t descend(const fdict *d, uint32_t n, uint32_t best, const 
  * point cp, whose root edge e is not 0, s[p, end) being what follows cp: its
  * node (0: none) and end. If it decodes the character at p, its code point
  * and length go to *ncp and *nl (else *nl is left alone). */
-static inline uint32_t match_from(const fdict *d, uint64_t e, uint32_t cp, const unsigned char *s,
-                                  size_t p, size_t end, size_t *mend, uint32_t *ncp, size_t *nl)
+static HOT_INLINE uint32_t match_from(const fdict *d, uint64_t e, uint32_t cp,
+                                      const unsigned char *s, size_t p, size_t end, size_t *mend,
+                                      uint32_t *ncp, size_t *nl)
 {
   uint32_t best = 0, n = (uint32_t)e & 0xFFFFF, cp2;
 
