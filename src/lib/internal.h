@@ -293,8 +293,8 @@ struct zhfix__fastcc;
 /* Open an OpenCC config (a file name, looked up as libopencc does, or a
  * path). Returns NULL and a reason in why[whylen] if the config is missing
  * or malformed, or names a dictionary or a type not built in (the caller then
- * falls back to libopencc). Dictionaries are built once per process and
- * shared read-only; the handle itself is for one thread. */
+ * falls back to libopencc). Dictionaries are the generated tables, read in
+ * place and shared; the handle itself (its memos) is for one thread. */
 struct zhfix__fastcc *zhfix__fastcc_open(const char *config, char *why, size_t whylen);
 void zhfix__fastcc_close(struct zhfix__fastcc *c);
 /* Convert valid UTF-8 in[0, len) (NUL allowed: it is copied) and append the
