@@ -14,23 +14,26 @@
  *   match (not the longest over all members); an entry converts to its first
  *   value; an unmatched character is copied.
  *
- * Speed comes from three facts. The output for a segment that is a key
+ * Speed comes from these facts. The output for a segment that is a key
  * depends only on that key, so it is computed once per handle and kept
  * (memo per dictionary node). In a run of unmatched characters, no member of
  * the segmentation dictionary can match in the first step, so a first step
  * whose other members have one-character keys only maps characters one by
- * one (memo per BMP code point); later steps with longer keys (s2twp's
- * TWPhrases) run over the converted run. A character that occurs in no key
- * of any dictionary of the config ("inert": ASCII, most punctuation) can
- * neither start nor continue a match and is copied as is; it also splits a
- * run into independent parts.
+ * one (memo per BMP code point). Later steps with longer keys (s2twp's
+ * TWPhrases) run over the converted run, but a character of the run whose
+ * conversion so far occurs in no key of two or more characters of those
+ * steps converts on its own whatever its neighbours ("splits" the run: its
+ * memo is then the whole chain's output); with one such step, the run is also
+ * cut between two characters that no key holds one after the other (a bigram
+ * filter), and pieces of one character or a few are memoized too. ASCII that
+ * occurs in no key of the config is copied in bulk.
  *
- * Dictionaries are hashed tries over code points, built once per process on
- * first use (under a mutex) and read-only after that, so handles in several
- * threads share them. */
+ * Dictionaries are tries over code points, packed by the generator into
+ * static arrays and read in place: opening a config parses its JSON and
+ * builds nothing, and handles in several threads share the tables. The
+ * per-handle memos are allocated zeroed and filled on first use. */
 #include <json-c/json.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,75 +45,28 @@
 #define ZHFIX_OPENCC_DATADIR "/usr/share/opencc"
 #endif
 
-#define NOKEY UINT32_MAX
 #define MAXMEMBERS 8
 #define MAXSTEPS 16
 
-/* A trie edge, packed in 64 bits (0: an empty slot or no edge):
- *   bits 22-62  ((parent << 21) | cp) + 1   (hash table entries only)
- *   bit 21      ISKEY: the child is a key
- *   bit 20      HASKIDS: the child has children
- *   bits 0-19   the child node
- * The root's edges for BMP characters are in a direct table instead (bits
- * 0-21 as above), behind a bitmap of the characters that start a key; its
- * bits 22-63 are a filter of the second characters under that edge (bit
- * FILTER(cp) set if some key continues with cp). A one-hash Bloom filter over all other edges (16 bits
- * per node) saves most failed steps a probe: the hot parts of the bitmap,
- * the root table and the filter stay in the CPU's caches, and the hash table
- * is read mostly for edges that exist. */
+/* The generated tables (layout: data/gen_opencc.py). A node word: bits 0-20
+ * the code point of the edge into the node, ISKEY, bits 22-41 the first
+ * child, bits 42-63 the number of children (consecutive, sorted by code
+ * point). A root word (BMP edges): bits 0-19 the child, HASKIDS, ISKEY, and
+ * in bits 22-63 a filter of the second characters under that edge (bit
+ * FILTER(cp) set if some key continues with cp). */
 #define ISKEY (1u << 21)
 #define HASKIDS (1u << 20)
-#define CHILD(e) ((uint32_t)((e)&0xFFFFF))
-#define MAXNODES (1u << 20)
-#define FILTER(cp) (22 + (((uint32_t)(cp)*0x9E3779B1u) >> 16) % 42)
+#define FILTER(cp) (22 + (((((uint32_t)(cp)*0x9E3779B1u) >> 16) * 42) >> 16))
 
-struct node {
-  uint32_t off; /* the value in vals, or NOKEY if this prefix is not a key */
-  uint32_t len; /* value length in bytes */
-};
+typedef struct zhfix__ocd_source fdict;
 
-/* One dictionary: a trie over code points. */
-struct fdict {
-  uint64_t *root;     /* [0x10000]: the root's edges for BMP characters */
-  uint8_t first[0x10000 / 8];    /* BMP characters that start a key */
-  uint64_t *filter;   /* Bloom filter of the edges in the hash table */
-  unsigned fshift;    /* 64 - log2(bits of filter) */
-  uint64_t *edges;    /* open addressing, linear probing: every other edge */
-  size_t mask;
-  unsigned shift;     /* 64 - log2(mask + 1) */
-  struct node *nodes; /* node 0 is the root */
-  uint32_t nnodes;
-  const char *vals;   /* the source text: values are read in place */
-  uint8_t keychars[0x10000 / 8]; /* BMP code points that occur in some key */
-  bool astral;        /* some key has a code point above U+FFFF */
-  bool single;        /* every key is one code point */
-};
-
-/* Fibonacci hashing: the high bits of the product. */
-static inline size_t hash64(uint64_t k, unsigned shift)
-{
-  return (size_t)((k * 0x9E3779B97F4A7C15ull) >> shift);
-}
-
-/* The edge from parent for cp, or 0. */
-static inline uint64_t edge_find(const struct fdict *d, uint32_t parent, uint32_t cp)
-{
-  uint64_t k = (((uint64_t)parent << 21) | cp) + 1;
-  size_t i = hash64(k, d->fshift);
-
-  if (!((d->filter[i >> 6] >> (i & 63)) & 1))
-    return 0;
-  i = hash64(k, d->shift);
-
-  for (;;) {
-    uint64_t e = d->edges[i];
-    if ((e >> 22) == k)
-      return e;
-    if (!e)
-      return 0;
-    i = (i + 1) & d->mask;
-  }
-}
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#define HOT_INLINE inline __attribute__((always_inline))
+#else
+#define PREFETCH(p) ((void)(p))
+#define HOT_INLINE inline
+#endif
 
 /* Decode one character of valid UTF-8 at s (s < end); returns its length. */
 static inline size_t dec(const unsigned char *s, uint32_t *cp)
@@ -132,159 +88,65 @@ static inline size_t dec(const unsigned char *s, uint32_t *cp)
   return 4;
 }
 
-static void dict_free(struct fdict *d)
+/* The root's edge for the BMP code point cp (0: no key starts with it). */
+static inline uint64_t root_edge(const fdict *d, uint32_t cp)
 {
-  if (!d)
-    return;
-  free(d->root);
-  free(d->filter);
-  free(d->edges);
-  free(d->nodes);
-  free(d);
+  return d->rootblk[(size_t)d->rootidx[cp >> 6] * 64 + (cp & 63)];
 }
 
-/* Build the trie of one generated dictionary, in one pass over its sorted
- * keys: a key shares the nodes of its common prefix with the key before it,
- * so each new node costs no lookup. The edges are then inserted in the order
- * of their hash, so that the writes to the table and to the filter sweep
- * memory once instead of missing the cache at each edge. NULL on out of
- * memory or if the generated table is not what it should be. */
-static struct fdict *dict_build(const struct zhfix__ocd_source *src)
+/* Does cp (BMP) occur in a key of d of two or more characters? */
+static inline bool in_multi(const fdict *d, uint32_t cp)
 {
-  struct fdict *d = calloc(1, sizeof *d);
-  const unsigned char *t = (const unsigned char *)src->text, *end = t + src->len;
-  uint32_t path[64], pathcp[64]; /* the previous key's nodes and characters */
-  size_t depth = 0, cap, nn = src->nnodes, np = 0;
-  uint8_t *flags = NULL; /* per node: its ISKEY and HASKIDS bits, >> 20 */
-  uint32_t count[1025];
-  uint64_t *pend = NULL, *sorted = NULL; /* new edges: (k << 20) | child */
+  return (d->mcbits[d->mcidx[cp >> 6]] >> (cp & 63)) & 1;
+}
 
-  if (!d || nn > MAXNODES)
-    goto fail;
-  for (cap = 16; cap < nn + nn / 2; cap <<= 1)
-    ;
-  d->mask = cap - 1;
-  d->shift = 64;
-  for (size_t c = cap; c > 1; c >>= 1)
-    d->shift--;
-  for (cap = 64, d->fshift = 58; cap < 16 * nn; cap <<= 1)
-    d->fshift--;
-  d->filter = calloc(cap / 64, sizeof *d->filter);
-  d->edges = calloc(d->mask + 1, sizeof *d->edges);
-  d->root = calloc(0x10000, sizeof *d->root);
-  d->nodes = malloc(nn * sizeof *d->nodes);
-  flags = calloc(nn, sizeof *flags);
-  pend = malloc(nn * sizeof *pend);
-  sorted = malloc(nn * sizeof *sorted);
-  if (!d->filter || !d->edges || !d->root || !d->nodes || !flags || !pend || !sorted)
-    goto fail;
-  d->vals = src->text;
-  d->nodes[0].off = NOKEY;
-  d->nodes[0].len = 0;
-  d->nnodes = 1;
-  d->single = true;
-  path[0] = 0;
-  while (t < end) {
-    size_t i = 0;
-    uint32_t cp, node = 0;
-    const unsigned char *v;
-    while (*t != '\t') {
-      t += dec(t, &cp);
-      if (i >= 63)
-        goto fail;
-      if (cp < 0x10000)
-        d->keychars[cp >> 3] |= (uint8_t)(1u << (cp & 7));
-      else
-        d->astral = true;
-      if (i < depth && pathcp[i] == cp) { /* shared with the previous key */
-        node = path[++i];
-        continue;
-      }
-      {
-        uint32_t n = d->nnodes++;
-        if (n >= nn)
-          goto fail;
-        d->nodes[n].off = NOKEY;
-        d->nodes[n].len = 0;
-        flags[node] |= HASKIDS >> 20;
-        if (i == 1 && pathcp[0] < 0x10000) /* a second character */
-          d->root[pathcp[0]] |= 1ull << FILTER(cp);
-        if (node == 0 && cp < 0x10000) {
-          d->root[cp] = n;
-          d->first[cp >> 3] |= (uint8_t)(1u << (cp & 7));
-        } else {
-          pend[np++] = (((((uint64_t)node << 21) | cp) + 1) << 20) | n;
-        }
-        pathcp[i] = cp;
-        path[++i] = n;
-        node = n;
-        depth = i; /* the rest of the previous key's path is done with */
-      }
+/* The child for cp of the node whose word is w: its node number, or 0. */
+static inline uint32_t child(const fdict *d, uint64_t w, uint32_t cp)
+{
+  uint32_t lo = (uint32_t)(w >> 22) & 0xFFFFF, n = (uint32_t)(w >> 42), hi;
+  const uint64_t *k = d->nodes;
+
+  if (n <= 8) {
+    for (hi = lo + n; lo < hi; lo++) {
+      uint32_t c = (uint32_t)k[lo] & 0x1FFFFF;
+      if (c >= cp)
+        return c == cp ? lo : 0;
     }
-    if (i == 0)
-      goto fail;
-    depth = i;
-    if (i != 1)
-      d->single = false;
-    v = ++t;
-    while (*t != '\n')
-      t++;
-    d->nodes[node].off = (uint32_t)(v - (const unsigned char *)src->text);
-    d->nodes[node].len = (uint32_t)(t - v);
-    flags[node] |= ISKEY >> 20;
-    t++;
+    return 0;
   }
-  if (d->nnodes != nn)
-    goto fail;
-  for (uint32_t cp = 0; cp < 0x10000; cp++)
-    if (d->root[cp])
-      d->root[cp] |= (uint64_t)flags[CHILD(d->root[cp])] << 20;
-  /* Bucket the edges by the top 10 bits of their hash, then insert them. */
-  memset(count, 0, sizeof count);
-  for (size_t i = 0; i < np; i++)
-    count[1 + (((pend[i] >> 20) * 0x9E3779B97F4A7C15ull) >> 54)]++;
-  for (size_t b = 1; b <= 1024; b++)
-    count[b] += count[b - 1];
-  for (size_t i = 0; i < np; i++)
-    sorted[count[((pend[i] >> 20) * 0x9E3779B97F4A7C15ull) >> 54]++] = pend[i];
-  for (size_t i = 0; i < np; i++) {
-    uint64_t k = sorted[i] >> 20;
-    uint32_t child = (uint32_t)(sorted[i] & 0xFFFFF);
-    size_t j = hash64(k, d->shift), f = hash64(k, d->fshift);
-    d->filter[f >> 6] |= 1ull << (f & 63);
-    while (d->edges[j])
-      j = (j + 1) & d->mask;
-    d->edges[j] = (k << 22) | (uint64_t)flags[child] << 20 | child;
+  hi = lo + n;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2, c = (uint32_t)k[mid] & 0x1FFFFF;
+    if (c == cp)
+      return mid;
+    if (c < cp)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
-  free(flags);
-  free(pend);
-  free(sorted);
-  return d;
-fail:
-  free(flags);
-  free(pend);
-  free(sorted);
-  dict_free(d);
-  return NULL;
+  return 0;
 }
 
-static pthread_mutex_t dicts_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct fdict *dicts[64]; /* built on first use, kept for the process */
+/* The value of node n (a key) of d: its bytes and length. */
+static inline const char *value(const fdict *d, uint32_t n, size_t *len)
+{
+  *len = d->vals[n] >> 24;
+  return d->text + (d->vals[n] & 0xFFFFFF);
+}
 
 /* The built-in dictionary for the file at path, or NULL with a reason. */
-static const struct fdict *dict_get(const char *path, char *why, size_t whylen)
+static const fdict *dict_get(const char *path, char *why, size_t whylen)
 {
   const char *base = strrchr(path, '/');
   char want[PATH_MAX], *rp, *rw;
   struct stat st;
   size_t i;
-  const struct fdict *d;
 
   base = base ? base + 1 : path;
-  for (i = 0; i < zhfix__nocd_sources && i < 64; i++)
+  for (i = 0; i < zhfix__nocd_sources; i++)
     if (strcmp(zhfix__ocd_sources[i].file, base) == 0)
       break;
-  if (i == zhfix__nocd_sources || i == 64) {
+  if (i == zhfix__nocd_sources) {
     snprintf(why, whylen, "dictionary %s is not built in", base);
     return NULL;
   }
@@ -303,58 +165,100 @@ static const struct fdict *dict_get(const char *path, char *why, size_t whylen)
   }
   free(rp);
   free(rw);
-  pthread_mutex_lock(&dicts_lock);
-  if (!dicts[i])
-    dicts[i] = dict_build(&zhfix__ocd_sources[i]);
-  d = dicts[i];
-  pthread_mutex_unlock(&dicts_lock);
-  if (!d)
-    snprintf(why, whylen, "out of memory");
-  return d;
+  return &zhfix__ocd_sources[i];
 }
 
-/* Longest key of d that prefixes s[p, end): its node (0: none) and end. */
-static inline uint32_t dict_match(const struct fdict *d, const unsigned char *s, size_t p,
-                                  size_t end, size_t *mend)
+/* From node n of d at s[p, end), best (and *mend) the longest key so far:
+ * the longest key, extended as far as the text and the trie go along. */
+static inline uint32_t descend(const fdict *d, uint32_t n, uint32_t best, const unsigned char *s,
+                               size_t p, size_t end, size_t *mend)
 {
-  uint32_t best = 0, cp;
-  uint64_t e;
+  uint64_t w = d->nodes[n];
+  uint32_t cp;
 
-  p += dec(s + p, &cp);
-  if (cp < 0x10000) {
-    if (!((d->first[cp >> 3] >> (cp & 7)) & 1))
-      return 0;
-    e = d->root[cp];
-  } else if (!(e = edge_find(d, 0, cp))) {
-    return 0;
-  }
-  if (e & ISKEY) {
-    best = CHILD(e);
-    *mend = p;
-  }
-  if (cp < 0x10000 && (e & HASKIDS) && p < end) {
-    uint32_t cp2;
-    dec(s + p, &cp2);
-    if (!((e >> FILTER(cp2)) & 1))
-      return best;
-  }
-  while ((e & HASKIDS) && p < end) {
+  while ((w >> 42) && p < end) {
     size_t l = dec(s + p, &cp);
-    if (!(e = edge_find(d, CHILD(e), cp)))
+    if (!(n = child(d, w, cp)))
       break;
     p += l;
-    if (e & ISKEY) {
-      best = CHILD(e);
+    w = d->nodes[n];
+    if (w & ISKEY) {
+      best = n;
       *mend = p;
     }
   }
   return best;
 }
 
+/* Longest key of d that prefixes s[p, end) and starts with the BMP code
+ * point cp, whose root edge e is not 0, s[p, end) being what follows cp: its
+ * node (0: none) and end. If it decodes the character at p, its code point
+ * and length go to *ncp and *nl (else *nl is left alone). */
+static HOT_INLINE uint32_t match_from(const fdict *d, uint64_t e, uint32_t cp,
+                                      const unsigned char *s, size_t p, size_t end, size_t *mend,
+                                      uint32_t *ncp, size_t *nl)
+{
+  uint32_t best = 0, n = (uint32_t)e & 0xFFFFF, cp2;
+
+  if (e & ISKEY) {
+    best = n;
+    *mend = p;
+  }
+  if (!(e & HASKIDS) || p >= end)
+    return best;
+  *nl = dec(s + p, &cp2);
+  *ncp = cp2;
+  if (!((e >> FILTER(cp2)) & 1))
+    return best;
+  {
+    size_t b = (size_t)((((uint64_t)cp << 21 | cp2) * 0x9E3779B97F4A7C15ull) >> (64 - d->pairbits));
+    if (!((d->pairs[b >> 6] >> (b & 63)) & 1))
+      return best;
+  }
+  return descend(d, n, best, s, p, end, mend);
+}
+
+/* Longest key of d that prefixes s[p, end): its node (0: none) and end. */
+static inline uint32_t dict_match(const fdict *d, const unsigned char *s, size_t p, size_t end,
+                                  size_t *mend)
+{
+  uint32_t best = 0, cp, n, ncp;
+  size_t nl;
+
+  p += dec(s + p, &cp);
+  if (cp < 0x10000) {
+    uint64_t e = root_edge(d, cp);
+    return e ? match_from(d, e, cp, s, p, end, mend, &ncp, &nl) : 0;
+  }
+  if (!d->astral || !(n = child(d, d->nodes[0], cp)))
+    return 0;
+  if (d->nodes[n] & ISKEY) {
+    best = n;
+    *mend = p;
+  }
+  return descend(d, n, best, s, p, end, mend);
+}
+
 struct fgroup {
   int n;
-  const struct fdict *d[MAXMEMBERS];
+  const fdict *d[MAXMEMBERS];
 };
+
+/* What a handle knows of a BMP character once it has met it. */
+struct cinfo {
+  uint64_t memo;  /* see char_memo(); 0 until then */
+  uint64_t root;  /* the root edge of the segmentation dictionary (if only one) */
+  uint64_t alone; /* if not MEMO_SPLIT: the chain's output for it as a run; 0 until made */
+  uint64_t ends;  /* if not MEMO_SPLIT: the first (bits 0-20) and last (bits 21-41) code
+                   * points of the local steps' output, bit 63 set; 0 if it is empty */
+};
+
+/* A slot of the cache of runs: a run's bytes and the chain's output for it. */
+struct runslot {
+  unsigned char klen, olen;
+  unsigned char key[26], out[36];
+};
+#define RUNSLOTS (1u << 14)
 
 struct zhfix__fastcc {
   struct fgroup seg;
@@ -363,18 +267,22 @@ struct zhfix__fastcc {
   struct fgroup rsteps[MAXSTEPS]; /* the chain as it applies to unmatched runs */
   int nrsteps;
   int nlocal;                     /* leading rsteps that map characters one by one */
+  int cut;                        /* rsteps[nlocal] if it is the only step with longer
+                                   * keys, and there is one; else -1 */
   bool astral_inert;              /* no key of any dictionary has an astral character */
-  uint8_t inert[0x10000 / 8];     /* BMP code points in no key of any dictionary */
+  uint64_t ascii_inert[2];        /* ASCII characters in no key of any dictionary */
   uint64_t *segmemo[MAXMEMBERS];  /* per seg member, per node: MEMO(off, len) in arena */
-  uint64_t *charmemo;             /* per BMP code point: the local steps' output */
+  struct cinfo *cinfo;            /* per BMP code point, made on first use */
+  struct runslot *runs;           /* [RUNSLOTS], direct-mapped by a hash of the run */
   struct zhfix__buf arena, t0, t1, t2;
 };
 
 /* A memo: a converted string, 0 if not computed yet. Bit 63 is set; with
  * bit 62, up to 7 bytes are inline (length in bits 56-58, bytes in bits 0-55
- * from the lowest); else the string is in the arena (offset in bits 24-61,
- * length in bits 0-23). */
+ * from the lowest); else the string is in the arena (offset in bits 24-60,
+ * length in bits 0-23). Bit 61 is a flag of char_memo(). */
 #define MEMO_INLINE (1ull << 62)
+#define MEMO_SPLIT (1ull << 61)
 
 /* The memo of the string the arena holds from off to its end; the arena is
  * cut back to off when the string fits inline. */
@@ -414,7 +322,7 @@ static inline bool memo_put(const struct zhfix__buf *arena, uint64_t e, struct z
   len = e & 0xFFFFFF;
   if (out->cap - out->len < len && !zhfix__buf_reserve(out, len))
     return false;
-  memcpy(out->data + out->len, arena->data + ((e >> 24) & 0x3FFFFFFFFFull), len);
+  memcpy(out->data + out->len, arena->data + ((e >> 24) & 0x1FFFFFFFFFull), len);
   out->len += len;
   return true;
 }
@@ -448,8 +356,36 @@ static inline bool group_starts(const struct fgroup *g, uint32_t cp)
   if (cp >= 0x10000)
     return true;
   for (int m = 0; m < g->n; m++)
-    if ((g->d[m]->first[cp >> 3] >> (cp & 7)) & 1)
+    if (root_edge(g->d[m], cp))
       return true;
+  return false;
+}
+
+/* Could a key of some member of g hold a and b one after the other? */
+static inline bool group_bigram(const struct fgroup *g, uint32_t a, uint32_t b)
+{
+  for (int m = 0; m < g->n; m++) {
+    const fdict *d = g->d[m];
+    size_t i = (size_t)((((uint64_t)a << 21 | b) * 0x9E3779B97F4A7C15ull) >> (64 - d->bigrambits));
+    if ((d->bigrams[i >> 6] >> (i & 63)) & 1)
+      return true;
+  }
+  return false;
+}
+
+/* Does a character of s[0, len) occur in a key of two or more characters of
+ * some member of g? */
+static bool group_multi(const struct fgroup *g, const char *in, size_t len)
+{
+  const unsigned char *s = (const unsigned char *)in;
+
+  for (size_t p = 0; p < len;) {
+    uint32_t cp;
+    p += dec(s + p, &cp);
+    for (int m = 0; m < g->n; m++)
+      if (cp < 0x10000 ? in_multi(g->d[m], cp) : g->d[m]->astral_multi)
+        return true;
+  }
   return false;
 }
 
@@ -474,8 +410,9 @@ static bool apply_group(const struct fgroup *g, const char *in, size_t len, stru
       break;
     m = group_match(g, s, p, len, &node, &mend);
     if (m >= 0) {
-      const struct fdict *d = g->d[m];
-      if (!put(out, d->vals + d->nodes[node].off, d->nodes[node].len))
+      size_t vl;
+      const char *v = value(g->d[m], node, &vl);
+      if (!put(out, v, vl))
         return false;
       p = mend;
     } else {
@@ -512,19 +449,60 @@ static bool apply_chain(struct zhfix__fastcc *c, const struct fgroup *steps, int
   return true;
 }
 
-static inline bool is_inert(const struct zhfix__fastcc *c, uint32_t cp)
+/* The memo of the BMP character s[0, l) (code point cp) in a run of
+ * characters that matched no segmentation key, made on first use. It is
+ * MEMO_SPLIT if the character converts on its own whatever its neighbours in
+ * the run: through each step after the local ones, no character of what it
+ * has become occurs in a key of two or more characters, so no match can
+ * cross it; the memo is then the whole chain's output, else the local
+ * steps'. 0 on out of memory. */
+static uint64_t char_memo(struct zhfix__fastcc *c, const unsigned char *s, size_t l, uint32_t cp)
 {
-  return cp < 0x10000 ? (c->inert[cp >> 3] >> (cp & 7)) & 1 : c->astral_inert;
+  size_t off = c->arena.len;
+  struct zhfix__buf *a = &c->t1, *b = &c->t2, *x;
+  bool split = true;
+  uint64_t e;
+
+  if (!apply_chain(c, c->rsteps, c->nlocal, (const char *)s, l, &c->arena))
+    return 0;
+  a->len = 0;
+  if (!put(a, c->arena.data + off, c->arena.len - off))
+    return 0;
+  c->cinfo[cp].ends = 0;
+  if (a->len > 0) {
+    uint32_t first, last = 0;
+    size_t q = dec((const unsigned char *)a->data, &first);
+    for (last = first; q < a->len;)
+      q += dec((const unsigned char *)a->data + q, &last);
+    c->cinfo[cp].ends = 1ull << 63 | (uint64_t)last << 21 | first;
+  }
+  for (int k = c->nlocal; k < c->nrsteps && split; k++) {
+    if ((split = !group_multi(&c->rsteps[k], a->data, a->len))) {
+      b->len = 0;
+      if (!apply_group(&c->rsteps[k], a->data, a->len, b))
+        return 0;
+      x = a;
+      a = b;
+      b = x;
+    }
+  }
+  if (split) {
+    c->arena.len = off;
+    if (!put(&c->arena, a->data, a->len))
+      return 0;
+  }
+  e = memo_make(&c->arena, off) | (split ? MEMO_SPLIT : 0);
+  c->cinfo[cp].root = c->seg.n == 1 ? root_edge(c->seg.d[0], cp) : 0;
+  return c->cinfo[cp].memo = e;
 }
 
-/* Append what the local steps make of the character s[0, l) (code point cp). */
+/* Append what the local steps make of the character s[0, l) (code point cp),
+ * which is not MEMO_SPLIT. */
 static inline bool put_char(struct zhfix__fastcc *c, const unsigned char *s, size_t l, uint32_t cp,
                             struct zhfix__buf *out)
 {
   uint64_t e;
 
-  if (c->nlocal == 0)
-    return put(out, s, l);
   if (cp >= 0x10000) {
     size_t off = c->arena.len;
     bool ok = apply_chain(c, c->rsteps, c->nlocal, (const char *)s, l, &c->arena) &&
@@ -532,19 +510,59 @@ static inline bool put_char(struct zhfix__fastcc *c, const unsigned char *s, siz
     c->arena.len = off;
     return ok;
   }
-  e = c->charmemo[cp];
-  if (!e) {
-    size_t off = c->arena.len;
-    if (!apply_chain(c, c->rsteps, c->nlocal, (const char *)s, l, &c->arena))
-      return false;
-    e = c->charmemo[cp] = memo_make(&c->arena, off);
-  }
+  if (!(e = c->cinfo[cp].memo) && !(e = char_memo(c, s, l, cp)))
+    return false;
   return memo_put(&c->arena, e, out);
 }
+
+static bool flush_chain(struct zhfix__fastcc *c, const unsigned char *s, size_t len,
+                        struct zhfix__buf *out);
 
 /* Convert a run s[0, len) of characters that matched no segmentation key. */
 static bool flush_run(struct zhfix__fastcc *c, const unsigned char *s, size_t len,
                       struct zhfix__buf *out)
+{
+  struct zhfix__buf *dst = c->nlocal == c->nrsteps ? out : &c->t0;
+  uint32_t cp0;
+
+  /* A run of one character (among characters that split runs): a memo. */
+  if (dst != out && dec(s, &cp0) == len && cp0 < 0x10000) {
+    uint64_t e = c->cinfo[cp0].alone;
+    if (!e) {
+      size_t off = c->arena.len;
+      if (!apply_chain(c, c->rsteps, c->nrsteps, (const char *)s, len, &c->arena))
+        return false;
+      e = c->cinfo[cp0].alone = memo_make(&c->arena, off);
+    }
+    return memo_put(&c->arena, e, out);
+  }
+  /* Longer short runs: the cache, then the chain, and the result cached. */
+  if (dst != out && len <= sizeof c->runs->key) {
+    uint32_t h = 2166136261u;
+    struct runslot *r;
+    size_t off = out->len;
+    for (size_t i = 0; i < len; i++)
+      h = (h ^ s[i]) * 16777619u;
+    r = &c->runs[(h ^ h >> 15) & (RUNSLOTS - 1)];
+    if (r->klen == len && memcmp(r->key, s, len) == 0)
+      return put(out, r->out, r->olen);
+    if (!flush_chain(c, s, len, out))
+      return false;
+    if (out->len - off <= sizeof r->out) {
+      r->klen = (unsigned char)len;
+      memcpy(r->key, s, len);
+      r->olen = (unsigned char)(out->len - off);
+      memcpy(r->out, out->data + off, r->olen);
+    }
+    return true;
+  }
+  return flush_chain(c, s, len, out);
+}
+
+/* The run s[0, len) through the chain: the local steps by memo, then the
+ * others. */
+static bool flush_chain(struct zhfix__fastcc *c, const unsigned char *s, size_t len,
+                        struct zhfix__buf *out)
 {
   struct zhfix__buf *dst = c->nlocal == c->nrsteps ? out : &c->t0;
   size_t p = 0;
@@ -567,6 +585,9 @@ bool zhfix__fastcc_run(struct zhfix__fastcc *c, const char *in, size_t len, stru
 {
   const unsigned char *s = (const unsigned char *)in;
   size_t p = 0, rs = 0; /* the pending run of unmatched characters is s[rs, p) */
+  uint32_t last = 0;    /* the last code point of its local output, or UINT32_MAX */
+  uint32_t ncp = 0;     /* the character at p, if nl > 0 */
+  size_t nl = 0;
 
   if (!zhfix__buf_reserve(out, len + len / 2))
     return false;
@@ -576,31 +597,46 @@ bool zhfix__fastcc_run(struct zhfix__fastcc *c, const char *in, size_t len, stru
     int m;
 
     /* ASCII that no key contains: copied, as a run of bytes. */
-    if (s[p] < 0x80 && is_inert(c, s[p])) {
+    if (s[p] < 0x80 && ((c->ascii_inert[s[p] >> 6] >> (s[p] & 63)) & 1)) {
       size_t q = p + 1;
-      while (q < len && s[q] < 0x80 && is_inert(c, s[q]))
+      while (q < len && s[q] < 0x80 && ((c->ascii_inert[s[q] >> 6] >> (s[q] & 63)) & 1))
         q++;
       if ((rs < p && !flush_run(c, s + rs, p - rs, out)) || !put(out, s + p, q - p))
         return false;
       p = rs = q;
+      nl = 0;
       continue;
     }
-    l = dec(s + p, &cp);
-    if (is_inert(c, cp)) {
-      if ((rs < p && !flush_run(c, s + rs, p - rs, out)) || !put(out, s + p, l))
+    if (nl) {
+      cp = ncp;
+      l = nl;
+      nl = 0;
+    } else {
+      l = dec(s + p, &cp);
+    }
+    /* The lines of characters ahead are fetched while this one converts
+     * (two ahead: the next one was two ahead a step ago). */
+    if (p + l + 6 <= len && (s[p + l + 3] & 0xF0) == 0xE0) {
+      const unsigned char *t = s + p + l + 3;
+      PREFETCH(&c->cinfo[((t[0] & 0x0Fu) << 12) | ((t[1] & 0x3Fu) << 6) | (t[2] & 0x3Fu)]);
+    }
+    if (cp < 0x10000 && c->seg.n == 1) {
+      /* One cache line says whether a key starts here and what the
+       * character becomes if none does. */
+      const struct cinfo *ci = &c->cinfo[cp];
+      if (!ci->memo && !char_memo(c, s + p, l, cp))
         return false;
-      p = rs = p + l;
-      continue;
+      m = ci->root && (node = match_from(c->seg.d[0], ci->root, cp, s, p + l, len, &mend, &ncp,
+                                         &nl)) ? 0 : -1;
+      if (m >= 0)
+        nl = 0; /* p moves past the next character */
+    } else {
+      m = group_match(&c->seg, s, p, len, &node, &mend);
     }
-    m = group_match(&c->seg, s, p, len, &node, &mend);
-    if (m < 0) {
-      p += l; /* joins the run */
-      continue;
-    }
-    if (rs < p && !flush_run(c, s + rs, p - rs, out))
-      return false;
-    {
+    if (m >= 0) {
       uint64_t e = c->segmemo[m][node];
+      if (rs < p && !flush_run(c, s + rs, p - rs, out))
+        return false;
       if (!e) {
         size_t off = c->arena.len;
         if (!apply_chain(c, c->steps, c->nsteps, (const char *)s + p, mend - p, &c->arena))
@@ -609,8 +645,40 @@ bool zhfix__fastcc_run(struct zhfix__fastcc *c, const char *in, size_t len, stru
       }
       if (!memo_put(&c->arena, e, out))
         return false;
+      p = rs = mend;
+      continue;
     }
-    p = rs = mend;
+    if (cp < 0x10000) {
+      uint64_t e = c->cinfo[cp].memo;
+      if (!e && !(e = char_memo(c, s + p, l, cp)))
+        return false;
+      if (e & MEMO_SPLIT) {
+        if ((rs < p && !flush_run(c, s + rs, p - rs, out)) || !memo_put(&c->arena, e, out))
+          return false;
+        p = rs = p + l;
+        continue;
+      }
+      /* With one step of longer keys (s2twp: TWPhrases), the run is cut
+       * where no key holds the two characters that meet. */
+      if (c->cut >= 0) {
+        uint64_t ends = c->cinfo[cp].ends;
+        if (rs < p && last != UINT32_MAX && ends &&
+            !group_bigram(&c->rsteps[c->cut], last, (uint32_t)ends & 0x1FFFFF)) {
+          if (!flush_run(c, s + rs, p - rs, out))
+            return false;
+          rs = p;
+        }
+        last = ends ? (uint32_t)(ends >> 21) & 0x1FFFFF : UINT32_MAX;
+      }
+    } else if (c->astral_inert) {
+      if ((rs < p && !flush_run(c, s + rs, p - rs, out)) || !put(out, s + p, l))
+        return false;
+      p = rs = p + l;
+      continue;
+    } else {
+      last = UINT32_MAX;
+    }
+    p += l; /* joins the run */
   }
   return rs < p ? flush_run(c, s + rs, p - rs, out) : true;
 }
@@ -660,7 +728,7 @@ static bool parse_dict(json_object *o, const char *dir, struct fgroup *g, bool n
   }
   if (strcmp(t, "ocd2") == 0) {
     char path[PATH_MAX];
-    const struct fdict *d;
+    const fdict *d;
     if (!json_object_object_get_ex(o, "file", &v) || !json_object_is_type(v, json_type_string)) {
       snprintf(why, whylen, "a dictionary without a file");
       return false;
@@ -725,7 +793,7 @@ static bool parse_config(struct zhfix__fastcc *c, json_object *root, const char 
 /* Derive the run chain, the local steps and the inert characters. */
 static void plan(struct zhfix__fastcc *c)
 {
-  const struct fdict *all[MAXMEMBERS * (MAXSTEPS + 1)];
+  const fdict *all[MAXMEMBERS * (MAXSTEPS + 1)];
   size_t nall = 0;
 
   memcpy(c->rsteps, c->steps, sizeof c->steps);
@@ -753,16 +821,21 @@ static void plan(struct zhfix__fastcc *c)
       break;
     c->nlocal++;
   }
+  c->cut = c->nlocal < c->nrsteps ? c->nlocal : -1;
+  for (int i = c->nlocal + 1; i < c->nrsteps; i++)
+    for (int m = 0; m < c->rsteps[i].n; m++)
+      if (!c->rsteps[i].d[m]->single)
+        c->cut = -1;
   for (int j = 0; j < c->seg.n; j++)
     all[nall++] = c->seg.d[j];
   for (int i = 0; i < c->nsteps; i++)
     for (int m = 0; m < c->steps[i].n; m++)
       all[nall++] = c->steps[i].d[m];
-  memset(c->inert, 0xFF, sizeof c->inert);
+  c->ascii_inert[0] = c->ascii_inert[1] = ~0ull;
   c->astral_inert = true;
   for (size_t k = 0; k < nall; k++) {
-    for (size_t i = 0; i < sizeof c->inert; i++)
-      c->inert[i] &= (uint8_t)~all[k]->keychars[i];
+    c->ascii_inert[0] &= ~all[k]->ascii[0];
+    c->ascii_inert[1] &= ~all[k]->ascii[1];
     if (all[k]->astral)
       c->astral_inert = false;
   }
@@ -797,8 +870,9 @@ struct zhfix__fastcc *zhfix__fastcc_open(const char *config, char *why, size_t w
     plan(c);
     for (int j = 0; j < c->seg.n && ok; j++)
       ok = (c->segmemo[j] = calloc(c->seg.d[j]->nnodes, sizeof *c->segmemo[j])) != NULL;
-    if (ok && c->nlocal > 0)
-      ok = (c->charmemo = calloc(0x10000, sizeof *c->charmemo)) != NULL;
+    if (ok)
+      ok = (c->cinfo = calloc(0x10000, sizeof *c->cinfo)) != NULL &&
+           (c->nlocal == c->nrsteps || (c->runs = calloc(RUNSLOTS, sizeof *c->runs)) != NULL);
     if (!ok)
       snprintf(why, whylen, "out of memory");
   }
@@ -815,7 +889,8 @@ void zhfix__fastcc_close(struct zhfix__fastcc *c)
     return;
   for (int j = 0; j < MAXMEMBERS; j++)
     free(c->segmemo[j]);
-  free(c->charmemo);
+  free(c->cinfo);
+  free(c->runs);
   zhfix__buf_free(&c->arena);
   zhfix__buf_free(&c->t0);
   zhfix__buf_free(&c->t1);

@@ -270,6 +270,21 @@ struct zhfix__ocd_source {
   size_t nnodes;     /* of its trie: the root and each distinct key prefix */
   const char *text;  /* "key\tdefault value\n" lines, UTF-8, sorted by code points */
   size_t len;        /* bytes of text */
+  /* The trie, packed as data/gen_opencc.py describes, read in place: */
+  const uint64_t *nodes;   /* [nnodes] breadth-first: code point, ISKEY, first child, count */
+  const uint32_t *vals;    /* [nnodes] value offset in text (bits 0-23), length (24-31) */
+  const uint16_t *rootidx; /* [1024] block of rootblk for each cp >> 6 */
+  const uint64_t *rootblk; /* the root's edge for each BMP code point, 64 a block */
+  const uint64_t *pairs;   /* [2^pairbits / 64] filter of the keys' first two characters */
+  unsigned pairbits;
+  const uint64_t *bigrams; /* [2^bigrambits / 64] filter of two consecutive characters of a key */
+  unsigned bigrambits;
+  const uint16_t *mcidx;   /* [1024] word of mcbits for each cp >> 6 */
+  const uint64_t *mcbits;  /* BMP code points that occur in keys of >= 2 characters */
+  uint64_t ascii[2];       /* ASCII characters that occur in some key */
+  bool astral;             /* some key has an astral character */
+  bool astral_multi;       /* some key of >= 2 characters has one */
+  bool single;             /* every key is one character */
 };
 extern const struct zhfix__ocd_source zhfix__ocd_sources[];
 extern const size_t zhfix__nocd_sources;
@@ -278,8 +293,8 @@ struct zhfix__fastcc;
 /* Open an OpenCC config (a file name, looked up as libopencc does, or a
  * path). Returns NULL and a reason in why[whylen] if the config is missing
  * or malformed, or names a dictionary or a type not built in (the caller then
- * falls back to libopencc). Dictionaries are built once per process and
- * shared read-only; the handle itself is for one thread. */
+ * falls back to libopencc). Dictionaries are the generated tables, read in
+ * place and shared; the handle itself (its memos) is for one thread. */
 struct zhfix__fastcc *zhfix__fastcc_open(const char *config, char *why, size_t whylen);
 void zhfix__fastcc_close(struct zhfix__fastcc *c);
 /* Convert valid UTF-8 in[0, len) (NUL allowed: it is copied) and append the
