@@ -745,8 +745,9 @@ static zhfix_status feed_utf8(zhfix_ctx *ctx, const char *buf, size_t len, zhfix
     if (st != ZHFIX_OK)
       return st;
   }
-  cr = memchr(p, '\r', (size_t)(end - p));
-  nl = memchr(p, '\n', (size_t)(end - p));
+  /* (buf may be NULL when len is 0: memchr must not see it) */
+  cr = p < end ? memchr(p, '\r', (size_t)(end - p)) : NULL;
+  nl = p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
   while (p < end && (nl || cr)) {
     const char *e; /* the line's last byte */
     size_t n;
