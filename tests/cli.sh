@@ -54,7 +54,7 @@ cp hans.txt utf8.txt
 { head -n 2 hans.txt; sed -n 3p hans.txt | iconv -f UTF-8 -t GBK; tail -n 2 hans.txt; } >rawgbk.txt
 cp "$golden/ruby-learner.txt" "$golden/pronunciation.txt" "$golden/article.txt" .
 
-echo "1..56"
+echo "1..61"
 
 # ---- --detect: "FILE: ENCODING, SCRIPT" then the findings or "clean" ----
 detect() { # FILE ENCODING SCRIPT
@@ -359,3 +359,23 @@ if [ "$(head -c "$(wc -c <unit.out)" one.out)" = "$(cat unit.out)" ]; then
 else
   not_ok "a 5 MB line: its output differs from that of its sentences"
 fi
+
+# ---- bytes of other legacy code pages, and NUL bytes, in UTF-8 text: kept ----
+same_bytes() { # NAME FILE ZHFIX-ARGS...
+  name=$1 f=$2
+  shift 2
+  if zhfix "$@" "$f" >same.out 2>/dev/null && cmp -s "$f" same.out; then
+    ok "$name: unchanged"
+  else
+    not_ok "$name: changed: $(od -c same.out | head -2 | tr '\n' ' ')"
+  fi
+}
+printf 'caf\351 au lait\n' >latin1.txt
+same_bytes "Latin-1 line in UTF-8 text" latin1.txt
+printf 'Gr\374\337e aus M\374nchen\n' >german.txt
+same_bytes "Latin-1 German (not GB18030)" german.txt
+printf '\317\360\350\342\345\362 \354\350\360\n' >cp1251.txt
+same_bytes "cp1251 Russian (not cut UTF-8)" cp1251.txt
+printf '\0\0\n中文字\n' >nuls.txt
+same_bytes "two NUL bytes before UTF-8 Chinese" nuls.txt
+same_bytes "two NUL bytes before UTF-8 Chinese, -R" nuls.txt -R

@@ -132,9 +132,9 @@ zhfix_status zhfix_detect_encoding(zhfix_ctx *ctx, const char *buf, size_t len,
                                    zhfix_encoding_guess *guess)
 {
   const unsigned char *b = (const unsigned char *)buf;
-  size_t i, nul = 0;
+  size_t i, nul = 0, odd_nul = 0;
   double best = -1;
-  bool non_ascii;
+  bool non_ascii, utf16_nuls;
 
   if (!ctx || !guess || (!buf && len))
     return ZHFIX_ERR_ARG;
@@ -151,9 +151,15 @@ zhfix_status zhfix_detect_encoding(zhfix_ctx *ctx, const char *buf, size_t len,
     return ZHFIX_OK;
   }
   for (i = 0; i < len; i++)
-    nul += b[i] == 0;
-  /* UTF-16 text of ASCII has a NUL in every other byte; real text has none. */
-  if (utf8_ok(buf, len, &non_ascii) && 8 * nul < len) {
+    if (b[i] == 0) {
+      nul++;
+      odd_nul += i & 1;
+    }
+  /* UTF-16 text of ASCII has a NUL in every other byte, nearly all on one
+   * side; text with NUL bytes here and there (a field separator, padding)
+   * does not look so. */
+  utf16_nuls = 8 * nul >= len && (10 * odd_nul >= 9 * nul || 10 * (nul - odd_nul) >= 9 * nul);
+  if (utf8_ok(buf, len, &non_ascii) && !utf16_nuls) {
     guess->name = non_ascii ? "UTF-8" : "ASCII";
     return ZHFIX_OK;
   }
@@ -161,7 +167,7 @@ zhfix_status zhfix_detect_encoding(zhfix_ctx *ctx, const char *buf, size_t len,
   guess->confidence = 0;
   /* UTF-8 with some bytes broken (a cut character, a stray byte) competes too:
    * each invalid byte costs as much as a private-use character. */
-  if (8 * nul < len && (best = broken_utf8_cost(buf, len)) == OUT_OF_MEMORY)
+  if (!utf16_nuls && (best = broken_utf8_cost(buf, len)) == OUT_OF_MEMORY)
     return ZHFIX_ERR_NOMEM;
   if (best >= 0) {
     guess->name = "UTF-8";

@@ -1493,7 +1493,7 @@ static bool truncated_utf8(const char *s, size_t len, struct zhfix__buf *out)
 {
   const unsigned char *p = (const unsigned char *)s, *end = p + len;
   uint32_t cp;
-  size_t cuts = 0;
+  size_t cuts = 0, multi = 0;
 
   out->len = 0;
   while (p < end) {
@@ -1502,6 +1502,7 @@ static bool truncated_utf8(const char *s, size_t len, struct zhfix__buf *out)
       if (!zhfix__buf_add(out, p, l))
         return false;
       p += l;
+      multi += l > 1;
     } else if ((l = truncated_at(p, end)) != 0) {
       if (!zhfix__buf_add_cp(out, 0xFFFD))
         return false;
@@ -1511,7 +1512,10 @@ static bool truncated_utf8(const char *s, size_t len, struct zhfix__buf *out)
       return false;
     }
   }
-  return cuts > 0;
+  /* A line cut by bytes is UTF-8 text with a cut here and there; a line of
+   * lone lead bytes is a single-byte code page (caf\xE9, cp1251 Russian),
+   * whose bytes stay as they are. */
+  return cuts > 0 && multi >= cuts;
 }
 
 /* GBK bytes whose trail byte 0x5C (backslash) a path normaliser turned into
@@ -1551,6 +1555,11 @@ static double decoded_cost(zhfix_ctx *ctx, enum zhfix__codec codec, const char *
   if (!cp)
     return OUT_OF_MEMORY;
   n = zhfix__decode(&ctx->codecs, codec, s, len, cp, len + 1);
+  /* A private-use character (GB18030's user-defined cells) is no text: Latin-1
+   * German "Gr\xFC\xDFe" is not GB18030. */
+  for (i = 0; n != (size_t)-1 && i < n; i++)
+    if (zhfix__is_pua(cp[i]))
+      n = (size_t)-1;
   if (n != (size_t)-1 && n > 0 && han_count(cp, n) > 0) {
     for (i = 0; i < n; i++)
       if (!zhfix__buf_add_cp(out, cp[i]))
