@@ -54,7 +54,7 @@ cp hans.txt utf8.txt
 { head -n 2 hans.txt; sed -n 3p hans.txt | iconv -f UTF-8 -t GBK; tail -n 2 hans.txt; } >rawgbk.txt
 cp "$golden/ruby-learner.txt" "$golden/pronunciation.txt" "$golden/article.txt" .
 
-echo "1..61"
+echo "1..63"
 
 # ---- --detect: "FILE: ENCODING, SCRIPT" then the findings or "clean" ----
 detect() { # FILE ENCODING SCRIPT
@@ -379,3 +379,23 @@ same_bytes "cp1251 Russian (not cut UTF-8)" cp1251.txt
 printf '\0\0\n中文字\n' >nuls.txt
 same_bytes "two NUL bytes before UTF-8 Chinese" nuls.txt
 same_bytes "two NUL bytes before UTF-8 Chinese, -R" nuls.txt -R
+
+# ---- -o onto a FIFO writes through it; -i on a symbolic link keeps the link ----
+printf '中文\n' >fin.txt
+mkfifo fifo
+cat fifo >fifo.out &
+reader=$!
+zhfix -o fifo fin.txt
+st=$?
+wait $reader
+if [ $st -eq 0 ] && [ -p fifo ] && cmp -s fin.txt fifo.out; then
+  ok "-o FIFO: written through, still a FIFO"
+else
+  not_ok "-o FIFO: status $st, $(ls -l fifo)"
+fi
+ln -s fin.txt link.txt
+if zhfix -i link.txt && [ -L link.txt ] && cmp -s fin.txt link.txt; then
+  ok "-i on a symbolic link: the link stays, its file is rewritten"
+else
+  not_ok "-i on a symbolic link: $(ls -l link.txt)"
+fi

@@ -953,9 +953,20 @@ int main(int argc, char **argv)
     zhfix_close(&ctx);
     return EXIT_USAGE;
   }
-  if (o.output && !(output = open_output(o.output, &tmp_name))) {
-    zhfix_close(&ctx);
-    return EXIT_IO;
+  if (o.output) {
+    struct stat sb;
+    /* A device or a FIFO (-o /dev/null) is written to as it is: renaming a
+     * temporary file over it would replace it. */
+    if (stat(o.output, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+      if (!(output = fopen(o.output, "wb")))
+        fprintf(stderr, "%s: %s: %s\n", progname, o.output, strerror(errno));
+    } else {
+      output = open_output(o.output, &tmp_name);
+    }
+    if (!output) {
+      zhfix_close(&ctx);
+      return EXIT_IO;
+    }
   }
   if (o.in_place) {
     /* Each file is rewritten through a temporary file beside it, renamed over
@@ -963,6 +974,7 @@ int main(int argc, char **argv)
      * stays under FILE+SUFFIX (a hard link made before the rename). */
     for (i = optind; i < argc && rc != EXIT_WRITE; i++) {
       struct stat sb;
+      char *path = NULL;
       int x;
       if (stat(argv[i], &sb) != 0 || !S_ISREG(sb.st_mode)) {
         int err = errno;
@@ -971,7 +983,11 @@ int main(int argc, char **argv)
         rc = rc == EXIT_OK ? EXIT_IO : rc;
         continue;
       }
-      if (!(output = open_output(argv[i], &tmp_name))) {
+      /* A symbolic link stays a link: the file it points to is rewritten. */
+      if (!(path = realpath(argv[i], NULL)) || !(output = open_output(path, &tmp_name))) {
+        if (!path)
+          fprintf(stderr, "%s: %s: %s\n", progname, argv[i], strerror(errno));
+        free(path);
         rc = EXIT_IO;
         continue;
       }
@@ -987,13 +1003,14 @@ int main(int argc, char **argv)
         }
         free(backup);
       }
-      if (x != EXIT_OK || !close_output(output, tmp_name, argv[i])) {
+      if (x != EXIT_OK || !close_output(output, tmp_name, path)) {
         if (x != EXIT_OK)
           fclose(output);
         unlink(tmp_name);
         x = x == EXIT_OK ? EXIT_IO : x;
       }
       free(tmp_name);
+      free(path);
       tmp_name = NULL;
       if (x != EXIT_OK && (rc == EXIT_OK || x == EXIT_WRITE))
         rc = x;
@@ -1030,8 +1047,8 @@ int main(int argc, char **argv)
       return rc == EXIT_WRITE ? write_status : rc;
     }
     free(tmp_name);
-  } else if (rc != EXIT_WRITE && (outenc_end(&outenc, stdout) != 0 || fflush(stdout) != 0 ||
-                                   ferror(stdout) || fclose(stdout) != 0)) {
+  } else if (rc != EXIT_WRITE && (outenc_end(&outenc, output) != 0 || fflush(output) != 0 ||
+                                   ferror(output) || fclose(output) != 0)) {
     fprintf(stderr, "%s: write error: %s\n", progname, strerror(errno));
     return EXIT_IO;
   }
