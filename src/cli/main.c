@@ -39,6 +39,7 @@ static void usage(FILE *f)
     "                    or t (s2t), tw (s2tw), twp (s2twp), hk (s2hk), auto (the\n"
     "                    document's dominant script), or any OpenCC config name or path\n"
     "  -R, --no-repair   convert only (with --to); alone, copy the input unchanged\n"
+    "                    (input in another encoding comes out decoded to UTF-8)\n"
     "      --engine=E    conversion engine: fast (the default; OpenCC's output exactly,\n"
     "                    for the configs whose dictionaries it has built in, else\n"
     "                    libopencc with a notice) or opencc (libopencc always)\n"
