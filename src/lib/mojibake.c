@@ -1298,20 +1298,43 @@ static size_t ncr_at(const struct zhfix__text *t, size_t i, uint32_t *value)
  * read as such. */
 static bool entity_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report)
 {
+  struct rebuild r = {0};
   size_t i, len;
   uint32_t v;
   bool any = false;
 
   for (i = 0; i < t->n && !any; i++)
     any = t->cp[i] == '&' && (len = ncr_at(t, i, &v)) && v <= 0x10FFFF && cjk(v);
-  for (i = 0; i < t->n && any; i++) {
-    if (t->cp[i] != '&' || !(len = ncr_at(t, i, &v)) || v < 0x80 || v > 0x10FFFF ||
-        (v >= 0xD800 && v <= 0xDFFF))
-      continue;
-    if (!apply(ctx, t, i, i + len, &v, 1, "html-entity", 0, report))
-      return false;
+  if (!any)
+    return true;
+  /* One copy of the line, not a splice per reference: a long line of them
+   * stays linear. */
+  for (i = 0; i < t->n;) {
+    if (t->cp[i] == '&' && (len = ncr_at(t, i, &v)) && v >= 0x80 && v <= 0x10FFFF &&
+        !(v >= 0xD800 && v <= 0xDFFF)) {
+      struct zhfix__edit ed;
+      ed.from = t->src[i];
+      ed.to = t->src[i + len - 1] + 1;
+      ed.kind = "html-entity";
+      ed.margin = 0;
+      ed.after = &v;
+      ed.nafter = 1;
+      report(ctx, &ed);
+      if (!rebuild_add(&r, v, t->src[i]))
+        goto nomem;
+      i += len;
+    } else if (!rebuild_add(&r, t->cp[i], t->src[i])) {
+      goto nomem;
+    } else {
+      i++;
+    }
   }
-  return true;
+  r.done = t->n;
+  return rebuild_finish(t, &r);
+nomem:
+  free(r.cp);
+  free(r.src);
+  return false;
 }
 
 /* ---- RFC 2047 encoded words ---- */
@@ -1396,8 +1419,13 @@ static bool encoded_word(const struct zhfix__text *t, size_t i, struct word *w,
  * gb2312 is decoded as GB18030, its superset, as browsers do. */
 static bool rfc2047_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report)
 {
-  size_t i;
-  for (i = 0; i + 8 <= t->n; i++) {
+  struct rebuild r = {0};
+  size_t i = 0;
+  bool any = false;
+
+  /* One copy of the line, not a splice per word: a long line of them stays
+   * linear. */
+  while (i < t->n) {
     struct zhfix__buf *bytes = &ctx->scratch;
     struct word first, w;
     size_t end, j, n;
@@ -1405,8 +1433,8 @@ static bool rfc2047_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn r
     enum zhfix__codec codec;
 
     bytes->len = 0;
-    if (t->cp[i] != '=' || !encoded_word(t, i, &first, bytes))
-      continue;
+    if (i + 8 > t->n || t->cp[i] != '=' || !encoded_word(t, i, &first, bytes))
+      goto copy;
     end = first.to;
     for (;;) { /* the next word after white space, same charset */
       size_t mark = bytes->len;
@@ -1425,18 +1453,46 @@ static bool rfc2047_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn r
     else if (!strcasecmp(first.charset, "big5"))
       codec = ZHFIX__BIG5;
     else
-      continue;
-    cp = malloc((bytes->len + 1) * sizeof *cp);
-    if (!cp)
-      return false;
+      goto copy;
+    if (!(cp = malloc((bytes->len + 1) * sizeof *cp)))
+      goto nomem;
     n = zhfix__decode(&ctx->codecs, codec, bytes->data, bytes->len, cp, bytes->len + 1);
-    if (n != (size_t)-1 && !apply(ctx, t, i, end, cp, n, "rfc2047", 0, report)) {
+    if (n != (size_t)-1) {
+      struct zhfix__edit ed;
+      ed.from = t->src[i];
+      ed.to = t->src[end - 1] + 1;
+      ed.kind = "rfc2047";
+      ed.margin = 0;
+      ed.after = cp;
+      ed.nafter = n;
+      report(ctx, &ed);
+      for (j = 0; j < n; j++)
+        if (!rebuild_add(&r, cp[j], t->src[i])) {
+          free(cp);
+          goto nomem;
+        }
       free(cp);
-      return false;
+      any = true;
+      i = end;
+      continue;
     }
     free(cp);
+  copy:
+    if (!rebuild_add(&r, t->cp[i], t->src[i]))
+      goto nomem;
+    i++;
   }
-  return true;
+  if (!any) {
+    free(r.cp);
+    free(r.src);
+    return true;
+  }
+  r.done = t->n;
+  return rebuild_finish(t, &r);
+nomem:
+  free(r.cp);
+  free(r.src);
+  return false;
 }
 
 /* Can any code page hypothesis apply to the line? Single-byte sources need
