@@ -510,17 +510,13 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
     return false;
   }
   if (script == ZHFIX_SCRIPT_TIE) {
-    /* The language model decides, as zhfix__classify() does for line_script(). */
-    uint32_t *cp = malloc(len * sizeof *cp);
-    size_t i = 0, n = 0, l;
-    if (!cp) {
+    /* The language model decides, as zhfix__classify() does for line_script()
+     * (the trial above has settled the script of a line it loaded). */
+    if (!load(ctx, s, len)) {
       *st = ZHFIX_ERR_NOMEM;
       return true;
     }
-    for (; i < len && (l = zhfix__utf8_decode(s + i, s + len, &cp[n])) > 0; n++)
-      i += l;
-    script = zhfix__classify(cp, n, NULL);
-    free(cp);
+    script = zhfix__classify(ctx->text.cp, ctx->text.n, NULL);
   }
   *st = ZHFIX_OK;
   if (q.find_left && !(ctx->flags & ZHFIX_NO_REPAIR))
