@@ -5,7 +5,8 @@ Deterministic: the same inputs give byte-identical output. Run through
 `make update-tables` (after data/gen_tables.py, whose helpers it uses).
 
 Inputs (Debian packages opencc and libopencc-data, Apache-2.0)
-  STCharacters, TSCharacters, TWVariantsRev, HKVariantsRev through `opencc_dict`;
+  STCharacters, TSCharacters, TWVariants, HKVariants, TWVariantsRev,
+  HKVariantsRev, STPhrases, TWPhrases through `opencc_dict`;
   the `opencc` command with the configs in DOUBLING_CONFIGS.
 
 Outputs
@@ -31,6 +32,13 @@ Outputs
   (TWPhrasesRev and TWPhrases keys), in Simplified characters, with the
   character map TSCharacters to read any text in them: --to=auto takes a
   text that uses Taiwan's words for Traditional.
+  Never written: the Traditional members of those sets that a character-only
+  converter never writes (Simplified text, each character through
+  STCharacters' first candidate, then TWVariants or HKVariants or neither,
+  never gives 髮, 製, 瞭): text that holds them did not come out of one.
+  Phrase values: the values of 2-8 Han characters of STPhrases and TWPhrases
+  that hold a member of a Traditional set: what a phrase converter writes,
+  right or wrong where its segmentation erred (被髮 in 被髮明).
   Doublings: a phrase converter that is not idempotent duplicates characters
   when run twice (s2twp: 算法 -> 演算法 -> 演演算法). For every phrase of
   OpenCC's phrase dictionaries, each config's output converted again by the
@@ -166,7 +174,56 @@ def vocabularies(ts, twp, twp_rev):
     return sorted(tw - cn), sorted(cn - tw)
 
 
-def write_table(path, trad, simp, firsts, idents, reps, lexicons, pairs, inputs, ts, vocab):
+HAN_BLOCKS = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0x323B0))
+
+
+def never_written(st, ts, variants, trad):
+    """Members of Traditional sets that no character-only converter writes:
+    not in the image of (TSCharacters, then STCharacters, then one of the
+    variant tables or none), first candidates, over every Han code point."""
+    def first(table, c):
+        v = table.get(c)
+        return v[0] if v and len(v[0]) == 1 else c
+    image = set()
+    for lo, hi in HAN_BLOCKS:
+        for cp in range(lo, hi):
+            t = first(st, first(ts, chr(cp)))
+            image.add(t)
+            for table in variants:
+                image.add(first(table, t))
+    return sorted((c for c in trad if c not in image), key=ord)
+
+
+def phrase_values(tables, trad):
+    """Values of 2-8 Han characters of the phrase tables holding a member of a
+    Traditional set, UTF-8, sorted, unique."""
+    out = set()
+    for table in tables:
+        for values in table.values():
+            for v in values:
+                if 2 <= len(v) <= 8 and all(is_han(c) for c in v) and any(c in trad for c in v):
+                    out.add(v.encode("utf-8"))
+    return sorted(out)
+
+
+def write_blob(f, name, items):
+    """A sorted list of UTF-8 strings as one NUL-separated string and offsets."""
+    blob, offs = bytearray(), []
+    for item in items:
+        offs.append(len(blob))
+        blob += item + b"\0"
+    f.write("static const char %s[%d] =\n" % (name, len(blob) + 1))
+    text = blob.decode("utf-8").split("\0")
+    for i in range(0, len(text) - 1, 16):
+        f.write('  "%s"%s\n' % ("".join(p + "\\0" for p in text[i:i + 16]),
+                                ";" if i + 16 >= len(text) - 1 else ""))
+    if len(text) == 1:
+        f.write('  "";\n')
+    f.write(c_array("uint32_t", name + "_off", offs, "%d", 12))
+
+
+def write_table(path, trad, simp, firsts, idents, reps, lexicons, pairs, inputs, ts, vocab,
+                never, phrases):
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write(banner(inputs).replace("gen_tables.py", "gen_misconv.py"))
         f.write('#include "internal.h"\n\n')
@@ -220,6 +277,10 @@ def write_table(path, trad, simp, firsts, idents, reps, lexicons, pairs, inputs,
             for i in range(0, len(words), 8):
                 f.write("  " + " ".join('"%s",' % w for w in sorted(words, key=lambda w: w.encode())[i:i + 8]) + "\n")
             f.write("};\n")
+        f.write("/* %d Traditional members no character-only converter writes */\n" % len(never))
+        f.write(c_array("uint32_t", "trad_never", [ord(c) for c in never], "0x%X"))
+        f.write("/* %d phrase values holding a Traditional member, sorted */\n" % len(phrases))
+        write_blob(f, "trad_phrase", phrases)
         f.write("/* %d doublings: damaged form, then repaired form (UTF-8), sorted */\n"
                 % len(pairs))
         f.write("static const char *const doubling[%d] = {\n" % (2 * len(pairs)))
@@ -232,10 +293,11 @@ def write_table(path, trad, simp, firsts, idents, reps, lexicons, pairs, inputs,
                 "  {trad_ident, simp_ident}, {%d, %d}, {trad_rep, simp_rep},\n"
                 "  {trad_lex, simp_lex}, {trad_lex_off, simp_lex_off}, {trad_lex_cost, simp_lex_cost},\n"
                 "  {%d, %d}, doubling, %d,\n"
-                "  t2s_from, t2s_to, %d, {tw_vocab, cn_vocab}, {%d, %d}\n};\n"
+                "  t2s_from, t2s_to, %d, {tw_vocab, cn_vocab}, {%d, %d},\n"
+                "  trad_never, %d, trad_phrase, trad_phrase_off, %d\n};\n"
                 % (len(trad), len(simp), len(firsts["trad"]), len(firsts["simp"]),
                    len(idents["trad"]), len(idents["simp"]), len(lexicons["trad"]), len(lexicons["simp"]), len(pairs),
-                   len(chars), len(vocab[0]), len(vocab[1])))
+                   len(chars), len(vocab[0]), len(vocab[1]), len(never), len(phrases)))
 
 
 def main():
@@ -274,15 +336,18 @@ def main():
             words.add(key)
             words.update(values)
     pairs = doublings(args.opencc, sorted(words))
+    never = never_written(st, ts, (rd("TWVariants"), rd("HKVariants")), trad)
+    phrases = phrase_values((rd("STPhrases"), rd("TWPhrases")), trad)
     write_table(os.path.join(args.outdir, "misconv.c"), trad, simp, firsts, idents, reps, lexicons, pairs,
-                ["STCharacters, TSCharacters, TWVariantsRev, HKVariantsRev (opencc %s, "
-                 "Apache-2.0), through opencc_dict" % args.opencc_version,
+                ["STCharacters, TSCharacters, TWVariants, HKVariants, TWVariantsRev, "
+                 "HKVariantsRev, STPhrases, TWPhrases (opencc %s, Apache-2.0), through "
+                 "opencc_dict" % args.opencc_version,
                  "lexicons: jieba dict.txt (python3-jieba %s, MIT); Traditional: its words "
                  "through %s" % (args.jieba_version, ", ".join(LEXICON_CONFIGS)),
                  "doublings: the phrases of %s, each converted twice by %s"
                  % (", ".join(PHRASE_DICTS), ", ".join(DOUBLING_CONFIGS)),
                  "vocabularies: the keys of TWPhrasesRev (Taiwan) and TWPhrases (mainland)"],
-                ts, vocabularies(ts, rd("TWPhrases"), rd("TWPhrasesRev")))
+                ts, vocabularies(ts, rd("TWPhrases"), rd("TWPhrasesRev")), never, phrases)
 
 
 if __name__ == "__main__":

@@ -143,6 +143,36 @@ typedef enum zhfix_punct {
  */
 zhfix_status zhfix_set_punct(zhfix_ctx *ctx, zhfix_punct region, int space);
 
+/** What converted a Traditional text before zhfix saw it, as the mis-conversion
+ *  stage (src/lib/misconv.c) weighs it. Append only. */
+typedef enum zhfix_converter {
+  ZHFIX_CONVERTER_UNKNOWN = 0,   /**< not decided yet: the evidence is still read */
+  ZHFIX_CONVERTER_CHARACTER = 1, /**< a character-only converter: the text holds none
+                                      of the characters it never writes (髮 製 瞭 ...),
+                                      so its first choices (發 制 了 ...) are suspects */
+  ZHFIX_CONVERTER_OTHER = 2      /**< a person or a phrase converter: only a character
+                                      that a phrase of OpenCC's dictionaries explains
+                                      (被髮 in 被髮明) is weighed, with the strict margins */
+} zhfix_converter;
+
+/**
+ * Say what converted the text, for this and later documents on the handle
+ * (ZHFIX_CONVERTER_UNKNOWN: read it from each document again, the default).
+ * Read from the text, the decision is made once per document from its
+ * Traditional lines (a line with Traditional-only and no Simplified-only
+ * characters): the first that holds a character no character-only converter
+ * writes gives OTHER; 4000 Han characters of such lines without one give
+ * CHARACTER; 40000 Han characters of any lines without a decision give OTHER.
+ * A line is repaired with the decision made before it (so the output of a line
+ * depends on the lines before it until the decision; zhfix --jobs processes
+ * that part in one thread).
+ * @return ZHFIX_OK, ZHFIX_ERR_ARG (NULL handle or unknown value)
+ */
+zhfix_status zhfix_set_converter(zhfix_ctx *ctx, zhfix_converter converter);
+
+/** The decision for the current document so far (or the one set). */
+zhfix_converter zhfix_get_converter(const zhfix_ctx *ctx);
+
 /**
  * Choose the conversion engine, for this and later zhfix_set_target() calls.
  * @param engine  "fast" (the default): zhfix's own engine, which gives exactly

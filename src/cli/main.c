@@ -72,6 +72,11 @@ static void usage(FILE *f)
     "                    made fullwidth; quotation marks of REGION: mainland (“”),\n"
     "                    taiwan or hongkong (「」); default from --to (none: marks only)\n"
     "      --space       with --punct: a space between Han and Latin letters or digits\n"
+    "      --converter=C what converted Traditional text before (for the repair of\n"
+    "                    a converter's wrong choices, 被髮明 for 被發明): auto (read from\n"
+    "                    each file, the default), character (a character-only converter:\n"
+    "                    its first choices 發 制 了 are suspects), other (a person or a\n"
+    "                    phrase converter: only what a phrase of OpenCC explains)\n"
     "  -h, --help        display this help and exit\n"
     "  -V, --version     output version information and exit\n"
     "\n"
@@ -101,6 +106,7 @@ struct run {
   zhfix_punct punct;            /* --punct, for the workers' handles */
   int space;                    /* --space */
   const char *engine;           /* --engine, or NULL for the default */
+  zhfix_converter converter;    /* --converter (UNKNOWN: read from each document) */
   zhfix_ctx *workers[MAX_JOBS]; /* the workers' handles, opened on first use */
   int damaged_file;             /* this file had a finding */
   int progress;                 /* --progress 1, --no-progress 0, else -1 (by the input) */
@@ -340,6 +346,7 @@ struct job {
   zhfix_ctx *ctx;
   const char *in;
   size_t len;
+  int open; /* leave the document open: no zhfix_finish() */
   struct outbuf {
     char *data;
     size_t len, cap;
@@ -370,6 +377,8 @@ static void *work(void *arg)
   struct job *j = arg;
   j->out.len = 0;
   j->st = zhfix_feed(j->ctx, j->in, j->len, to_outbuf, &j->out);
+  if (j->open && j->st == ZHFIX_OK)
+    return NULL;
   if (j->st == ZHFIX_OK)
     j->st = zhfix_finish(j->ctx, to_outbuf, &j->out);
   else
@@ -422,8 +431,10 @@ static int unread(struct ahead *a, const char *p, size_t n)
 /* A block b[0, len) without a line end is the start of a line longer than a
  * block: the whole line goes through one handle, as without --jobs (zhfix
  * processes such a line in windows anyway), up to and with its line end; what
- * follows goes back to the carry. Returns an exit status. */
-static int long_line(zhfix_ctx *ctx, struct ahead *a, char *b, size_t len, struct run *r)
+ * follows goes back to the carry. With open set the document stays open (no
+ * zhfix_finish()). Returns an exit status. */
+static int long_line(zhfix_ctx *ctx, struct ahead *a, char *b, size_t len, struct run *r,
+                     int open)
 {
   zhfix_status st = zhfix_feed(ctx, b, len, write_stdout, NULL);
   while (st == ZHFIX_OK) {
@@ -444,6 +455,8 @@ static int long_line(zhfix_ctx *ctx, struct ahead *a, char *b, size_t len, struc
     }
     st = zhfix_feed(ctx, b, len, write_stdout, NULL);
   }
+  if (st == ZHFIX_OK && open)
+    return EXIT_OK;
   if (st == ZHFIX_OK)
     st = zhfix_finish(ctx, write_stdout, NULL);
   else
@@ -459,10 +472,31 @@ static int long_line(zhfix_ctx *ctx, struct ahead *a, char *b, size_t len, struc
   return EXIT_OK;
 }
 
+/* The first handle has an open document (jobs[0]): once it has decided what
+ * converted the document, or the input is done, finish the document (into
+ * jobs[0].out) and, if decided, give the decision to every handle. */
+static void decide(struct job *jobs, int *decided, const struct ahead *a, const struct run *r)
+{
+  zhfix_converter c = zhfix_get_converter(jobs[0].ctx);
+  int k;
+
+  if (c == ZHFIX_CONVERTER_UNKNOWN && !(a->eof && a->ncarry == 0))
+    return;
+  jobs[0].st = zhfix_finish(jobs[0].ctx, to_outbuf, &jobs[0].out);
+  if (c != ZHFIX_CONVERTER_UNKNOWN) {
+    for (k = 0; k < r->jobs; k++)
+      zhfix_set_converter(r->workers[k], c);
+    *decided = 1;
+  }
+}
+
 /* Process the rest of in (after first[0, nfirst)) in blocks of whole lines,
  * r->jobs at a time, each in a thread with a handle of its own, and write the
- * results in order. The output for a line depends only on that line, so this
- * gives what one handle gives. Returns an exit status. */
+ * results in order. The output for a line depends only on that line once the
+ * handle has decided what converted the document (zhfix_get_converter()), so
+ * the blocks up to the decision go through the first handle alone, as one
+ * document, and the decision is then given to every handle: this gives what
+ * one handle gives. Returns an exit status. */
 static int run_parallel(FILE *in, const char *first, size_t nfirst, const char *encoding,
                         struct run *r)
 {
@@ -470,7 +504,7 @@ static int run_parallel(FILE *in, const char *first, size_t nfirst, const char *
   struct ahead a = {in, NULL, 0, 0};
   char *data = NULL;
   size_t i;
-  int k, rc = EXIT_OK;
+  int k, rc = EXIT_OK, decided = r->converter != ZHFIX_CONVERTER_UNKNOWN;
 
   memset(jobs, 0, sizeof jobs);
   for (k = 0; k < r->jobs; k++) {
@@ -483,6 +517,8 @@ static int run_parallel(FILE *in, const char *first, size_t nfirst, const char *
       st = zhfix_set_input_encoding(r->workers[k], encoding);
     if (st == ZHFIX_OK)
       st = zhfix_set_punct(r->workers[k], r->punct, r->space);
+    if (st == ZHFIX_OK)
+      st = zhfix_set_converter(r->workers[k], r->converter);
     if (st != ZHFIX_OK) {
       fprintf(stderr, "%s: %s\n", progname, zhfix_strerror(st));
       return EXIT_IO;
@@ -501,8 +537,9 @@ static int run_parallel(FILE *in, const char *first, size_t nfirst, const char *
     int started = 0;
     char *long_start = NULL;
     size_t long_len = 0;
-    /* Fill up to r->jobs blocks, each ending at a line end (or the input's end). */
-    for (k = 0; k < r->jobs && (!a.eof || a.ncarry); k++) {
+    /* Fill up to r->jobs blocks (one until the decision), each ending at a
+     * line end (or the input's end). */
+    for (k = 0; k < (decided ? r->jobs : 1) && (!a.eof || a.ncarry); k++) {
       char *b = data + (size_t)k * (BLOCK + 1), *nl;
       size_t len = next_block(&a, b, r), cut;
       if (len == (size_t)-1) {
@@ -529,6 +566,7 @@ static int run_parallel(FILE *in, const char *first, size_t nfirst, const char *
       }
       jobs[k].in = b;
       jobs[k].len = cut;
+      jobs[k].open = !decided;
       if (pthread_create(&tid[k], NULL, work, &jobs[k]) != 0) {
         work(&jobs[k]);
         tid[k] = 0;
@@ -540,6 +578,8 @@ static int run_parallel(FILE *in, const char *first, size_t nfirst, const char *
         pthread_join(tid[k], NULL);
       if (rc != EXIT_OK)
         continue;
+      if (jobs[k].st == ZHFIX_OK && jobs[k].open)
+        decide(jobs, &decided, &a, r);
       if (jobs[k].st != ZHFIX_OK) {
         fprintf(stderr, "%s: %s: %s\n", progname, r->file, zhfix_strerror(jobs[k].st));
         rc = jobs[k].st == ZHFIX_ERR_CONVERT ? EXIT_CONVERT : EXIT_IO;
@@ -551,7 +591,17 @@ static int run_parallel(FILE *in, const char *first, size_t nfirst, const char *
     /* The workers are done: the first handle takes the long line. */
     if (rc == EXIT_OK && long_start) {
       memmove(data, long_start, long_len);
-      rc = long_line(jobs[0].ctx, &a, data, long_len, r);
+      rc = long_line(jobs[0].ctx, &a, data, long_len, r, !decided);
+      if (rc == EXIT_OK && !decided) {
+        jobs[0].out.len = 0;
+        decide(jobs, &decided, &a, r);
+        if (jobs[0].st != ZHFIX_OK)
+          rc = EXIT_IO;
+        else if (write_stdout(NULL, jobs[0].out.data, jobs[0].out.len) != 0) {
+          write_error(r);
+          rc = EXIT_WRITE;
+        }
+      }
     }
   }
   for (i = 0; i < (size_t)r->jobs; i++)
@@ -735,7 +785,8 @@ struct options {
 
 enum { GO_ON = -1, SHOW_HELP = -2, SHOW_VERSION = -3 };
 /* Long options without a short form (issue 5's I/O options). */
-enum { OPT_OUTPUT_ENCODING = 0x150, OPT_UNENCODABLE, OPT_PROGRESS, OPT_NO_PROGRESS };
+enum { OPT_OUTPUT_ENCODING = 0x150, OPT_UNENCODABLE, OPT_PROGRESS, OPT_NO_PROGRESS,
+       OPT_CONVERTER };
 
 /* The typography of --punct=NAME; for "", the region of the --to target. */
 static zhfix_punct punct_region(const char *name, const char *target)
@@ -790,6 +841,7 @@ static int parse_options(int argc, char **argv, struct options *o, struct run *r
     {"unencodable", required_argument, NULL, OPT_UNENCODABLE},
     {"progress", no_argument, NULL, OPT_PROGRESS},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"converter", required_argument, NULL, OPT_CONVERTER},
     {"punct", optional_argument, NULL, 'P'},
     {"space", no_argument, NULL, 'S'},
     {"help", no_argument, NULL, 'h'},
@@ -860,6 +912,19 @@ static int parse_options(int argc, char **argv, struct options *o, struct run *r
       break;
     case OPT_PROGRESS: r->progress = 1; break;
     case OPT_NO_PROGRESS: r->progress = 0; break;
+    case OPT_CONVERTER:
+      if (strcmp(optarg, "auto") == 0)
+        r->converter = ZHFIX_CONVERTER_UNKNOWN;
+      else if (strcmp(optarg, "character") == 0)
+        r->converter = ZHFIX_CONVERTER_CHARACTER;
+      else if (strcmp(optarg, "other") == 0)
+        r->converter = ZHFIX_CONVERTER_OTHER;
+      else {
+        fprintf(stderr, "%s: unknown --converter '%s' (auto, character, other)\n", progname,
+                optarg);
+        return EXIT_USAGE;
+      }
+      break;
     case 'h': return SHOW_HELP;
     case 'V': return SHOW_VERSION;
     case ':':
@@ -946,6 +1011,7 @@ int main(int argc, char **argv)
     r.space = o.space;
     zhfix_set_punct(ctx, r.punct, r.space);
   }
+  zhfix_set_converter(ctx, r.converter);
   zhfix_set_change_cb(ctx, on_finding, &r);
   output = stdout;
   if (o.in_place && (o.output || optind == argc || r.detect || r.check)) {

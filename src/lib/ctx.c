@@ -124,6 +124,21 @@ zhfix_status zhfix_set_punct(zhfix_ctx *ctx, zhfix_punct region, int space)
   return ZHFIX_OK;
 }
 
+zhfix_status zhfix_set_converter(zhfix_ctx *ctx, zhfix_converter converter)
+{
+  if (!ctx || converter < ZHFIX_CONVERTER_UNKNOWN || converter > ZHFIX_CONVERTER_OTHER)
+    return ZHFIX_ERR_ARG;
+  ctx->converter = converter;
+  ctx->converter_set = converter != ZHFIX_CONVERTER_UNKNOWN;
+  ctx->converter_han[0] = ctx->converter_han[1] = 0;
+  return ZHFIX_OK;
+}
+
+zhfix_converter zhfix_get_converter(const zhfix_ctx *ctx)
+{
+  return ctx ? ctx->converter : ZHFIX_CONVERTER_UNKNOWN;
+}
+
 zhfix_status zhfix_set_engine(zhfix_ctx *ctx, const char *engine)
 {
   bool opencc;

@@ -74,6 +74,11 @@ struct zhfix__misconv_table {
   size_t nt2s;
   const char *const *vocab[2];       /* Taiwan's words, the mainland's (Simplified), sorted */
   size_t nvocab[2];
+  const uint32_t *never;             /* sorted: Traditional members no character-only converter writes */
+  size_t nnever;
+  const char *phrase;                /* STPhrases/TWPhrases values holding a member: NUL-separated, sorted */
+  const uint32_t *phrase_off;        /* offset of each value in phrase */
+  size_t nphrase;
 };
 
 extern const struct zhfix__misconv_table zhfix__misconv;
@@ -327,6 +332,10 @@ bool zhfix__ruby_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn re
 /* misconv.c: a converter's wrong choice among the conversions of one source
  * character (被髮明 for 被發明), and phrases a converter run twice doubled. */
 bool zhfix__misconv_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report);
+/* Read a processed line (or sentence of a long line) as it came,
+ * text[0, len) (UTF-8; invalid bytes skipped), as evidence of what converted
+ * the document (see zhfix_set_converter()); a no-op once decided. */
+void zhfix__misconv_evidence(zhfix_ctx *ctx, const char *text, size_t len);
 /* The same, for a line of the given script as zhfix__classify() would
  * count it before the stage (ZHFIX_SCRIPT_TIE: not known, classify it). */
 bool zhfix__misconv_repair_as(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report,
@@ -444,6 +453,9 @@ struct zhfix_ctx {
   zhfix_punct punct;           /* zhfix_set_punct */
   bool punct_space;
   bool punct_open;             /* punct.c: the last line left a Chinese sentence open */
+  zhfix_converter converter;   /* misconv.c: what converted the document (decided once) */
+  bool converter_set;          /* zhfix_set_converter() fixed it for every document */
+  uint64_t converter_han[2];   /* Han characters read for it: of Traditional lines, of all */
   char errmsg[256];
 };
 

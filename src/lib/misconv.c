@@ -37,6 +37,13 @@
 #define REPAIR_LEXICON_SIMP 10.5 /* Simplified text keeps old forms (计画, 其馀) */
 #define REPAIR_MODEL 8.0
 #define WINDOW 2
+/* What converted the document (zhfix_set_converter()): Han characters of
+ * Traditional lines without a character no character-only converter writes
+ * that make it CHARACTER (human Traditional text has one every ~130-260 Han
+ * characters: Debian's LibreOffice help, maint-guide, manpages-zh zh_TW), and
+ * Han characters of any lines after which, undecided, it is OTHER. */
+#define EVIDENCE_CHARACTER 4000
+#define EVIDENCE_ANY 40000
 
 /* The doublings as code points, decoded once. */
 static struct doubling {
@@ -387,6 +394,74 @@ static bool may_start_word(int side, uint32_t a, uint32_t b)
   return prefix_bits[side][h >> 3] >> (h & 7) & 1;
 }
 
+/* Is t->cp[i] inside a value of a phrase converter's dictionary
+ * (zhfix__misconv.phrase: STPhrases, TWPhrases) that the text spells there?
+ * Then a phrase converter may have written it, right or wrong (被髮 in 被髮明:
+ * s2t took 被发 as a phrase). */
+static bool phrase_explains(const struct zhfix__text *t, size_t i)
+{
+  const char *blob = zhfix__misconv.phrase;
+  const uint32_t *off = zhfix__misconv.phrase_off;
+  size_t len, s, j;
+  char key[8 * 4 + 1];
+
+  for (len = 2; len <= 8; len++)
+    for (s = i + 1 >= len ? i + 1 - len : 0; s <= i && s + len <= t->n; s++) {
+      size_t n = 0, a = 0, b = zhfix__misconv.nphrase;
+      for (j = s; j < s + len; j++)
+        n += zhfix__utf8_encode(t->cp[j], key + n);
+      key[n] = '\0';
+      while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        int c = strcmp(blob + off[mid], key);
+        if (c == 0)
+          return true;
+        if (c < 0)
+          a = mid + 1;
+        else
+          b = mid;
+      }
+    }
+  return false;
+}
+
+void zhfix__misconv_evidence(zhfix_ctx *ctx, const char *text, size_t len)
+{
+  const char *end = text + len, *p;
+  struct zhfix__script_count c = {0, 0, 0};
+  uint32_t cp[256];
+  bool never = false;
+  size_t n = 0, l;
+
+  if (ctx->converter != ZHFIX_CONVERTER_UNKNOWN)
+    return;
+  for (p = text; p < end; p += l ? l : 1) {
+    if ((l = zhfix__utf8_decode(p, end, &cp[n])) == 0)
+      continue;
+    if (cp[n] >= 0x3400 &&
+        zhfix__find_u32(zhfix__misconv.never, zhfix__misconv.nnever, cp[n]) >= 0)
+      never = true;
+    if (++n == sizeof cp / sizeof *cp) {
+      zhfix__classify(cp, n, &c);
+      n = 0;
+    }
+  }
+  zhfix__classify(cp, n, &c);
+  if (c.han == 0)
+    return;
+  ctx->converter_han[1] += c.han;
+  if (c.traditional_only > 0 && c.simplified_only == 0) {
+    if (never) {
+      ctx->converter = ZHFIX_CONVERTER_OTHER;
+      return;
+    }
+    if ((ctx->converter_han[0] += c.han) >= EVIDENCE_CHARACTER)
+      ctx->converter = ZHFIX_CONVERTER_CHARACTER;
+  }
+  if (ctx->converter == ZHFIX_CONVERTER_UNKNOWN && ctx->converter_han[1] >= EVIDENCE_ANY)
+    ctx->converter = ZHFIX_CONVERTER_OTHER;
+}
+
 /* Decide t->cp[i], which has alternatives: the lexicon words that the spans
  * of 2-4 Han characters around it could have been, read with any member of
  * each set, vote for the member they have at i with their frequency. The most
@@ -401,6 +476,7 @@ static void choose(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, int side,
   size_t ncand, len, s, j, best = 0, lo;
   uint32_t rep[7];
   double gain, need;
+  bool strict;
   char key[64];
 
   ncand = (size_t)alternatives(side, t->cp[i], &alt);
@@ -431,7 +507,20 @@ static void choose(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, int side,
       best = j;
   gain = (score[best] - score[0]) / 8.0;
   need = margin_for(side, t->cp[i]);
-  if (best && gain >= need && !ctx->conv && !ctx->auto_conv[0]) {
+  /* In Traditional text, what converted it decides how sure to be: after a
+   * character-only converter its first choices are suspects, and a conversion
+   * target or not, the lexicon's margin suffices; after a person or a phrase
+   * converter only a character a phrase explains is weighed, with the strict
+   * margins below; undecided, a conversion target means the lexicon's. */
+  strict = !ctx->conv && !ctx->auto_conv[0];
+  if (side == 0 && ctx->converter == ZHFIX_CONVERTER_CHARACTER)
+    strict = false;
+  if (side == 0 && ctx->converter == ZHFIX_CONVERTER_OTHER) {
+    strict = true;
+    if (best && gain >= need && !phrase_explains(t, i))
+      best = 0;
+  }
+  if (best && gain >= need && strict) {
     /* Repair mode: only when the language model reads the window with the
      * alternative much better too. */
     size_t wlo = i > WINDOW ? i - WINDOW : 0, whi = i + WINDOW + 1 < t->n ? i + WINDOW + 1 : t->n;
@@ -537,8 +626,14 @@ bool zhfix__misconv_repair_as(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit
   pthread_once(&lexkey_once, lexkey_build);
   if (!undouble(ctx, t, report, &changed))
     return false;
-  if (changed || n != t->n || script == ZHFIX_SCRIPT_TIE)
-    script = zhfix__classify(t->cp, t->n, NULL);
+  if (changed || n != t->n || script == ZHFIX_SCRIPT_TIE || ctx->converter == ZHFIX_CONVERTER_CHARACTER) {
+    struct zhfix__script_count c = {0, 0, 0};
+    script = zhfix__classify(t->cp, t->n, &c);
+    /* A document a character-only converter wrote is Traditional (that is
+     * how it was told): a line with no Simplified-only character is too. */
+    if (ctx->converter == ZHFIX_CONVERTER_CHARACTER && c.han && !c.simplified_only)
+      script = ZHFIX_SCRIPT_TRADITIONAL;
+  }
   if (script != ZHFIX_SCRIPT_SIMPLIFIED && script != ZHFIX_SCRIPT_TRADITIONAL)
     return true;
   side = script == ZHFIX_SCRIPT_SIMPLIFIED;

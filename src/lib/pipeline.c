@@ -417,6 +417,7 @@ static zhfix_status do_sentences(zhfix_ctx *ctx, const char *s, size_t len)
     if (!(cp = linetext_cps(ctx, &k)))
       return ZHFIX_ERR_NOMEM;
     zhfix__classify(cp, k, &c);
+    zhfix__misconv_evidence(ctx, s, n);
     ctx->win_count.han += c.han;
     ctx->win_count.simplified_only += c.simplified_only;
     ctx->win_count.traditional_only += c.traditional_only;
@@ -564,11 +565,14 @@ static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term
       count_line(ctx, zhfix__script_of_counts(&ctx->win_count, ctx->win_bias), &ctx->win_count,
                  ctx->linetext.data, ctx->linetext.len);
     }
-  } else if (!quick_line(ctx, s, body, &st, &direct)) {
-    st = process_line(ctx, s, body);
-    ctx->skip = 0;
-    if (st == ZHFIX_OK)
-      st = line_script(ctx);
+  } else {
+    if (!quick_line(ctx, s, body, &st, &direct)) {
+      st = process_line(ctx, s, body);
+      ctx->skip = 0;
+      if (st == ZHFIX_OK)
+        st = line_script(ctx);
+    }
+    zhfix__misconv_evidence(ctx, s, body);
   }
   ctx->windowed = false;
   ctx->win_col = ctx->win_byte = 0;
@@ -814,6 +818,9 @@ zhfix_status zhfix_finish(zhfix_ctx *ctx, zhfix_write_fn write, void *user)
   ctx->pending.len = 0;
   ctx->windowed = false;
   ctx->punct_open = false;
+  if (!ctx->converter_set)
+    ctx->converter = ZHFIX_CONVERTER_UNKNOWN;
+  ctx->converter_han[0] = ctx->converter_han[1] = 0;
   ctx->win_col = ctx->win_byte = 0;
   ctx->in_pending.len = 0;
   ctx->line = 0;

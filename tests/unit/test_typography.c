@@ -142,6 +142,84 @@ static void test_misconversion(void **state)
       "他的頭髮很長，皇后發明了乾麵。\n");
 }
 
+/* Process in on ctx (a document), compare with want. */
+static void run_on(zhfix_ctx *ctx, const char *in, const char *want)
+{
+  char *out = NULL;
+  size_t len;
+  assert_int_equal(zhfix_process(ctx, in, strlen(in), &out, &len), ZHFIX_OK);
+  assert_string_equal(out, want);
+  zhfix_free(out);
+}
+
+/* What converted the text: set, or read from the document. */
+static void test_converter(void **state)
+{
+  static const char line[] = "這個程式把檔案復制到目錄。\n";
+  static const char fixed[] = "這個程式把檔案複製到目錄。\n";
+  static const char clean[] = "這項技術在那個年代發明了很多東西，大家都用它。\n"; /* 20 Han */
+  zhfix_ctx *ctx = NULL;
+  char *doc, *want;
+  size_t i, k;
+  (void)state;
+
+  assert_int_equal(zhfix_open(&ctx, 0), ZHFIX_OK);
+  assert_int_equal(zhfix_get_converter(ctx), ZHFIX_CONVERTER_UNKNOWN);
+  assert_int_equal(zhfix_set_converter(ctx, (zhfix_converter)7), ZHFIX_ERR_ARG);
+  assert_int_equal(zhfix_set_converter(NULL, ZHFIX_CONVERTER_OTHER), ZHFIX_ERR_ARG);
+  /* Undecided, repair mode: 復制 stays (see test_misconversion). */
+  run_on(ctx, line, line);
+  /* A character-only converter: its first choices are suspects, in repair
+   * mode too, for every document until set back. */
+  assert_int_equal(zhfix_set_converter(ctx, ZHFIX_CONVERTER_CHARACTER), ZHFIX_OK);
+  run_on(ctx, line, fixed);
+  run_on(ctx, line, fixed);
+  assert_int_equal(zhfix_get_converter(ctx), ZHFIX_CONVERTER_CHARACTER);
+  /* A person or a phrase converter: only what a phrase explains (被髮 is
+   * s2t's 被发), with a target too; variants a person chose stay. */
+  assert_int_equal(zhfix_set_converter(ctx, ZHFIX_CONVERTER_OTHER), ZHFIX_OK);
+  run_on(ctx, line, line);
+  run_on(ctx, "這項技術被髮明了。\n", "這項技術被發明了。\n");
+  assert_int_equal(zhfix_set_target(ctx, "t2tw"), ZHFIX_OK);
+  run_on(ctx, line, line);
+  run_on(ctx, "輸入文字相對於基線提昇的量。\n", "輸入文字相對於基線提昇的量。\n");
+  assert_int_equal(zhfix_set_target(ctx, NULL), ZHFIX_OK);
+
+  /* Read from the document: 4000 Han characters of Traditional lines without
+   * a character a character-only converter never writes make it CHARACTER,
+   * and the lines after the decision are repaired as such. */
+  assert_int_equal(zhfix_set_converter(ctx, ZHFIX_CONVERTER_UNKNOWN), ZHFIX_OK);
+  k = 200;
+  doc = malloc(k * sizeof clean + 2 * sizeof line);
+  want = malloc(k * sizeof clean + 2 * sizeof line);
+  assert_non_null(doc);
+  assert_non_null(want);
+  strcpy(doc, line);
+  strcpy(want, line); /* before the decision: undecided, left alone */
+  for (i = 0; i < k; i++) {
+    strcat(doc, clean);
+    strcat(want, clean);
+  }
+  strcat(doc, line);
+  strcat(want, fixed);
+  run_on(ctx, doc, want);
+  /* Each document decides anew: one 髮 (which such a converter never
+   * writes) makes it OTHER. */
+  strcpy(doc, "他的頭髮很長。\n");
+  strcpy(want, doc);
+  for (i = 0; i < k; i++) {
+    strcat(doc, clean);
+    strcat(want, clean);
+  }
+  strcat(doc, line);
+  strcat(want, line);
+  run_on(ctx, doc, want);
+  assert_int_equal(zhfix_get_converter(ctx), ZHFIX_CONVERTER_UNKNOWN); /* reset by the end */
+  free(doc);
+  free(want);
+  zhfix_close(&ctx);
+}
+
 static void test_auto(void **state)
 {
   static const char doc[] = "软體的設定介面很简單。\n這是說明文件。\n我们在这里\n";
@@ -173,6 +251,7 @@ int main(void)
     cmocka_unit_test(test_punct),
     cmocka_unit_test(test_punct_terms),
     cmocka_unit_test(test_misconversion),
+    cmocka_unit_test(test_converter),
     cmocka_unit_test(test_auto),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
