@@ -26,7 +26,7 @@
 #define LAYERS 3         /* repair passes: mojibake of mojibake */
 #define MIN_HIGH 2       /* non-ASCII characters a span needs to be a candidate */
 #define MARGIN 1.0       /* nats per candidate character the repair must win by */
-#define MAX_SPAN 4096    /* code points; longer spans are not tried */
+#define MAX_SPAN 4096    /* code points; longer spans are taken in pieces (span_piece()) */
 #define SUSPECT_SHARE 0.15 /* of a CJK span's characters odd enough to try it as mojibake */
 #define FILL_RUN 4       /* memory fill: this many identical 烫 or 屯 at least */
 #define OUT_OF_MEMORY -2.0 /* from decoded_cost(): an allocation failed */
@@ -488,6 +488,22 @@ static bool seen_from(const bool *seen, enum zhfix__codec d)
   return false;
 }
 
+/* Where the first piece of the span [i, j) ends: j if the span is at most
+ * MAX_SPAN long; else after its last character below U+0040 (a space, digit
+ * or ASCII sign, one byte in every code page and a character boundary in
+ * every encoding a span is read back into: UTF-8, GBK/GB18030 and Big5 trail
+ * bytes are 0x40 or more) within MAX_SPAN; i if it has none. */
+static size_t span_piece(const struct zhfix__text *t, size_t i, size_t j)
+{
+  size_t k;
+  if (j - i <= MAX_SPAN)
+    return j;
+  for (k = i + MAX_SPAN; k > i; k--)
+    if (t->cp[k - 1] < 0x40)
+      return k;
+  return i;
+}
+
 /* One pass of the code page hypotheses over the line. Sets *changed. */
 static bool codepage_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report,
                           bool *seen, bool *changed)
@@ -495,7 +511,7 @@ static bool codepage_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn 
   static const enum zhfix__codec sources[] = {ZHFIX__CP1252, ZHFIX__CP1251, ZHFIX__CP1250,
                                               ZHFIX__MACROMAN, ZHFIX__CP437, ZHFIX__GB18030,
                                               ZHFIX__BIG5};
-  size_t s, i, j;
+  size_t s, i, j, k;
 
   *changed = false;
   for (s = 0; s < sizeof sources / sizeof *sources; s++) {
@@ -516,11 +532,18 @@ static bool codepage_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn 
         continue;
       }
       for (j = i; j < t->n && span_char(d, t->cp[j]); j++)
-        high += t->cp[j] != 0xA0 &&
-                (d == ZHFIX__CP1252 ? t->cp[j] >= 0xA0 && t->cp[j] <= 0xFF : t->cp[j] >= 0x80);
+        ;
       while (!single_byte(d) && j > i && t->cp[j - 1] < 0x80)
         j--;
-      if (high >= (seen_from(seen, d) ? 1 : MIN_HIGH) && j - i <= MAX_SPAN &&
+      if ((k = span_piece(t, i, j)) == i) {
+        i = j > i ? j : i + 1;
+        continue;
+      }
+      j = k;
+      for (k = i; k < j; k++)
+        high += t->cp[k] != 0xA0 &&
+                (d == ZHFIX__CP1252 ? t->cp[k] >= 0xA0 && t->cp[k] <= 0xFF : t->cp[k] >= 0x80);
+      if (high >= (seen_from(seen, d) ? 1 : MIN_HIGH) &&
           (single_byte(d) || seen_from(seen, d) || looks_misread(t, i, j)) &&
           !best_for_span(ctx, t, i, j, d, seen, &best))
         return false;
@@ -966,7 +989,12 @@ static bool latin_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn rep
         i++;
         continue;
       }
-      if (!(pair_pages(t, i, j) & LEAD(p)) || j - i > MAX_SPAN) {
+      if ((k = span_piece(t, i, j)) == i) {
+        i = j;
+        continue;
+      }
+      j = k;
+      if (!(pair_pages(t, i, j) & LEAD(p))) {
         i = j;
         continue;
       }

@@ -218,6 +218,39 @@ static void test_samples(void **state)
   printf("# %zu of %zu samples right\n", n, n);
 }
 
+/* A line of unit repeated k times (a line end after it). */
+static char *repeat(const char *unit, size_t k)
+{
+  size_t n = strlen(unit), i;
+  char *s = malloc(n * k + 2);
+  assert_non_null(s);
+  for (i = 0; i < k; i++)
+    memcpy(s + i * n, unit, n);
+  strcpy(s + n * k, "\n");
+  return s;
+}
+
+/* Mojibake in a line longer than a span the repairs try at once (4096 code
+ * points) is repaired piece by piece, cut at spaces. */
+static void test_long_lines(void **state)
+{
+  static const char *const pairs[][2] = {
+    {"r\303\203\302\251gime ", "r\303\251gime "},         /* UTF-8 read as cp1252 */
+    {"\303\244\302\270\302\255\303\246\342\200\223\342\200\241 ", "中文 "}, /* the same, Chinese */
+    {"鍙傛暟 ", "参数 "},                                       /* UTF-8 read as GBK */
+  };
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+    char *in = repeat(pairs[i][0], 2000), *want = repeat(pairs[i][1], 2000);
+    char *out = repair(in);
+    assert_string_equal(out, want);
+    zhfix_free(out);
+    free(in);
+    free(want);
+  }
+}
+
 /* Badness of a UTF-8 string. */
 static int badness(const char *s)
 {
@@ -304,6 +337,7 @@ int main(void)
     cmocka_unit_test(test_samples),
     cmocka_unit_test(test_badness),
     cmocka_unit_test(test_reported),
+    cmocka_unit_test(test_long_lines),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
