@@ -54,7 +54,7 @@ cp hans.txt utf8.txt
 { head -n 2 hans.txt; sed -n 3p hans.txt | iconv -f UTF-8 -t GBK; tail -n 2 hans.txt; } >rawgbk.txt
 cp "$golden/ruby-learner.txt" "$golden/pronunciation.txt" "$golden/article.txt" .
 
-echo "1..66"
+echo "1..70"
 
 # ---- --detect: "FILE: ENCODING, SCRIPT" then the findings or "clean" ----
 detect() { # FILE ENCODING SCRIPT
@@ -422,3 +422,9 @@ else
 fi
 if zhfix --converter=bogus </dev/null >/dev/null 2>err; then rc=0; else rc=$?; fi
 if [ $rc -eq 2 ] && grep -q "unknown --converter" err; then ok "--converter=bogus: usage error"; else not_ok "--converter=bogus"; fi
+# Options that would do nothing are usage errors, not silently ignored.
+for args in "-i -" "--detect -o det.out" "--check -o det.out" "--space"; do
+  # shellcheck disable=SC2086
+  if echo x | zhfix $args >/dev/null 2>err; then rc=0; else rc=$?; fi
+  if [ $rc -eq 2 ] && [ ! -e det.out ]; then ok "zhfix $args: usage error"; else not_ok "zhfix $args: exit $rc"; fi
+done

@@ -1014,9 +1014,25 @@ int main(int argc, char **argv)
   zhfix_set_converter(ctx, r.converter);
   zhfix_set_change_cb(ctx, on_finding, &r);
   output = stdout;
-  if (o.in_place && (o.output || optind == argc || r.detect || r.check)) {
-    fprintf(stderr, "%s: --in-place needs FILE arguments, and no -o, --detect or --check\n",
-            progname);
+  if (o.in_place) {
+    int dash = 0;
+    for (i = optind; i < argc; i++)
+      dash |= strcmp(argv[i], "-") == 0;
+    if (o.output || optind == argc || r.detect || r.check || dash) {
+      fprintf(stderr, "%s: --in-place needs FILE arguments (not -), and no -o, --detect or "
+              "--check\n", progname);
+      zhfix_close(&ctx);
+      return EXIT_USAGE;
+    }
+  }
+  /* Options that would do nothing: said, not ignored. */
+  if (o.output && (r.detect || r.check)) {
+    fprintf(stderr, "%s: --detect and --check write no text: no -o\n", progname);
+    zhfix_close(&ctx);
+    return EXIT_USAGE;
+  }
+  if (o.space && !o.punct) {
+    fprintf(stderr, "%s: --space works with --punct\n", progname);
     zhfix_close(&ctx);
     return EXIT_USAGE;
   }
