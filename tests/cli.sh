@@ -54,7 +54,7 @@ cp hans.txt utf8.txt
 { head -n 2 hans.txt; sed -n 3p hans.txt | iconv -f UTF-8 -t GBK; tail -n 2 hans.txt; } >rawgbk.txt
 cp "$golden/ruby-learner.txt" "$golden/pronunciation.txt" "$golden/article.txt" .
 
-echo "1..70"
+echo "1..71"
 
 # ---- --detect: "FILE: ENCODING, SCRIPT" then the findings or "clean" ----
 detect() { # FILE ENCODING SCRIPT
@@ -428,3 +428,13 @@ for args in "-i -" "--detect -o det.out" "--check -o det.out" "--space"; do
   if echo x | zhfix $args >/dev/null 2>err; then rc=0; else rc=$?; fi
   if [ $rc -eq 2 ] && [ ! -e det.out ]; then ok "zhfix $args: usage error"; else not_ok "zhfix $args: exit $rc"; fi
 done
+# A binary file (NUL and control bytes) is copied unchanged, with a notice;
+# --detect says so; -i leaves its bytes as they were.
+python3 -c "import sys; sys.stdout.buffer.write(bytes(range(256)) * 64 + '中文'.encode() * 100)" >bin.dat
+cp bin.dat bin.orig
+if zhfix bin.dat >bin.out 2>err && cmp -s bin.dat bin.out && grep -q "binary file" err &&
+   [ "$(zhfix --detect bin.dat)" = "bin.dat: binary" ] && zhfix -i bin.dat 2>/dev/null && cmp -s bin.dat bin.orig; then
+  ok "a binary file: copied unchanged, --detect says binary, -i keeps its bytes"
+else
+  not_ok "a binary file: $(cmp bin.dat bin.out 2>&1) $(head -n 1 err)"
+fi

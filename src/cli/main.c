@@ -611,6 +611,46 @@ static int run_parallel(FILE *in, const char *first, size_t nfirst, const char *
   return rc;
 }
 
+/* Does b[0, n), the start of a file that is not UTF-16 or UTF-32, look like
+ * a binary file rather than text: 4 NUL bytes or more, 1% of it or more, or 8
+ * C0 controls other than \t \n \v \f \r, ESC and SUB or more, 5% of it or
+ * more? (Text with a stray NUL or a few controls is still text.) */
+static int looks_binary(const char *b, size_t n)
+{
+  size_t nul = 0, ctl = 0, i;
+  for (i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)b[i];
+    nul += c == 0;
+    ctl += (c < 0x20 && !(c >= '\t' && c <= '\r') && c != 0x1B && c != 0x1A) || c == 0x7F;
+  }
+  return (nul >= 4 && nul * 100 >= n) || (ctl >= 8 && ctl * 20 >= n);
+}
+
+/* A binary file goes to the output as it is, bytes unchanged (no decoding,
+ * no --output-encoding), with a notice; --detect says "binary", --check
+ * finds nothing. buf[0, n) is what was read of in. Returns an exit status. */
+static int copy_binary(FILE *in, char *buf, size_t size, size_t n, struct run *r)
+{
+  if (r->detect)
+    printf("%s: binary\n", r->file);
+  if (r->detect || r->check)
+    return EXIT_OK;
+  fprintf(stderr, "%s: %s: a binary file (NUL or control bytes): copied unchanged\n", progname,
+          r->file);
+  do {
+    if (n && fwrite(buf, 1, n, output) != n) {
+      write_errno = errno;
+      write_error(r);
+      return EXIT_WRITE;
+    }
+  } while ((n = fread(buf, 1, size, in)) > 0 && (progress_add(&prog, n), 1));
+  if (ferror(in)) {
+    fprintf(stderr, "%s: %s: %s\n", progname, r->file, strerror(errno));
+    return EXIT_IO;
+  }
+  return EXIT_OK;
+}
+
 /* Run one input through the handle. Returns an exit status. */
 static int run_file(zhfix_ctx *ctx, const char *name, struct run *r)
 {
@@ -654,6 +694,14 @@ static int run_file(zhfix_ctx *ctx, const char *name, struct run *r)
       return EXIT_IO;
     }
     r->encoding = g.name;
+    if (strncmp(g.name, "UTF-16", 6) != 0 && strncmp(g.name, "UTF-32", 6) != 0 &&
+        looks_binary(buf, n)) {
+      rc = copy_binary(in, buf, sizeof buf, n, r);
+      progress_end(&prog);
+      if (in != stdin)
+        fclose(in);
+      return rc;
+    }
   }
   st = zhfix_set_input_encoding(ctx, strcmp(r->encoding, "unknown") ? r->encoding : NULL);
   if (st != ZHFIX_OK) {
