@@ -54,7 +54,7 @@ cp hans.txt utf8.txt
 { head -n 2 hans.txt; sed -n 3p hans.txt | iconv -f UTF-8 -t GBK; tail -n 2 hans.txt; } >rawgbk.txt
 cp "$golden/ruby-learner.txt" "$golden/pronunciation.txt" "$golden/article.txt" .
 
-echo "1..71"
+echo "1..72"
 
 # ---- --detect: "FILE: ENCODING, SCRIPT" then the findings or "clean" ----
 detect() { # FILE ENCODING SCRIPT
@@ -437,4 +437,16 @@ if zhfix bin.dat >bin.out 2>err && cmp -s bin.dat bin.out && grep -q "binary fil
   ok "a binary file: copied unchanged, --detect says binary, -i keeps its bytes"
 else
   not_ok "a binary file: $(cmp bin.dat bin.out 2>&1) $(head -n 1 err)"
+fi
+# Short UTF-16 without a byte order mark, and bytes that are not UTF-16.
+printf 'hello 你好\n' | iconv -f UTF-8 -t UTF-16LE >u16.txt
+printf '你好，世界。這是一個測試。\n' | iconv -f UTF-8 -t UTF-16BE >u16be.txt
+printf 'abc\377\376中\n' >notu16.txt
+if [ "$(zhfix --detect u16.txt | cut -d, -f1)" = "u16.txt: UTF-16LE" ] &&
+   [ "$(zhfix u16.txt)" = "hello 你好" ] &&
+   [ "$(zhfix --detect u16be.txt | cut -d, -f1)" = "u16be.txt: UTF-16BE" ] &&
+   [ "$(zhfix --detect notu16.txt | cut -d, -f1)" = "notu16.txt: UTF-8" ]; then
+  ok "short UTF-16 without a byte order mark; abc FF FE 中 is UTF-8 with invalid bytes"
+else
+  not_ok "short UTF-16: $(zhfix --detect u16.txt) / $(zhfix --detect u16be.txt) / $(zhfix --detect notu16.txt)"
 fi

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/uchar.h>
+
 #include "internal.h"
 
 #define TAIL_CUT 3          /* bytes a sample may end inside a character */
@@ -85,6 +87,36 @@ static double decoded_cost(zhfix_ctx *ctx, enum zhfix__codec codec, const char *
   }
   free(cp);
   return cost;
+}
+
+/* Without a byte order mark or the NUL bytes of ASCII, UTF-16 is taken only
+ * when buf[0, len) decodes (as codec) to text with almost no character that
+ * bytes of another encoding read as UTF-16 give: Hangul syllables, Yi,
+ * presentation forms, private-use, unassigned and control characters (abc FF
+ * FE 中 is not UTF-16BE). At most one in 50. */
+static bool utf16_plausible(zhfix_ctx *ctx, enum zhfix__codec codec, const char *buf, size_t len)
+{
+  uint32_t *cp = malloc((len + 1) * sizeof *cp);
+  size_t n = (size_t)-1, cut, i, odd = 0;
+
+  if (!cp)
+    return false;
+  for (cut = 0; cut <= TAIL_CUT && cut < len && n == (size_t)-1; cut++)
+    n = zhfix__decode(&ctx->codecs, codec, buf, len - cut, cp, len + 1);
+  if (n == (size_t)-1 || n == 0) {
+    free(cp);
+    return false;
+  }
+  for (i = 0; i < n; i++) {
+    uint32_t c = cp[i];
+    int8_t type = u_charType((UChar32)c);
+    odd += (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0x1100 && c <= 0x11FF) ||
+           (c >= 0xA000 && c <= 0xA4CF) || (c >= 0xFB00 && c <= 0xFEFE) ||
+           type == U_UNASSIGNED || type == U_PRIVATE_USE_CHAR || type == U_SURROGATE ||
+           (type == U_CONTROL_CHAR && c != '\n' && c != '\r' && c != '\t');
+  }
+  free(cp);
+  return odd * 50 <= n;
 }
 
 /* Valid UTF-8, apart from a character cut at the end of the sample? */
@@ -181,6 +213,9 @@ zhfix_status zhfix_detect_encoding(zhfix_ctx *ctx, const char *buf, size_t len,
       continue;
     if (candidates[i].codec == ZHFIX__BIG5HKSCS && strcmp(guess->name, "Big5") == 0)
       continue; /* HKSCS only where plain Big5 fails */
+    if ((candidates[i].codec == ZHFIX__UTF16LE || candidates[i].codec == ZHFIX__UTF16BE) &&
+        !utf16_nuls && !utf16_plausible(ctx, candidates[i].codec, buf, len))
+      continue;
     c = decoded_cost(ctx, candidates[i].codec, buf, len,
                      candidates[i].codec == ZHFIX__GB18030 ? &four : NULL);
     if (c == OUT_OF_MEMORY || ctx->codecs.oom) {

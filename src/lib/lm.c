@@ -233,7 +233,7 @@ static double seq_cost(const struct zhfix__lm_table *m, uint32_t prev, const uin
   for (i = 0; i <= n; i++) {
     uint32_t c = i < n ? cp[i] : next, p = i ? cp[i - 1] : prev;
     uint32_t after = i + 1 < n ? cp[i + 1] : i + 1 == n ? next : 0;
-    if (c == 0)
+    if (c == 0 && i == n) /* the end (a NUL inside the text costs as a control) */
       break;
     if (zhfix__is_han(c))
       sum += han_cost(m, p, c);
