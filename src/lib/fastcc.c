@@ -246,11 +246,14 @@ struct fgroup {
 
 /* What a handle knows of a BMP character once it has met it. */
 struct cinfo {
-  uint64_t memo;  /* see char_memo(); 0 until then */
-  uint64_t root;  /* the root edge of the segmentation dictionary (if only one) */
-  uint64_t alone; /* if not MEMO_SPLIT: the chain's output for it as a run; 0 until made */
-  uint64_t ends;  /* if not MEMO_SPLIT: the first (bits 0-20) and last (bits 21-41) code
-                   * points of the local steps' output, bit 63 set; 0 if it is empty */
+  uint64_t unit; /* with one segmentation dictionary: 0 until made; MEMO_SPLIT set if the
+                  * character, when no key of two or more characters starts with it
+                  * here, is a segment of its own (a one-character key, or a character
+                  * that splits runs): the memo of its output; else 1 */
+  uint64_t root; /* the root edge of the segmentation dictionary (if only one) */
+  uint64_t memo; /* see char_memo(); 0 until then */
+  uint64_t ends; /* if not MEMO_SPLIT: the first (bits 0-20) and last (bits 21-41) code
+                  * points of the local steps' output, bit 63 set; 0 if it is empty */
 };
 
 /* A slot of the cache of runs: a run's bytes and the chain's output for it. */
@@ -269,10 +272,15 @@ struct zhfix__fastcc {
   int nlocal;                     /* leading rsteps that map characters one by one */
   int cut;                        /* rsteps[nlocal] if it is the only step with longer
                                    * keys, and there is one; else -1 */
+  bool direct;                    /* one segmentation dictionary, and the chain is one
+                                   * step whose first member it is: a key converts
+                                   * to its value */
   bool astral_inert;              /* no key of any dictionary has an astral character */
   uint64_t ascii_inert[2];        /* ASCII characters in no key of any dictionary */
   uint64_t *segmemo[MAXMEMBERS];  /* per seg member, per node: MEMO(off, len) in arena */
   struct cinfo *cinfo;            /* per BMP code point, made on first use */
+  uint64_t *alone;                /* per BMP code point that is not MEMO_SPLIT: the chain's
+                                   * output for it as a run of its own; 0 until made */
   struct runslot *runs;           /* [RUNSLOTS], direct-mapped by a hash of the run */
   struct zhfix__buf arena, t0, t1, t2;
 };
@@ -527,12 +535,12 @@ static bool flush_run(struct zhfix__fastcc *c, const unsigned char *s, size_t le
 
   /* A run of one character (among characters that split runs): a memo. */
   if (dst != out && dec(s, &cp0) == len && cp0 < 0x10000) {
-    uint64_t e = c->cinfo[cp0].alone;
+    uint64_t e = c->alone[cp0];
     if (!e) {
       size_t off = c->arena.len;
       if (!apply_chain(c, c->rsteps, c->nrsteps, (const char *)s, len, &c->arena))
         return false;
-      e = c->cinfo[cp0].alone = memo_make(&c->arena, off);
+      e = c->alone[cp0] = memo_make(&c->arena, off);
     }
     return memo_put(&c->arena, e, out);
   }
@@ -581,106 +589,319 @@ static bool flush_chain(struct zhfix__fastcc *c, const unsigned char *s, size_t 
   return apply_chain(c, c->rsteps + c->nlocal, c->nrsteps - c->nlocal, c->t0.data, c->t0.len, out);
 }
 
+/* The memo of what the chain makes of the key s[0, len) of segmentation
+ * member m, whose node is node; made on first use. 0 on out of memory. */
+static inline uint64_t seg_memo(struct zhfix__fastcc *c, int m, uint32_t node,
+                                const unsigned char *s, size_t len)
+{
+  uint64_t e = c->segmemo[m][node];
+  size_t off = c->arena.len;
+
+  if (e)
+    return e;
+  if (c->nsteps > 0 && c->steps[0].d[0] == c->seg.d[m]) {
+    /* The first step's first member is the segmentation dictionary: its
+     * longest match in the key is the key, so the step gives its value. */
+    size_t vl;
+    const char *v = value(c->seg.d[m], node, &vl);
+    if (!apply_chain(c, c->steps + 1, c->nsteps - 1, v, vl, &c->arena))
+      return 0;
+  } else if (!apply_chain(c, c->steps, c->nsteps, (const char *)s, len, &c->arena)) {
+    return 0;
+  }
+  return c->segmemo[m][node] = memo_make(&c->arena, off);
+}
+
+/* Make the cinfo of the BMP character s[0, l) (code point cp) with one
+ * segmentation dictionary; returns its unit, 0 on out of memory. */
+static uint64_t unit_make(struct zhfix__fastcc *c, const unsigned char *s, size_t l, uint32_t cp)
+{
+  struct cinfo *ci = &c->cinfo[cp];
+  uint64_t e = ci->memo;
+
+  if (!e && !(e = char_memo(c, s, l, cp)))
+    return 0;
+  if (ci->root & ISKEY) {
+    if (!(e = seg_memo(c, 0, (uint32_t)ci->root & 0xFFFFF, s, l)))
+      return 0;
+    e |= MEMO_SPLIT;
+  } else if (!(e & MEMO_SPLIT)) {
+    e = 1;
+  }
+  return ci->unit = e;
+}
+
+/* Could a key of d start with the BMP code points a and b (a's root edge
+ * being e)? False means no; true, perhaps. */
+static inline bool pair_maybe(const fdict *d, uint64_t e, uint32_t a, uint32_t b)
+{
+  size_t i;
+
+  if (!((e >> FILTER(b)) & 1))
+    return false;
+  i = (size_t)((((uint64_t)a << 21 | b) * 0x9E3779B97F4A7C15ull) >> (64 - d->pairbits));
+  return (d->pairs[i >> 6] >> (i & 63)) & 1;
+}
+
+/* The node of the key prefix of d made of the code points a and b (BMP or
+ * not), 0 if no key starts with them. */
+static inline uint32_t pair_node(const fdict *d, uint32_t a, uint32_t b)
+{
+  uint64_t want = (uint64_t)a << 41 | (uint64_t)b << 20, mask = (1ull << d->pair2bits) - 1, w;
+  size_t i = (size_t)((((uint64_t)a << 21 | b) * 0x9E3779B97F4A7C15ull) >> (64 - d->pair2bits));
+
+  while ((w = d->pair2[i]) != 0) {
+    if ((w & ~0xFFFFFull) == want)
+      return (uint32_t)w & 0xFFFFF;
+    i = (i + 1) & mask;
+  }
+  return 0;
+}
+
+/* Where a conversion is: the pending run of unmatched characters is
+ * s[rs, p); last is the last code point of its local output, or UINT32_MAX
+ * (for the cut of runs, see step()). */
+struct pos {
+  size_t p, rs;
+  uint32_t last;
+};
+
+/* The longest key of two or more characters of d at s[p, len), whose first
+ * character is the BMP code point cp (root edge root) and ends at q: its
+ * node and end (*mend), or 0. */
+static inline uint32_t match_multi(const fdict *d, uint64_t root, uint32_t cp,
+                                   const unsigned char *s, size_t q, size_t len, size_t *mend)
+{
+  uint32_t c2 = 0, n, best = 0;
+  size_t l2 = 0;
+
+  if (q < len)
+    l2 = dec(s + q, &c2);
+  if (!pair_maybe(d, root, cp, c2) || !(n = pair_node(d, cp, c2)))
+    return 0;
+  *mend = q + l2;
+  if (d->nodes[n] & ISKEY)
+    best = n;
+  return descend(d, n, best, s, q + l2, len, mend);
+}
+
+/* Convert what starts at s[at->p]: a run of inert ASCII, a key of the
+ * segmentation dictionary, or a character, which either converts on its own
+ * or joins the pending run; at moves on. False on out of memory. */
+static bool step(struct zhfix__fastcc *c, const unsigned char *s, size_t len, struct pos *at,
+                 struct zhfix__buf *out)
+{
+  size_t p = at->p, l, mend = 0;
+  const fdict *seg1 = c->seg.n == 1 ? c->seg.d[0] : NULL;
+  uint32_t cp, node = 0;
+  int m;
+
+  /* ASCII that no key contains: copied, as a run of bytes. */
+  if (s[p] < 0x80 && ((c->ascii_inert[s[p] >> 6] >> (s[p] & 63)) & 1)) {
+    size_t q = p + 1;
+    while (q < len && s[q] < 0x80 && ((c->ascii_inert[s[q] >> 6] >> (s[q] & 63)) & 1))
+      q++;
+    if ((at->rs < p && !flush_run(c, s + at->rs, p - at->rs, out)) || !put(out, s + p, q - p))
+      return false;
+    at->p = at->rs = q;
+    return true;
+  }
+  l = dec(s + p, &cp);
+  if (cp < 0x10000 && seg1) {
+    /* One cache line says whether a key starts here and what the
+     * character becomes if none of two or more characters does. */
+    const struct cinfo *ci = &c->cinfo[cp];
+    uint64_t e = ci->unit;
+    if (!e && !(e = unit_make(c, s + p, l, cp)))
+      return false;
+    node = match_multi(seg1, ci->root, cp, s, p + l, len, &mend);
+    m = node ? 0 : -1;
+    if (m < 0 && (e & MEMO_SPLIT)) {
+      if ((at->rs < p && !flush_run(c, s + at->rs, p - at->rs, out)) ||
+          !memo_put(&c->arena, e, out))
+        return false;
+      at->p = at->rs = p + l;
+      return true;
+    }
+  } else {
+    m = group_match(&c->seg, s, p, len, &node, &mend);
+  }
+  if (m >= 0) {
+    uint64_t e = seg_memo(c, m, node, s + p, mend - p);
+    if (!e || (at->rs < p && !flush_run(c, s + at->rs, p - at->rs, out)) ||
+        !memo_put(&c->arena, e, out))
+      return false;
+    at->p = at->rs = mend;
+    return true;
+  }
+  if (cp < 0x10000) {
+    uint64_t e = c->cinfo[cp].memo;
+    if (!e && !(e = char_memo(c, s + p, l, cp)))
+      return false;
+    if (e & MEMO_SPLIT) {
+      if ((at->rs < p && !flush_run(c, s + at->rs, p - at->rs, out)) ||
+          !memo_put(&c->arena, e, out))
+        return false;
+      at->p = at->rs = p + l;
+      return true;
+    }
+    /* With one step of longer keys (s2twp: TWPhrases), the run is cut
+     * where no key holds the two characters that meet. */
+    if (c->cut >= 0) {
+      uint64_t ends = c->cinfo[cp].ends;
+      if (at->rs < p && at->last != UINT32_MAX && ends &&
+          !group_bigram(&c->rsteps[c->cut], at->last, (uint32_t)ends & 0x1FFFFF)) {
+        if (!flush_run(c, s + at->rs, p - at->rs, out))
+          return false;
+        at->rs = p;
+      }
+      at->last = ends ? (uint32_t)(ends >> 21) & 0x1FFFFF : UINT32_MAX;
+    }
+  } else if (c->astral_inert) {
+    if ((at->rs < p && !flush_run(c, s + at->rs, p - at->rs, out)) || !put(out, s + p, l))
+      return false;
+    at->p = at->rs = p + l;
+    return true;
+  } else {
+    at->last = UINT32_MAX;
+  }
+  at->p = p + l; /* joins the run */
+  return true;
+}
+
+/* With one segmentation dictionary: step() for each position, but a
+ * character of three bytes that converts on its own (whose unit is made and
+ * MEMO_SPLIT) and starts no key of two or more characters, or that starts
+ * one whose memo is made, goes through this loop, which only looks them up
+ * and copies their output. */
+static bool run_seg1(struct zhfix__fastcc *c, const unsigned char *s, size_t len, struct pos *at,
+                     struct zhfix__buf *out)
+{
+  const fdict *d = c->seg.d[0];
+  const struct cinfo *info = c->cinfo;
+  const uint64_t *memo = c->segmemo[0];
+  size_t p = at->p, rs = at->rs;
+  char *o = out->data + out->len, *olim = out->data + out->cap - 8;
+
+  while (p < len) {
+    const unsigned char *t = s + p;
+    uint32_t cp, c2, node;
+    uint64_t e, root;
+    size_t q, l2, mend;
+
+    if (t[0] < 0x80 && rs == p && ((c->ascii_inert[t[0] >> 6] >> (t[0] & 63)) & 1)) {
+      /* ASCII that no key contains: copied, as a run of bytes. */
+      q = p + 1;
+      while (q < len && s[q] < 0x80 && ((c->ascii_inert[s[q] >> 6] >> (s[q] & 63)) & 1))
+        q++;
+      if ((size_t)(olim - o) < q - p)
+        goto slow;
+      memcpy(o, t, q - p);
+      o += q - p;
+      p = rs = q;
+      continue;
+    }
+    if ((t[0] & 0xF0) != 0xE0)
+      goto slow;
+    cp = (t[0] & 0x0Fu) << 12 | (t[1] & 0x3Fu) << 6 | (t[2] & 0x3Fu);
+    for (;;) {
+      e = info[cp].unit;
+      root = info[cp].root;
+      if (!e || rs < p)
+        goto slow;
+      q = p + 3;
+      c2 = 0;
+      l2 = 0;
+      if (q < len)
+        l2 = dec(s + q, &c2);
+      /* Both filters at once, without a branch for each. */
+      {
+        size_t i = (size_t)((((uint64_t)cp << 21 | c2) * 0x9E3779B97F4A7C15ull) >> (64 - d->pairbits));
+        if (((root >> FILTER(c2)) & (d->pairs[i >> 6] >> (i & 63)) & 1) &&
+            (node = pair_node(d, cp, c2)) != 0) {
+          mend = q + l2;
+          node = descend(d, node, d->nodes[node] & ISKEY ? node : 0, s, q + l2, len, &mend);
+          if (node && c->direct) {
+            /* The key's value, copied from the dictionary. */
+            size_t vl = d->vals[node] >> 24;
+            if ((size_t)(olim - o) < vl)
+              goto slow;
+            memcpy(o, d->text + (d->vals[node] & 0xFFFFFF), vl);
+            o += vl;
+            p = rs = mend;
+            break;
+          }
+          if (node) {
+            if (!(e = memo[node]))
+              goto slow;
+            q = mend;
+            l2 = 0; /* the character at q is not decoded */
+          }
+        }
+        /* A character that joins runs, in a run of its own: it is, if what
+         * follows ends the run (see step()). */
+        if (!(e & MEMO_SPLIT) && q == p + 3) {
+          bool alone = q == len || (l2 == 1 && ((c->ascii_inert[c2 >> 6] >> (c2 & 63)) & 1));
+          if (l2 == 3) {
+            uint64_t e2 = info[c2].unit, x = info[cp].ends, y = info[c2].ends;
+            alone = (e2 & MEMO_SPLIT) ||
+                    (e2 && c->cut >= 0 && x && y &&
+                     !group_bigram(&c->rsteps[c->cut], (uint32_t)(x >> 21) & 0x1FFFFF,
+                                   (uint32_t)y & 0x1FFFFF));
+          }
+          if (!alone || !c->alone || !(e = c->alone[cp]))
+            goto slow;
+        }
+      }
+      p = rs = q;
+      if ((e & MEMO_INLINE) && o <= olim) {
+        memcpy(o, &e, 8); /* the bytes past the length are scratch */
+        o += (e >> 56) & 7;
+      } else {
+        out->len = (size_t)(o - out->data);
+        if (!memo_put(&c->arena, e, out))
+          return false;
+        o = out->data + out->len;
+        olim = out->data + out->cap - 8;
+      }
+      if (l2 != 3)
+        break;
+      cp = c2;
+    }
+    continue;
+  slow:
+    out->len = (size_t)(o - out->data);
+    at->p = p;
+    at->rs = rs;
+    if (!step(c, s, len, at, out))
+      return false;
+    p = at->p;
+    rs = at->rs;
+    o = out->data + out->len;
+    olim = out->data + out->cap - 8;
+  }
+  out->len = (size_t)(o - out->data);
+  at->p = p;
+  at->rs = rs;
+  return true;
+}
+
 bool zhfix__fastcc_run(struct zhfix__fastcc *c, const char *in, size_t len, struct zhfix__buf *out)
 {
   const unsigned char *s = (const unsigned char *)in;
-  size_t p = 0, rs = 0; /* the pending run of unmatched characters is s[rs, p) */
-  uint32_t last = 0;    /* the last code point of its local output, or UINT32_MAX */
-  uint32_t ncp = 0;     /* the character at p, if nl > 0 */
-  size_t nl = 0;
+  struct pos at = {0, 0, 0};
 
-  if (!zhfix__buf_reserve(out, len + len / 2))
+  if (!zhfix__buf_reserve(out, len + len / 2 + 8))
     return false;
-  while (p < len) {
-    uint32_t cp, node;
-    size_t l, mend = 0;
-    int m;
-
-    /* ASCII that no key contains: copied, as a run of bytes. */
-    if (s[p] < 0x80 && ((c->ascii_inert[s[p] >> 6] >> (s[p] & 63)) & 1)) {
-      size_t q = p + 1;
-      while (q < len && s[q] < 0x80 && ((c->ascii_inert[s[q] >> 6] >> (s[q] & 63)) & 1))
-        q++;
-      if ((rs < p && !flush_run(c, s + rs, p - rs, out)) || !put(out, s + p, q - p))
+  if (c->seg.n == 1) {
+    if (!run_seg1(c, s, len, &at, out))
+      return false;
+  } else {
+    while (at.p < len)
+      if (!step(c, s, len, &at, out))
         return false;
-      p = rs = q;
-      nl = 0;
-      continue;
-    }
-    if (nl) {
-      cp = ncp;
-      l = nl;
-      nl = 0;
-    } else {
-      l = dec(s + p, &cp);
-    }
-    /* The lines of characters ahead are fetched while this one converts
-     * (two ahead: the next one was two ahead a step ago). */
-    if (p + l + 6 <= len && (s[p + l + 3] & 0xF0) == 0xE0) {
-      const unsigned char *t = s + p + l + 3;
-      PREFETCH(&c->cinfo[((t[0] & 0x0Fu) << 12) | ((t[1] & 0x3Fu) << 6) | (t[2] & 0x3Fu)]);
-    }
-    if (cp < 0x10000 && c->seg.n == 1) {
-      /* One cache line says whether a key starts here and what the
-       * character becomes if none does. */
-      const struct cinfo *ci = &c->cinfo[cp];
-      if (!ci->memo && !char_memo(c, s + p, l, cp))
-        return false;
-      m = ci->root && (node = match_from(c->seg.d[0], ci->root, cp, s, p + l, len, &mend, &ncp,
-                                         &nl)) ? 0 : -1;
-      if (m >= 0)
-        nl = 0; /* p moves past the next character */
-    } else {
-      m = group_match(&c->seg, s, p, len, &node, &mend);
-    }
-    if (m >= 0) {
-      uint64_t e = c->segmemo[m][node];
-      if (rs < p && !flush_run(c, s + rs, p - rs, out))
-        return false;
-      if (!e) {
-        size_t off = c->arena.len;
-        if (!apply_chain(c, c->steps, c->nsteps, (const char *)s + p, mend - p, &c->arena))
-          return false;
-        e = c->segmemo[m][node] = memo_make(&c->arena, off);
-      }
-      if (!memo_put(&c->arena, e, out))
-        return false;
-      p = rs = mend;
-      continue;
-    }
-    if (cp < 0x10000) {
-      uint64_t e = c->cinfo[cp].memo;
-      if (!e && !(e = char_memo(c, s + p, l, cp)))
-        return false;
-      if (e & MEMO_SPLIT) {
-        if ((rs < p && !flush_run(c, s + rs, p - rs, out)) || !memo_put(&c->arena, e, out))
-          return false;
-        p = rs = p + l;
-        continue;
-      }
-      /* With one step of longer keys (s2twp: TWPhrases), the run is cut
-       * where no key holds the two characters that meet. */
-      if (c->cut >= 0) {
-        uint64_t ends = c->cinfo[cp].ends;
-        if (rs < p && last != UINT32_MAX && ends &&
-            !group_bigram(&c->rsteps[c->cut], last, (uint32_t)ends & 0x1FFFFF)) {
-          if (!flush_run(c, s + rs, p - rs, out))
-            return false;
-          rs = p;
-        }
-        last = ends ? (uint32_t)(ends >> 21) & 0x1FFFFF : UINT32_MAX;
-      }
-    } else if (c->astral_inert) {
-      if ((rs < p && !flush_run(c, s + rs, p - rs, out)) || !put(out, s + p, l))
-        return false;
-      p = rs = p + l;
-      continue;
-    } else {
-      last = UINT32_MAX;
-    }
-    p += l; /* joins the run */
   }
-  return rs < p ? flush_run(c, s + rs, p - rs, out) : true;
+  return at.rs < at.p ? flush_run(c, s + at.rs, at.p - at.rs, out) : true;
 }
 
 /* ---- configs ---- */
@@ -821,6 +1042,7 @@ static void plan(struct zhfix__fastcc *c)
       break;
     c->nlocal++;
   }
+  c->direct = c->seg.n == 1 && c->nsteps == 1 && c->steps[0].d[0] == c->seg.d[0];
   c->cut = c->nlocal < c->nrsteps ? c->nlocal : -1;
   for (int i = c->nlocal + 1; i < c->nrsteps; i++)
     for (int m = 0; m < c->rsteps[i].n; m++)
@@ -872,7 +1094,8 @@ struct zhfix__fastcc *zhfix__fastcc_open(const char *config, char *why, size_t w
       ok = (c->segmemo[j] = calloc(c->seg.d[j]->nnodes, sizeof *c->segmemo[j])) != NULL;
     if (ok)
       ok = (c->cinfo = calloc(0x10000, sizeof *c->cinfo)) != NULL &&
-           (c->nlocal == c->nrsteps || (c->runs = calloc(RUNSLOTS, sizeof *c->runs)) != NULL);
+           (c->nlocal == c->nrsteps || ((c->runs = calloc(RUNSLOTS, sizeof *c->runs)) != NULL &&
+                                        (c->alone = calloc(0x10000, sizeof *c->alone)) != NULL));
     if (!ok)
       snprintf(why, whylen, "out of memory");
   }
@@ -890,6 +1113,7 @@ void zhfix__fastcc_close(struct zhfix__fastcc *c)
   for (int j = 0; j < MAXMEMBERS; j++)
     free(c->segmemo[j]);
   free(c->cinfo);
+  free(c->alone);
   free(c->runs);
   zhfix__buf_free(&c->arena);
   zhfix__buf_free(&c->t0);
