@@ -30,9 +30,10 @@ opening a config builds nothing (the engine reads these arrays in place):
   bigrams  the same filter for every two consecutive characters of a key
          (bigrambits);
   pair2  the keys' first two characters, exactly: a hash table with linear
-         probing of 2^pair2bits words (at most half full), the slot for cp1
-         and cp2 starting at the pairs' hash with pair2bits; a word is
-         cp1 << 41 | cp2 << 20 | the node of the two characters, 0 if empty;
+         probing of 2^pair2bits slots (at most half full), the slot for cp1
+         and cp2 starting at the pairs' hash with pair2bits; a slot is two
+         words, cp1 << 41 | cp2 << 20 | the node of the two characters (0 if
+         the slot is empty), then that node's word (as in nodes);
   multi  the BMP code points that occur in a key of two or more characters,
          two-level like the root (mcidx [1024] -> 64-bit words of mcbits);
   ascii  the ASCII characters that occur in some key (a 128-bit set), and
@@ -251,12 +252,14 @@ def pack(o, i, f, size, entries):
     pair2bits = 1
     while 1 << pair2bits < 2 * len(pairs):
         pair2bits += 1
-    p2 = [0] * (1 << pair2bits)
+    p2 = [0] * (2 << pair2bits)
     for c1, c2 in pairs:
         b = pair_bit(c1, c2, pair2bits)
-        while p2[b]:
+        while p2[2 * b]:
             b = (b + 1) & ((1 << pair2bits) - 1)
-        p2[b] = c1 << 41 | c2 << 20 | num[chr(c1) + chr(c2)]
+        n = num[chr(c1) + chr(c2)]
+        p2[2 * b] = c1 << 41 | c2 << 20 | n
+        p2[2 * b + 1] = nodes[n]
     c_array(o, "static const uint64_t pair2_%d[%d]" % (i, len(p2)), p2, "0x%x")
     c_array(o, "static const uint16_t mcidx%d[1024]" % i, midx, "%d")
     c_array(o, "static const uint64_t mcbits%d[%d]" % (i, len(mflat)), mflat, "0x%x")

@@ -170,11 +170,10 @@ static const fdict *dict_get(const char *path, char *why, size_t whylen)
 
 /* From node n of d at s[p, end), best (and *mend) the longest key so far:
  * the longest key, extended as far as the text and the trie go along. */
-static inline uint32_t descend(const fdict *d, uint32_t n, uint32_t best, const unsigned char *s,
-                               size_t p, size_t end, size_t *mend)
+static inline uint32_t descend_w(const fdict *d, uint64_t w, uint32_t best,
+                                 const unsigned char *s, size_t p, size_t end, size_t *mend)
 {
-  uint64_t w = d->nodes[n];
-  uint32_t cp;
+  uint32_t cp, n;
 
   while ((w >> 42) && p < end) {
     size_t l = dec(s + p, &cp);
@@ -188,6 +187,13 @@ static inline uint32_t descend(const fdict *d, uint32_t n, uint32_t best, const 
     }
   }
   return best;
+}
+
+/* The same from node n of d. */
+static inline uint32_t descend(const fdict *d, uint32_t n, uint32_t best, const unsigned char *s,
+                               size_t p, size_t end, size_t *mend)
+{
+  return descend_w(d, d->nodes[n], best, s, p, end, mend);
 }
 
 /* Longest key of d that prefixes s[p, end) and starts with the BMP code
@@ -244,13 +250,17 @@ struct fgroup {
   const fdict *d[MAXMEMBERS];
 };
 
-/* What a handle knows of a BMP character once it has met it. */
+/* What a handle knows of a BMP character once it has met it: what the
+ * loop of run_seg1() reads, 16 bytes... */
 struct cinfo {
   uint64_t unit; /* with one segmentation dictionary: 0 until made; MEMO_SPLIT set if the
                   * character, when no key of two or more characters starts with it
                   * here, is a segment of its own (a one-character key, or a character
                   * that splits runs): the memo of its output; else 1 */
   uint64_t root; /* the root edge of the segmentation dictionary (if only one) */
+};
+/* ... and the rest. */
+struct cmemo {
   uint64_t memo; /* see char_memo(); 0 until then */
   uint64_t ends; /* if not MEMO_SPLIT: the first (bits 0-20) and last (bits 21-41) code
                   * points of the local steps' output, bit 63 set; 0 if it is empty */
@@ -279,6 +289,7 @@ struct zhfix__fastcc {
   uint64_t ascii_inert[2];        /* ASCII characters in no key of any dictionary */
   uint64_t *segmemo[MAXMEMBERS];  /* per seg member, per node: MEMO(off, len) in arena */
   struct cinfo *cinfo;            /* per BMP code point, made on first use */
+  struct cmemo *cmemo;            /* per BMP code point, made on first use */
   uint64_t *alone;                /* per BMP code point that is not MEMO_SPLIT: the chain's
                                    * output for it as a run of its own; 0 until made */
   struct runslot *runs;           /* [RUNSLOTS], direct-mapped by a hash of the run */
@@ -476,13 +487,13 @@ static uint64_t char_memo(struct zhfix__fastcc *c, const unsigned char *s, size_
   a->len = 0;
   if (!put(a, c->arena.data + off, c->arena.len - off))
     return 0;
-  c->cinfo[cp].ends = 0;
+  c->cmemo[cp].ends = 0;
   if (a->len > 0) {
     uint32_t first, last = 0;
     size_t q = dec((const unsigned char *)a->data, &first);
     for (last = first; q < a->len;)
       q += dec((const unsigned char *)a->data + q, &last);
-    c->cinfo[cp].ends = 1ull << 63 | (uint64_t)last << 21 | first;
+    c->cmemo[cp].ends = 1ull << 63 | (uint64_t)last << 21 | first;
   }
   for (int k = c->nlocal; k < c->nrsteps && split; k++) {
     if ((split = !group_multi(&c->rsteps[k], a->data, a->len))) {
@@ -501,7 +512,7 @@ static uint64_t char_memo(struct zhfix__fastcc *c, const unsigned char *s, size_
   }
   e = memo_make(&c->arena, off) | (split ? MEMO_SPLIT : 0);
   c->cinfo[cp].root = c->seg.n == 1 ? root_edge(c->seg.d[0], cp) : 0;
-  return c->cinfo[cp].memo = e;
+  return c->cmemo[cp].memo = e;
 }
 
 /* Append what the local steps make of the character s[0, l) (code point cp),
@@ -518,7 +529,7 @@ static inline bool put_char(struct zhfix__fastcc *c, const unsigned char *s, siz
     c->arena.len = off;
     return ok;
   }
-  if (!(e = c->cinfo[cp].memo) && !(e = char_memo(c, s, l, cp)))
+  if (!(e = c->cmemo[cp].memo) && !(e = char_memo(c, s, l, cp)))
     return false;
   return memo_put(&c->arena, e, out);
 }
@@ -617,7 +628,7 @@ static inline uint64_t seg_memo(struct zhfix__fastcc *c, int m, uint32_t node,
 static uint64_t unit_make(struct zhfix__fastcc *c, const unsigned char *s, size_t l, uint32_t cp)
 {
   struct cinfo *ci = &c->cinfo[cp];
-  uint64_t e = ci->memo;
+  uint64_t e = c->cmemo[cp].memo;
 
   if (!e && !(e = char_memo(c, s, l, cp)))
     return 0;
@@ -643,19 +654,34 @@ static inline bool pair_maybe(const fdict *d, uint64_t e, uint32_t a, uint32_t b
   return (d->pairs[i >> 6] >> (i & 63)) & 1;
 }
 
-/* The node of the key prefix of d made of the code points a and b (BMP or
- * not), 0 if no key starts with them. */
-static inline uint32_t pair_node(const fdict *d, uint32_t a, uint32_t b)
+/* The slot of d's pair2 table for the key prefix made of the code points a
+ * and b (BMP or not): its node (bits 0-19 of slot[0]) and the node's word
+ * (slot[1]); NULL if no key starts with them. */
+static inline const uint64_t *pair_slot(const fdict *d, uint32_t a, uint32_t b)
 {
   uint64_t want = (uint64_t)a << 41 | (uint64_t)b << 20, mask = (1ull << d->pair2bits) - 1, w;
   size_t i = (size_t)((((uint64_t)a << 21 | b) * 0x9E3779B97F4A7C15ull) >> (64 - d->pair2bits));
 
-  while ((w = d->pair2[i]) != 0) {
+  while ((w = d->pair2[2 * i]) != 0) {
     if ((w & ~0xFFFFFull) == want)
-      return (uint32_t)w & 0xFFFFF;
+      return d->pair2 + 2 * i;
     i = (i + 1) & mask;
   }
-  return 0;
+  return NULL;
+}
+
+/* From the slot x of pair_slot(), whose two characters end at p: the longest
+ * key of d that prefixes them and s[p, end), its node and end (*mend), or 0. */
+static inline uint32_t pair_descend(const fdict *d, const uint64_t *x, const unsigned char *s,
+                                    size_t p, size_t end, size_t *mend)
+{
+  uint32_t best = 0;
+
+  if (x[1] & ISKEY) {
+    best = (uint32_t)x[0] & 0xFFFFF;
+    *mend = p;
+  }
+  return x[1] >> 42 ? descend_w(d, x[1], best, s, p, end, mend) : best;
 }
 
 /* Where a conversion is: the pending run of unmatched characters is
@@ -672,17 +698,15 @@ struct pos {
 static inline uint32_t match_multi(const fdict *d, uint64_t root, uint32_t cp,
                                    const unsigned char *s, size_t q, size_t len, size_t *mend)
 {
-  uint32_t c2 = 0, n, best = 0;
+  uint32_t c2 = 0;
   size_t l2 = 0;
+  const uint64_t *x;
 
   if (q < len)
     l2 = dec(s + q, &c2);
-  if (!pair_maybe(d, root, cp, c2) || !(n = pair_node(d, cp, c2)))
+  if (!pair_maybe(d, root, cp, c2) || !(x = pair_slot(d, cp, c2)))
     return 0;
-  *mend = q + l2;
-  if (d->nodes[n] & ISKEY)
-    best = n;
-  return descend(d, n, best, s, q + l2, len, mend);
+  return pair_descend(d, x, s, q + l2, len, mend);
 }
 
 /* Convert what starts at s[at->p]: a run of inert ASCII, a key of the
@@ -735,7 +759,7 @@ static bool step(struct zhfix__fastcc *c, const unsigned char *s, size_t len, st
     return true;
   }
   if (cp < 0x10000) {
-    uint64_t e = c->cinfo[cp].memo;
+    uint64_t e = c->cmemo[cp].memo;
     if (!e && !(e = char_memo(c, s + p, l, cp)))
       return false;
     if (e & MEMO_SPLIT) {
@@ -748,7 +772,7 @@ static bool step(struct zhfix__fastcc *c, const unsigned char *s, size_t len, st
     /* With one step of longer keys (s2twp: TWPhrases), the run is cut
      * where no key holds the two characters that meet. */
     if (c->cut >= 0) {
-      uint64_t ends = c->cinfo[cp].ends;
+      uint64_t ends = c->cmemo[cp].ends;
       if (at->rs < p && at->last != UINT32_MAX && ends &&
           !group_bigram(&c->rsteps[c->cut], at->last, (uint32_t)ends & 0x1FFFFF)) {
         if (!flush_run(c, s + at->rs, p - at->rs, out))
@@ -769,101 +793,95 @@ static bool step(struct zhfix__fastcc *c, const unsigned char *s, size_t len, st
   return true;
 }
 
-/* With one segmentation dictionary: step() for each position, but a
- * character of three bytes that converts on its own (whose unit is made and
- * MEMO_SPLIT) and starts no key of two or more characters, or that starts
- * one whose memo is made, goes through this loop, which only looks them up
- * and copies their output. */
+/* The memo of a character that joins runs (code point cp), followed by the
+ * character c2 of l2 bytes (l2 0: the end), if it is a run of its own: if
+ * no key of two or more characters starts with it (the caller knows) and
+ * what follows ends the run (see step()); else 0. */
+static uint64_t alone_at(const struct zhfix__fastcc *c, uint32_t cp, uint32_t c2, size_t l2)
+{
+  bool alone = l2 == 0 || (l2 == 1 && ((c->ascii_inert[c2 >> 6] >> (c2 & 63)) & 1));
+
+  if (l2 == 3) {
+    uint64_t e2 = c->cinfo[c2].unit, x = c->cmemo[cp].ends, y = c->cmemo[c2].ends;
+    alone = (e2 & MEMO_SPLIT) ||
+            (e2 && c->cut >= 0 && x && y &&
+             !group_bigram(&c->rsteps[c->cut], (uint32_t)(x >> 21) & 0x1FFFFF, (uint32_t)y & 0x1FFFFF));
+  }
+  return alone && c->alone ? c->alone[cp] : 0;
+}
+
+#define DEC3(t) ((uint32_t)((t)[0] & 0x0F) << 12 | (uint32_t)((t)[1] & 0x3F) << 6 | ((t)[2] & 0x3Fu))
+
+/* With one segmentation dictionary: step() for each position, but where no
+ * run is pending, a character of three bytes whose unit is made, and that
+ * starts no key of two or more characters or one whose memo is made, goes
+ * through this loop, which only looks them up and copies their output. */
 static bool run_seg1(struct zhfix__fastcc *c, const unsigned char *s, size_t len, struct pos *at,
                      struct zhfix__buf *out)
 {
   const fdict *d = c->seg.d[0];
   const struct cinfo *info = c->cinfo;
-  const uint64_t *memo = c->segmemo[0];
-  size_t p = at->p, rs = at->rs;
+  const uint64_t *pairs = d->pairs, *memo = c->segmemo[0];
+  const unsigned shift = 64 - d->pairbits;
+  size_t p = at->p;
   char *o = out->data + out->len, *olim = out->data + out->cap - 8;
 
   while (p < len) {
     const unsigned char *t = s + p;
-    uint32_t cp, c2, node;
-    uint64_t e, root;
-    size_t q, l2, mend;
+    uint32_t cp;
 
-    if (t[0] < 0x80 && rs == p && ((c->ascii_inert[t[0] >> 6] >> (t[0] & 63)) & 1)) {
+    if (at->rs < p)
+      goto slow;
+    if (t[0] < 0x80 && ((c->ascii_inert[t[0] >> 6] >> (t[0] & 63)) & 1)) {
       /* ASCII that no key contains: copied, as a run of bytes. */
-      q = p + 1;
+      size_t q = p + 1;
       while (q < len && s[q] < 0x80 && ((c->ascii_inert[s[q] >> 6] >> (s[q] & 63)) & 1))
         q++;
       if ((size_t)(olim - o) < q - p)
         goto slow;
       memcpy(o, t, q - p);
       o += q - p;
-      p = rs = q;
+      p = at->rs = q;
       continue;
     }
     if ((t[0] & 0xF0) != 0xE0)
       goto slow;
-    cp = (t[0] & 0x0Fu) << 12 | (t[1] & 0x3Fu) << 6 | (t[2] & 0x3Fu);
+    cp = DEC3(t);
     for (;;) {
-      e = info[cp].unit;
-      root = info[cp].root;
-      if (!e || rs < p)
+      uint64_t e = info[cp].unit, root = info[cp].root;
+      size_t q = p + 3, l2 = 0, i;
+      uint32_t c2 = 0;
+      if (o > olim)
         goto slow;
-      q = p + 3;
-      c2 = 0;
-      l2 = 0;
-      if (q < len)
-        l2 = dec(s + q, &c2);
+      if (q < len) {
+        if ((s[q] & 0xF0) == 0xE0) {
+          c2 = DEC3(s + q);
+          l2 = 3;
+        } else {
+          l2 = dec(s + q, &c2);
+        }
+      }
       /* Both filters at once, without a branch for each. */
-      {
-        size_t i = (size_t)((((uint64_t)cp << 21 | c2) * 0x9E3779B97F4A7C15ull) >> (64 - d->pairbits));
-        if (((root >> FILTER(c2)) & (d->pairs[i >> 6] >> (i & 63)) & 1) &&
-            (node = pair_node(d, cp, c2)) != 0) {
-          mend = q + l2;
-          node = descend(d, node, d->nodes[node] & ISKEY ? node : 0, s, q + l2, len, &mend);
-          if (node && c->direct) {
-            /* The key's value, copied from the dictionary. */
-            size_t vl = d->vals[node] >> 24;
-            if ((size_t)(olim - o) < vl)
-              goto slow;
-            memcpy(o, d->text + (d->vals[node] & 0xFFFFFF), vl);
-            o += vl;
-            p = rs = mend;
-            break;
-          }
-          if (node) {
-            if (!(e = memo[node]))
-              goto slow;
-            q = mend;
-            l2 = 0; /* the character at q is not decoded */
-          }
-        }
-        /* A character that joins runs, in a run of its own: it is, if what
-         * follows ends the run (see step()). */
-        if (!(e & MEMO_SPLIT) && q == p + 3) {
-          bool alone = q == len || (l2 == 1 && ((c->ascii_inert[c2 >> 6] >> (c2 & 63)) & 1));
-          if (l2 == 3) {
-            uint64_t e2 = info[c2].unit, x = info[cp].ends, y = info[c2].ends;
-            alone = (e2 & MEMO_SPLIT) ||
-                    (e2 && c->cut >= 0 && x && y &&
-                     !group_bigram(&c->rsteps[c->cut], (uint32_t)(x >> 21) & 0x1FFFFF,
-                                   (uint32_t)y & 0x1FFFFF));
-          }
-          if (!alone || !c->alone || !(e = c->alone[cp]))
+      i = (size_t)((((uint64_t)cp << 21 | c2) * 0x9E3779B97F4A7C15ull) >> shift);
+      if (((root >> FILTER(c2)) & (pairs[i >> 6] >> (i & 63))) & 1) {
+        const uint64_t *x = pair_slot(d, cp, c2);
+        size_t mend = 0;
+        uint32_t node = x ? pair_descend(d, x, s, q + l2, len, &mend) : 0;
+        if (node) {
+          if (!(e = memo[node]) || !(e & MEMO_INLINE))
             goto slow;
+          memcpy(o, &e, 8); /* the bytes past the length are scratch */
+          o += (e >> 56) & 7;
+          p = at->rs = mend;
+          break;
         }
       }
-      p = rs = q;
-      if ((e & MEMO_INLINE) && o <= olim) {
-        memcpy(o, &e, 8); /* the bytes past the length are scratch */
-        o += (e >> 56) & 7;
-      } else {
-        out->len = (size_t)(o - out->data);
-        if (!memo_put(&c->arena, e, out))
-          return false;
-        o = out->data + out->len;
-        olim = out->data + out->cap - 8;
-      }
+      if ((e & (MEMO_SPLIT | MEMO_INLINE)) != (MEMO_SPLIT | MEMO_INLINE) &&
+          !(e == 1 && (e = alone_at(c, cp, c2, l2)) && (e & MEMO_INLINE)))
+        goto slow;
+      memcpy(o, &e, 8);
+      o += (e >> 56) & 7;
+      p = at->rs = q;
       if (l2 != 3)
         break;
       cp = c2;
@@ -872,17 +890,14 @@ static bool run_seg1(struct zhfix__fastcc *c, const unsigned char *s, size_t len
   slow:
     out->len = (size_t)(o - out->data);
     at->p = p;
-    at->rs = rs;
     if (!step(c, s, len, at, out))
       return false;
     p = at->p;
-    rs = at->rs;
     o = out->data + out->len;
     olim = out->data + out->cap - 8;
   }
   out->len = (size_t)(o - out->data);
   at->p = p;
-  at->rs = rs;
   return true;
 }
 
@@ -1094,6 +1109,7 @@ struct zhfix__fastcc *zhfix__fastcc_open(const char *config, char *why, size_t w
       ok = (c->segmemo[j] = calloc(c->seg.d[j]->nnodes, sizeof *c->segmemo[j])) != NULL;
     if (ok)
       ok = (c->cinfo = calloc(0x10000, sizeof *c->cinfo)) != NULL &&
+           (c->cmemo = calloc(0x10000, sizeof *c->cmemo)) != NULL &&
            (c->nlocal == c->nrsteps || ((c->runs = calloc(RUNSLOTS, sizeof *c->runs)) != NULL &&
                                         (c->alone = calloc(0x10000, sizeof *c->alone)) != NULL));
     if (!ok)
@@ -1113,6 +1129,7 @@ void zhfix__fastcc_close(struct zhfix__fastcc *c)
   for (int j = 0; j < MAXMEMBERS; j++)
     free(c->segmemo[j]);
   free(c->cinfo);
+  free(c->cmemo);
   free(c->alone);
   free(c->runs);
   zhfix__buf_free(&c->arena);
