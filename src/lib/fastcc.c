@@ -28,6 +28,21 @@
  * filter), and pieces of one character or a few are memoized too. ASCII that
  * occurs in no key of the config is copied in bulk.
  *
+ * With one segmentation dictionary (every config OpenCC ships), most of the
+ * text goes through one loop (run_seg1()): per character of three bytes, one
+ * 16-byte record says what it becomes when no key of two or more characters
+ * starts with it (its "unit": a one-character key's memo, or the memo of a
+ * character that splits runs) and holds its root edge, whose filter of
+ * second characters, with a filter of the keys' first two characters, rules
+ * out most pairs without a branch each; the pairs that pass are looked up in
+ * an exact hash table of the keys' first two characters (pair2) that also
+ * gives the node's word, and the trie is walked from there. A character that
+ * joins runs but is a run of its own there takes its memo too; anything else
+ * (pending runs, astral characters, memos not made yet) goes through step().
+ * When the chain is one step whose first member is the segmentation
+ * dictionary, a key's output is its value (memoized without running the
+ * chain).
+ *
  * Dictionaries are tries over code points, packed by the generator into
  * static arrays and read in place: opening a config parses its JSON and
  * builds nothing, and handles in several threads share the tables. The
@@ -837,7 +852,7 @@ static bool run_seg1(struct zhfix__fastcc *c, const unsigned char *s, size_t len
       size_t q = p + 1;
       while (q < len && s[q] < 0x80 && ((c->ascii_inert[s[q] >> 6] >> (s[q] & 63)) & 1))
         q++;
-      if ((size_t)(olim - o) < q - p)
+      if (o > olim || (size_t)(olim - o) < q - p)
         goto slow;
       memcpy(o, t, q - p);
       o += q - p;
