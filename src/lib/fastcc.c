@@ -78,9 +78,11 @@ typedef struct zhfix__ocd_source fdict;
 #if defined(__GNUC__)
 #define PREFETCH(p) __builtin_prefetch(p)
 #define HOT_INLINE inline __attribute__((always_inline))
+#define COLD __attribute__((noinline))
 #else
 #define PREFETCH(p) ((void)(p))
 #define HOT_INLINE inline
+#define COLD
 #endif
 
 /* Decode one character of valid UTF-8 at s (s < end); returns its length. */
@@ -373,6 +375,12 @@ static inline int group_match(const struct fgroup *g, const unsigned char *s, si
 
 /* ---- conversion ---- */
 
+/* Store the 8 bytes of v at o (unaligned). */
+static inline void put8(char *o, uint64_t v)
+{
+  memcpy(o, &v, 8);
+}
+
 /* Append n bytes; false on out of memory. */
 static inline bool put(struct zhfix__buf *b, const void *p, size_t n)
 {
@@ -640,7 +648,7 @@ static inline uint64_t seg_memo(struct zhfix__fastcc *c, int m, uint32_t node,
 
 /* Make the cinfo of the BMP character s[0, l) (code point cp) with one
  * segmentation dictionary; returns its unit, 0 on out of memory. */
-static uint64_t unit_make(struct zhfix__fastcc *c, const unsigned char *s, size_t l, uint32_t cp)
+static COLD uint64_t unit_make(struct zhfix__fastcc *c, const unsigned char *s, size_t l, uint32_t cp)
 {
   struct cinfo *ci = &c->cinfo[cp];
   uint64_t e = c->cmemo[cp].memo;
@@ -727,7 +735,7 @@ static inline uint32_t match_multi(const fdict *d, uint64_t root, uint32_t cp,
 /* Convert what starts at s[at->p]: a run of inert ASCII, a key of the
  * segmentation dictionary, or a character, which either converts on its own
  * or joins the pending run; at moves on. False on out of memory. */
-static bool step(struct zhfix__fastcc *c, const unsigned char *s, size_t len, struct pos *at,
+static COLD bool step(struct zhfix__fastcc *c, const unsigned char *s, size_t len, struct pos *at,
                  struct zhfix__buf *out)
 {
   size_t p = at->p, l, mend = 0;
@@ -812,7 +820,7 @@ static bool step(struct zhfix__fastcc *c, const unsigned char *s, size_t len, st
  * character c2 of l2 bytes (l2 0: the end), if it is a run of its own: if
  * no key of two or more characters starts with it (the caller knows) and
  * what follows ends the run (see step()); else 0. */
-static uint64_t alone_at(const struct zhfix__fastcc *c, uint32_t cp, uint32_t c2, size_t l2)
+static COLD uint64_t alone_at(const struct zhfix__fastcc *c, uint32_t cp, uint32_t c2, size_t l2)
 {
   bool alone = l2 == 0 || (l2 == 1 && ((c->ascii_inert[c2 >> 6] >> (c2 & 63)) & 1));
 
@@ -827,6 +835,24 @@ static uint64_t alone_at(const struct zhfix__fastcc *c, uint32_t cp, uint32_t c2
 
 #define DEC3(t) ((uint32_t)((t)[0] & 0x0F) << 12 | (uint32_t)((t)[1] & 0x3F) << 6 | ((t)[2] & 0x3Fu))
 
+/* The output of the longest key of two or more characters of the
+ * segmentation dictionary d at s[p, len), whose first two characters are
+ * cp and c2, ending at q: its memo if made and inline, with its end in
+ * *mend; 0 if no such key; 1 if the memo is not made or not inline. */
+static COLD uint64_t key_memo(const struct zhfix__fastcc *c, uint32_t cp, uint32_t c2,
+                              const unsigned char *s, size_t q, size_t len, size_t *mend)
+{
+  const fdict *d = c->seg.d[0];
+  const uint64_t *x = pair_slot(d, cp, c2);
+  uint32_t node = x ? pair_descend(d, x, s, q, len, mend) : 0;
+  uint64_t e;
+
+  if (!node)
+    return 0;
+  e = c->segmemo[0][node];
+  return e & MEMO_INLINE ? e : 1;
+}
+
 /* With one segmentation dictionary: step() for each position, but where no
  * run is pending, a character of three bytes whose unit is made, and that
  * starts no key of two or more characters or one whose memo is made, goes
@@ -834,85 +860,89 @@ static uint64_t alone_at(const struct zhfix__fastcc *c, uint32_t cp, uint32_t c2
 static bool run_seg1(struct zhfix__fastcc *c, const unsigned char *s, size_t len, struct pos *at,
                      struct zhfix__buf *out)
 {
-  const fdict *d = c->seg.d[0];
   const struct cinfo *info = c->cinfo;
-  const uint64_t *pairs = d->pairs, *memo = c->segmemo[0];
-  const unsigned shift = 64 - d->pairbits;
-  size_t p = at->p;
+  const uint64_t *pairs = c->seg.d[0]->pairs;
+  const unsigned shift = 64 - c->seg.d[0]->pairbits;
+  const unsigned char *t = s + at->p, *end = s + len;
   char *o = out->data + out->len, *olim = out->data + out->cap - 8;
 
-  while (p < len) {
-    const unsigned char *t = s + p;
+  while (t < end) {
     uint32_t cp;
 
-    if (at->rs < p)
+    if (at->rs < (size_t)(t - s))
       goto slow;
     if (t[0] < 0x80 && ((c->ascii_inert[t[0] >> 6] >> (t[0] & 63)) & 1)) {
       /* ASCII that no key contains: copied, as a run of bytes. */
-      size_t q = p + 1;
-      while (q < len && s[q] < 0x80 && ((c->ascii_inert[s[q] >> 6] >> (s[q] & 63)) & 1))
+      const unsigned char *q = t + 1;
+      while (q < end && *q < 0x80 && ((c->ascii_inert[*q >> 6] >> (*q & 63)) & 1))
         q++;
-      if (o > olim || (size_t)(olim - o) < q - p)
+      if (o > olim || (size_t)(olim - o) < (size_t)(q - t))
         goto slow;
-      memcpy(o, t, q - p);
-      o += q - p;
-      p = at->rs = q;
+      memcpy(o, t, (size_t)(q - t));
+      o += q - t;
+      t = q;
+      at->rs = (size_t)(t - s);
       continue;
     }
     if ((t[0] & 0xF0) != 0xE0)
       goto slow;
     cp = DEC3(t);
+    /* Here no run is pending (at->rs is brought up to date when this loop
+     * ends). */
     for (;;) {
-      uint64_t e = info[cp].unit, root = info[cp].root;
-      size_t q = p + 3, l2 = 0, i;
+      const unsigned char *q = t + 3;
+      uint64_t e = info[cp].unit, root = info[cp].root, k;
       uint32_t c2 = 0;
+      size_t l2 = 0;
       if (o > olim)
-        goto slow;
-      if (q < len) {
-        if ((s[q] & 0xF0) == 0xE0) {
-          c2 = DEC3(s + q);
+        goto fastslow;
+      if (q < end) {
+        if ((*q & 0xF0) == 0xE0) {
+          c2 = DEC3(q);
           l2 = 3;
         } else {
-          l2 = dec(s + q, &c2);
+          l2 = dec(q, &c2);
         }
       }
       /* Both filters at once, without a branch for each. */
-      i = (size_t)((((uint64_t)cp << 21 | c2) * 0x9E3779B97F4A7C15ull) >> shift);
-      if (((root >> FILTER(c2)) & (pairs[i >> 6] >> (i & 63))) & 1) {
-        const uint64_t *x = pair_slot(d, cp, c2);
+      k = (((uint64_t)cp << 21 | c2) * 0x9E3779B97F4A7C15ull) >> shift;
+      if (((root >> FILTER(c2)) & (pairs[k >> 6] >> (k & 63))) & 1) {
         size_t mend = 0;
-        uint32_t node = x ? pair_descend(d, x, s, q + l2, len, &mend) : 0;
-        if (node) {
-          if (!(e = memo[node]) || !(e & MEMO_INLINE))
-            goto slow;
-          memcpy(o, &e, 8); /* the bytes past the length are scratch */
-          o += (e >> 56) & 7;
-          p = at->rs = mend;
+        uint64_t m = key_memo(c, cp, c2, s, (size_t)(q - s) + l2, len, &mend);
+        if (m == 1)
+          goto fastslow;
+        if (m) {
+          put8(o, m); /* the bytes past the length are scratch */
+          o += (m >> 56) & 7;
+          t = s + mend;
           break;
         }
       }
       if ((e & (MEMO_SPLIT | MEMO_INLINE)) != (MEMO_SPLIT | MEMO_INLINE) &&
-          !(e == 1 && (e = alone_at(c, cp, c2, l2)) && (e & MEMO_INLINE)))
-        goto slow;
-      memcpy(o, &e, 8);
+          (e != 1 || !(e = alone_at(c, cp, c2, l2)) || !(e & MEMO_INLINE)))
+        goto fastslow;
+      put8(o, e);
       o += (e >> 56) & 7;
-      p = at->rs = q;
+      t = q;
       if (l2 != 3)
         break;
       cp = c2;
     }
+    at->rs = (size_t)(t - s);
     continue;
+  fastslow:
+    at->rs = (size_t)(t - s);
   slow:
     out->len = (size_t)(o - out->data);
-    at->p = p;
+    at->p = (size_t)(t - s);
     if (!step(c, s, len, at, out))
       return false;
-    p = at->p;
+    t = s + at->p;
     o = out->data + out->len;
     olim = out->data + out->cap - 8;
   }
   out->len = (size_t)(o - out->data);
-  at->p = p;
+  at->p = (size_t)(t - s);
   return true;
 }
 
