@@ -698,13 +698,11 @@ static inline const uint64_t *pair_slot(const fdict *d, uint32_t a, uint32_t b)
 static inline uint32_t pair_descend(const fdict *d, const uint64_t *x, const unsigned char *s,
                                     size_t p, size_t end, size_t *mend)
 {
-  uint32_t best = 0;
+  /* (Without a branch on whether the two characters are a key.) */
+  uint32_t best = (uint32_t)x[0] & 0xFFFFF & -(uint32_t)((x[1] >> 21) & 1);
 
-  if (x[1] & ISKEY) {
-    best = (uint32_t)x[0] & 0xFFFFF;
-    *mend = p;
-  }
-  return x[1] >> 42 ? descend_w(d, x[1], best, s, p, end, mend) : best;
+  *mend = p;
+  return descend_w(d, x[1], best, s, p, end, mend);
 }
 
 /* Where a conversion is: the pending run of unmatched characters is
