@@ -33,7 +33,10 @@ opening a config builds nothing (the engine reads these arrays in place):
          probing of 2^pair2bits slots (at most half full), the slot for cp1
          and cp2 starting at the pairs' hash with pair2bits; a slot is two
          words, cp1 << 41 | cp2 << 20 | the node of the two characters (0 if
-         the slot is empty), then that node's word (as in nodes);
+         the slot is empty), then that node's word (as in nodes) with, in
+         place of its code point (bits 0-20), a filter of the third
+         characters: bit ((cp * 0x9E3779B1 mod 2^32) >> 16) * 21 >> 16 set for
+         each child's code point cp;
   multi  the BMP code points that occur in a key of two or more characters,
          two-level like the root (mcidx [1024] -> 64-bit words of mcbits);
   ascii  the ASCII characters that occur in some key (a 128-bit set), and
@@ -156,6 +159,10 @@ def filter_bit(cp):
     return 22 + (((cp * 0x9E3779B1) % (1 << 32) >> 16) * 42 >> 16)
 
 
+def third_bit(cp):
+    return ((cp * 0x9E3779B1) % (1 << 32) >> 16) * 21 >> 16
+
+
 def pair_bit(cp1, cp2, bits):
     return ((cp1 << 21 | cp2) * 0x9E3779B97F4A7C15) % (1 << 64) >> (64 - bits)
 
@@ -259,7 +266,10 @@ def pack(o, i, f, size, entries):
             b = (b + 1) & ((1 << pair2bits) - 1)
         n = num[chr(c1) + chr(c2)]
         p2[2 * b] = c1 << 41 | c2 << 20 | n
-        p2[2 * b + 1] = nodes[n]
+        third = 0
+        for c3 in kids[chr(c1) + chr(c2)]:
+            third |= 1 << third_bit(ord(c3))
+        p2[2 * b + 1] = nodes[n] & ~0x1FFFFF | third
     c_array(o, "static const uint64_t pair2_%d[%d]" % (i, len(p2)), p2, "0x%x")
     c_array(o, "static const uint16_t mcidx%d[1024]" % i, midx, "%d")
     c_array(o, "static const uint64_t mcbits%d[%d]" % (i, len(mflat)), mflat, "0x%x")

@@ -679,7 +679,8 @@ static inline bool pair_maybe(const fdict *d, uint64_t e, uint32_t a, uint32_t b
 
 /* The slot of d's pair2 table for the key prefix made of the code points a
  * and b (BMP or not): its node (bits 0-19 of slot[0]) and the node's word
- * (slot[1]); NULL if no key starts with them. */
+ * with a filter of third characters (slot[1]: bit THIRD(cp) set for each
+ * child's code point); NULL if no key starts with them. */
 static inline const uint64_t *pair_slot(const fdict *d, uint32_t a, uint32_t b)
 {
   uint64_t want = (uint64_t)a << 41 | (uint64_t)b << 20, mask = (1ull << d->pair2bits) - 1, w;
@@ -693,16 +694,30 @@ static inline const uint64_t *pair_slot(const fdict *d, uint32_t a, uint32_t b)
   return NULL;
 }
 
+#define THIRD(cp) (((((uint32_t)(cp)*0x9E3779B1u) >> 16) * 21) >> 16)
+
 /* From the slot x of pair_slot(), whose two characters end at p: the longest
  * key of d that prefixes them and s[p, end), its node and end (*mend), or 0. */
 static inline uint32_t pair_descend(const fdict *d, const uint64_t *x, const unsigned char *s,
                                     size_t p, size_t end, size_t *mend)
 {
   /* (Without a branch on whether the two characters are a key.) */
-  uint32_t best = (uint32_t)x[0] & 0xFFFFF & -(uint32_t)((x[1] >> 21) & 1);
+  uint32_t best = (uint32_t)x[0] & 0xFFFFF & -(uint32_t)((x[1] >> 21) & 1), c3, n;
+  uint64_t w = x[1];
+  size_t l;
 
   *mend = p;
-  return descend_w(d, x[1], best, s, p, end, mend);
+  if (!(w >> 42) || p >= end)
+    return best;
+  l = dec(s + p, &c3);
+  if (!((w >> THIRD(c3)) & 1) || !(n = child(d, w, c3)))
+    return best;
+  p += l;
+  if ((w = d->nodes[n]) & ISKEY) {
+    best = n;
+    *mend = p;
+  }
+  return descend_w(d, w, best, s, p, end, mend);
 }
 
 /* Where a conversion is: the pending run of unmatched characters is
