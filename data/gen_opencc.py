@@ -29,6 +29,14 @@ opening a config builds nothing (the engine reads these arrays in place):
          at least 16 bits a pair;
   bigrams  the same filter for every two consecutive characters of a key
          (bigrambits);
+  pair2  the keys' first two characters, exactly: a hash table with linear
+         probing of 2^pair2bits slots (at most half full), the slot for cp1
+         and cp2 starting at the pairs' hash with pair2bits; a slot is two
+         words, cp1 << 41 | cp2 << 20 | the node of the two characters (0 if
+         the slot is empty), then that node's word (as in nodes) with, in
+         place of its code point (bits 0-20), a filter of the third
+         characters: bit ((cp * 0x9E3779B1 mod 2^32) >> 16) * 21 >> 16 set for
+         each child's code point cp;
   multi  the BMP code points that occur in a key of two or more characters,
          two-level like the root (mcidx [1024] -> 64-bit words of mcbits);
   ascii  the ASCII characters that occur in some key (a 128-bit set), and
@@ -151,6 +159,10 @@ def filter_bit(cp):
     return 22 + (((cp * 0x9E3779B1) % (1 << 32) >> 16) * 42 >> 16)
 
 
+def third_bit(cp):
+    return ((cp * 0x9E3779B1) % (1 << 32) >> 16) * 21 >> 16
+
+
 def pair_bit(cp1, cp2, bits):
     return ((cp1 << 21 | cp2) * 0x9E3779B97F4A7C15) % (1 << 64) >> (64 - bits)
 
@@ -244,13 +256,29 @@ def pack(o, i, f, size, entries):
         bflat[b >> 6] |= 1 << (b & 63)
     c_array(o, "static const uint64_t pairs%d[%d]" % (i, len(pflat)), pflat, "0x%x")
     c_array(o, "static const uint64_t bigrams%d[%d]" % (i, len(bflat)), bflat, "0x%x")
+    pair2bits = 1
+    while 1 << pair2bits < 2 * len(pairs):
+        pair2bits += 1
+    p2 = [0] * (2 << pair2bits)
+    for c1, c2 in pairs:
+        b = pair_bit(c1, c2, pair2bits)
+        while p2[2 * b]:
+            b = (b + 1) & ((1 << pair2bits) - 1)
+        n = num[chr(c1) + chr(c2)]
+        p2[2 * b] = c1 << 41 | c2 << 20 | n
+        third = 0
+        for c3 in kids[chr(c1) + chr(c2)]:
+            third |= 1 << third_bit(ord(c3))
+        p2[2 * b + 1] = nodes[n] & ~0x1FFFFF | third
+    c_array(o, "static const uint64_t pair2_%d[%d]" % (i, len(p2)), p2, "0x%x")
     c_array(o, "static const uint16_t mcidx%d[1024]" % i, midx, "%d")
     c_array(o, "static const uint64_t mcbits%d[%d]" % (i, len(mflat)), mflat, "0x%x")
     o.append("")
     return ('  {"%s", %d, %d, %d, dict%d, sizeof dict%d - 1,\n'
-            '   nodes%d, vals%d, rootidx%d, rootblk%d, pairs%d, %d, bigrams%d, %d, mcidx%d, mcbits%d,\n'
-            '   {0x%x, 0x%x}, %d, %d, %d},' % (
-                f, size, len(entries), len(nodes), i, i, i, i, i, i, i, pairbits, i, bigrambits, i, i,
+            '   nodes%d, vals%d, rootidx%d, rootblk%d, pairs%d, %d, bigrams%d, %d, pair2_%d, %d,\n'
+            '   mcidx%d, mcbits%d, {0x%x, 0x%x}, %d, %d, %d},' % (
+                f, size, len(entries), len(nodes), i, i, i, i, i, i, i, pairbits, i, bigrambits,
+                i, pair2bits, i, i,
                 ascii[0], ascii[1], astral, astral_multi, single))
 
 

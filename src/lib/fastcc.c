@@ -28,6 +28,21 @@
  * filter), and pieces of one character or a few are memoized too. ASCII that
  * occurs in no key of the config is copied in bulk.
  *
+ * With one segmentation dictionary (every config OpenCC ships), most of the
+ * text goes through one loop (run_seg1()): per character of three bytes, one
+ * 16-byte record says what it becomes when no key of two or more characters
+ * starts with it (its "unit": a one-character key's memo, or the memo of a
+ * character that splits runs) and holds its root edge, whose filter of
+ * second characters, with a filter of the keys' first two characters, rules
+ * out most pairs without a branch each; the pairs that pass are looked up in
+ * an exact hash table of the keys' first two characters (pair2) that also
+ * gives the node's word, and the trie is walked from there. A character that
+ * joins runs but is a run of its own there takes its memo too; anything else
+ * (pending runs, astral characters, memos not made yet) goes through step().
+ * When the chain is one step whose first member is the segmentation
+ * dictionary, a key's output is its value (memoized without running the
+ * chain).
+ *
  * Dictionaries are tries over code points, packed by the generator into
  * static arrays and read in place: opening a config parses its JSON and
  * builds nothing, and handles in several threads share the tables. The
@@ -63,9 +78,11 @@ typedef struct zhfix__ocd_source fdict;
 #if defined(__GNUC__)
 #define PREFETCH(p) __builtin_prefetch(p)
 #define HOT_INLINE inline __attribute__((always_inline))
+#define COLD __attribute__((noinline))
 #else
 #define PREFETCH(p) ((void)(p))
 #define HOT_INLINE inline
+#define COLD
 #endif
 
 /* Decode one character of valid UTF-8 at s (s < end); returns its length. */
@@ -170,11 +187,10 @@ static const fdict *dict_get(const char *path, char *why, size_t whylen)
 
 /* From node n of d at s[p, end), best (and *mend) the longest key so far:
  * the longest key, extended as far as the text and the trie go along. */
-static inline uint32_t descend(const fdict *d, uint32_t n, uint32_t best, const unsigned char *s,
-                               size_t p, size_t end, size_t *mend)
+static inline uint32_t descend_w(const fdict *d, uint64_t w, uint32_t best,
+                                 const unsigned char *s, size_t p, size_t end, size_t *mend)
 {
-  uint64_t w = d->nodes[n];
-  uint32_t cp;
+  uint32_t cp, n;
 
   while ((w >> 42) && p < end) {
     size_t l = dec(s + p, &cp);
@@ -188,6 +204,13 @@ static inline uint32_t descend(const fdict *d, uint32_t n, uint32_t best, const 
     }
   }
   return best;
+}
+
+/* The same from node n of d. */
+static inline uint32_t descend(const fdict *d, uint32_t n, uint32_t best, const unsigned char *s,
+                               size_t p, size_t end, size_t *mend)
+{
+  return descend_w(d, d->nodes[n], best, s, p, end, mend);
 }
 
 /* Longest key of d that prefixes s[p, end) and starts with the BMP code
@@ -244,13 +267,20 @@ struct fgroup {
   const fdict *d[MAXMEMBERS];
 };
 
-/* What a handle knows of a BMP character once it has met it. */
+/* What a handle knows of a BMP character once it has met it: what the
+ * loop of run_seg1() reads, 16 bytes... */
 struct cinfo {
-  uint64_t memo;  /* see char_memo(); 0 until then */
-  uint64_t root;  /* the root edge of the segmentation dictionary (if only one) */
-  uint64_t alone; /* if not MEMO_SPLIT: the chain's output for it as a run; 0 until made */
-  uint64_t ends;  /* if not MEMO_SPLIT: the first (bits 0-20) and last (bits 21-41) code
-                   * points of the local steps' output, bit 63 set; 0 if it is empty */
+  uint64_t unit; /* with one segmentation dictionary: 0 until made; MEMO_SPLIT set if the
+                  * character, when no key of two or more characters starts with it
+                  * here, is a segment of its own (a one-character key, or a character
+                  * that splits runs): the memo of its output; else 1 */
+  uint64_t root; /* the root edge of the segmentation dictionary (if only one) */
+};
+/* ... and the rest. */
+struct cmemo {
+  uint64_t memo; /* see char_memo(); 0 until then */
+  uint64_t ends; /* if not MEMO_SPLIT: the first (bits 0-20) and last (bits 21-41) code
+                  * points of the local steps' output, bit 63 set; 0 if it is empty */
 };
 
 /* A slot of the cache of runs: a run's bytes and the chain's output for it. */
@@ -269,10 +299,16 @@ struct zhfix__fastcc {
   int nlocal;                     /* leading rsteps that map characters one by one */
   int cut;                        /* rsteps[nlocal] if it is the only step with longer
                                    * keys, and there is one; else -1 */
+  bool direct;                    /* one segmentation dictionary, and the chain is one
+                                   * step whose first member it is: a key converts
+                                   * to its value */
   bool astral_inert;              /* no key of any dictionary has an astral character */
   uint64_t ascii_inert[2];        /* ASCII characters in no key of any dictionary */
   uint64_t *segmemo[MAXMEMBERS];  /* per seg member, per node: MEMO(off, len) in arena */
   struct cinfo *cinfo;            /* per BMP code point, made on first use */
+  struct cmemo *cmemo;            /* per BMP code point, made on first use */
+  uint64_t *alone;                /* per BMP code point that is not MEMO_SPLIT: the chain's
+                                   * output for it as a run of its own; 0 until made */
   struct runslot *runs;           /* [RUNSLOTS], direct-mapped by a hash of the run */
   struct zhfix__buf arena, t0, t1, t2;
 };
@@ -338,6 +374,12 @@ static inline int group_match(const struct fgroup *g, const unsigned char *s, si
 }
 
 /* ---- conversion ---- */
+
+/* Store the 8 bytes of v at o (unaligned). */
+static inline void put8(char *o, uint64_t v)
+{
+  memcpy(o, &v, 8);
+}
 
 /* Append n bytes; false on out of memory. */
 static inline bool put(struct zhfix__buf *b, const void *p, size_t n)
@@ -468,13 +510,13 @@ static uint64_t char_memo(struct zhfix__fastcc *c, const unsigned char *s, size_
   a->len = 0;
   if (!put(a, c->arena.data + off, c->arena.len - off))
     return 0;
-  c->cinfo[cp].ends = 0;
+  c->cmemo[cp].ends = 0;
   if (a->len > 0) {
     uint32_t first, last = 0;
     size_t q = dec((const unsigned char *)a->data, &first);
     for (last = first; q < a->len;)
       q += dec((const unsigned char *)a->data + q, &last);
-    c->cinfo[cp].ends = 1ull << 63 | (uint64_t)last << 21 | first;
+    c->cmemo[cp].ends = 1ull << 63 | (uint64_t)last << 21 | first;
   }
   for (int k = c->nlocal; k < c->nrsteps && split; k++) {
     if ((split = !group_multi(&c->rsteps[k], a->data, a->len))) {
@@ -493,7 +535,7 @@ static uint64_t char_memo(struct zhfix__fastcc *c, const unsigned char *s, size_
   }
   e = memo_make(&c->arena, off) | (split ? MEMO_SPLIT : 0);
   c->cinfo[cp].root = c->seg.n == 1 ? root_edge(c->seg.d[0], cp) : 0;
-  return c->cinfo[cp].memo = e;
+  return c->cmemo[cp].memo = e;
 }
 
 /* Append what the local steps make of the character s[0, l) (code point cp),
@@ -510,7 +552,7 @@ static inline bool put_char(struct zhfix__fastcc *c, const unsigned char *s, siz
     c->arena.len = off;
     return ok;
   }
-  if (!(e = c->cinfo[cp].memo) && !(e = char_memo(c, s, l, cp)))
+  if (!(e = c->cmemo[cp].memo) && !(e = char_memo(c, s, l, cp)))
     return false;
   return memo_put(&c->arena, e, out);
 }
@@ -527,12 +569,12 @@ static bool flush_run(struct zhfix__fastcc *c, const unsigned char *s, size_t le
 
   /* A run of one character (among characters that split runs): a memo. */
   if (dst != out && dec(s, &cp0) == len && cp0 < 0x10000) {
-    uint64_t e = c->cinfo[cp0].alone;
+    uint64_t e = c->alone[cp0];
     if (!e) {
       size_t off = c->arena.len;
       if (!apply_chain(c, c->rsteps, c->nrsteps, (const char *)s, len, &c->arena))
         return false;
-      e = c->cinfo[cp0].alone = memo_make(&c->arena, off);
+      e = c->alone[cp0] = memo_make(&c->arena, off);
     }
     return memo_put(&c->arena, e, out);
   }
@@ -581,106 +623,358 @@ static bool flush_chain(struct zhfix__fastcc *c, const unsigned char *s, size_t 
   return apply_chain(c, c->rsteps + c->nlocal, c->nrsteps - c->nlocal, c->t0.data, c->t0.len, out);
 }
 
+/* The memo of what the chain makes of the key s[0, len) of segmentation
+ * member m, whose node is node; made on first use. 0 on out of memory. */
+static inline uint64_t seg_memo(struct zhfix__fastcc *c, int m, uint32_t node,
+                                const unsigned char *s, size_t len)
+{
+  uint64_t e = c->segmemo[m][node];
+  size_t off = c->arena.len;
+
+  if (e)
+    return e;
+  if (c->nsteps > 0 && c->steps[0].d[0] == c->seg.d[m]) {
+    /* The first step's first member is the segmentation dictionary: its
+     * longest match in the key is the key, so the step gives its value. */
+    size_t vl;
+    const char *v = value(c->seg.d[m], node, &vl);
+    if (!apply_chain(c, c->steps + 1, c->nsteps - 1, v, vl, &c->arena))
+      return 0;
+  } else if (!apply_chain(c, c->steps, c->nsteps, (const char *)s, len, &c->arena)) {
+    return 0;
+  }
+  return c->segmemo[m][node] = memo_make(&c->arena, off);
+}
+
+/* Make the cinfo of the BMP character s[0, l) (code point cp) with one
+ * segmentation dictionary; returns its unit, 0 on out of memory. */
+static COLD uint64_t unit_make(struct zhfix__fastcc *c, const unsigned char *s, size_t l, uint32_t cp)
+{
+  struct cinfo *ci = &c->cinfo[cp];
+  uint64_t e = c->cmemo[cp].memo;
+
+  if (!e && !(e = char_memo(c, s, l, cp)))
+    return 0;
+  if (ci->root & ISKEY) {
+    if (!(e = seg_memo(c, 0, (uint32_t)ci->root & 0xFFFFF, s, l)))
+      return 0;
+    e |= MEMO_SPLIT;
+  } else if (!(e & MEMO_SPLIT)) {
+    e = 1;
+  }
+  return ci->unit = e;
+}
+
+/* Could a key of d start with the BMP code points a and b (a's root edge
+ * being e)? False means no; true, perhaps. */
+static inline bool pair_maybe(const fdict *d, uint64_t e, uint32_t a, uint32_t b)
+{
+  size_t i;
+
+  if (!((e >> FILTER(b)) & 1))
+    return false;
+  i = (size_t)((((uint64_t)a << 21 | b) * 0x9E3779B97F4A7C15ull) >> (64 - d->pairbits));
+  return (d->pairs[i >> 6] >> (i & 63)) & 1;
+}
+
+/* The slot of d's pair2 table for the key prefix made of the code points a
+ * and b (BMP or not): its node (bits 0-19 of slot[0]) and the node's word
+ * with a filter of third characters (slot[1]: bit THIRD(cp) set for each
+ * child's code point); NULL if no key starts with them. */
+static inline const uint64_t *pair_slot(const fdict *d, uint32_t a, uint32_t b)
+{
+  uint64_t want = (uint64_t)a << 41 | (uint64_t)b << 20, mask = (1ull << d->pair2bits) - 1, w;
+  size_t i = (size_t)((((uint64_t)a << 21 | b) * 0x9E3779B97F4A7C15ull) >> (64 - d->pair2bits));
+
+  while ((w = d->pair2[2 * i]) != 0) {
+    if ((w & ~0xFFFFFull) == want)
+      return d->pair2 + 2 * i;
+    i = (i + 1) & mask;
+  }
+  return NULL;
+}
+
+#define THIRD(cp) (((((uint32_t)(cp)*0x9E3779B1u) >> 16) * 21) >> 16)
+
+/* From the slot x of pair_slot(), whose two characters end at p: the longest
+ * key of d that prefixes them and s[p, end), its node and end (*mend), or 0. */
+static inline uint32_t pair_descend(const fdict *d, const uint64_t *x, const unsigned char *s,
+                                    size_t p, size_t end, size_t *mend)
+{
+  /* (Without a branch on whether the two characters are a key.) */
+  uint32_t best = (uint32_t)x[0] & 0xFFFFF & -(uint32_t)((x[1] >> 21) & 1), c3, n;
+  uint64_t w = x[1];
+  size_t l;
+
+  *mend = p;
+  if (!(w >> 42) || p >= end)
+    return best;
+  l = dec(s + p, &c3);
+  if (!((w >> THIRD(c3)) & 1) || !(n = child(d, w, c3)))
+    return best;
+  p += l;
+  if ((w = d->nodes[n]) & ISKEY) {
+    best = n;
+    *mend = p;
+  }
+  return descend_w(d, w, best, s, p, end, mend);
+}
+
+/* Where a conversion is: the pending run of unmatched characters is
+ * s[rs, p); last is the last code point of its local output, or UINT32_MAX
+ * (for the cut of runs, see step()). */
+struct pos {
+  size_t p, rs;
+  uint32_t last;
+};
+
+/* The longest key of two or more characters of d at s[p, len), whose first
+ * character is the BMP code point cp (root edge root) and ends at q: its
+ * node and end (*mend), or 0. */
+static inline uint32_t match_multi(const fdict *d, uint64_t root, uint32_t cp,
+                                   const unsigned char *s, size_t q, size_t len, size_t *mend)
+{
+  uint32_t c2 = 0;
+  size_t l2 = 0;
+  const uint64_t *x;
+
+  if (q < len)
+    l2 = dec(s + q, &c2);
+  if (!pair_maybe(d, root, cp, c2) || !(x = pair_slot(d, cp, c2)))
+    return 0;
+  return pair_descend(d, x, s, q + l2, len, mend);
+}
+
+/* Convert what starts at s[at->p]: a run of inert ASCII, a key of the
+ * segmentation dictionary, or a character, which either converts on its own
+ * or joins the pending run; at moves on. False on out of memory. */
+static COLD bool step(struct zhfix__fastcc *c, const unsigned char *s, size_t len, struct pos *at,
+                 struct zhfix__buf *out)
+{
+  size_t p = at->p, l, mend = 0;
+  const fdict *seg1 = c->seg.n == 1 ? c->seg.d[0] : NULL;
+  uint32_t cp, node = 0;
+  int m;
+
+  /* ASCII that no key contains: copied, as a run of bytes. */
+  if (s[p] < 0x80 && ((c->ascii_inert[s[p] >> 6] >> (s[p] & 63)) & 1)) {
+    size_t q = p + 1;
+    while (q < len && s[q] < 0x80 && ((c->ascii_inert[s[q] >> 6] >> (s[q] & 63)) & 1))
+      q++;
+    if ((at->rs < p && !flush_run(c, s + at->rs, p - at->rs, out)) || !put(out, s + p, q - p))
+      return false;
+    at->p = at->rs = q;
+    return true;
+  }
+  l = dec(s + p, &cp);
+  if (cp < 0x10000 && seg1) {
+    /* One cache line says whether a key starts here and what the
+     * character becomes if none of two or more characters does. */
+    const struct cinfo *ci = &c->cinfo[cp];
+    uint64_t e = ci->unit;
+    if (!e && !(e = unit_make(c, s + p, l, cp)))
+      return false;
+    node = match_multi(seg1, ci->root, cp, s, p + l, len, &mend);
+    m = node ? 0 : -1;
+    if (m < 0 && (e & MEMO_SPLIT)) {
+      if ((at->rs < p && !flush_run(c, s + at->rs, p - at->rs, out)) ||
+          !memo_put(&c->arena, e, out))
+        return false;
+      at->p = at->rs = p + l;
+      return true;
+    }
+  } else {
+    m = group_match(&c->seg, s, p, len, &node, &mend);
+  }
+  if (m >= 0) {
+    uint64_t e = seg_memo(c, m, node, s + p, mend - p);
+    if (!e || (at->rs < p && !flush_run(c, s + at->rs, p - at->rs, out)) ||
+        !memo_put(&c->arena, e, out))
+      return false;
+    at->p = at->rs = mend;
+    return true;
+  }
+  if (cp < 0x10000) {
+    uint64_t e = c->cmemo[cp].memo;
+    if (!e && !(e = char_memo(c, s + p, l, cp)))
+      return false;
+    if (e & MEMO_SPLIT) {
+      if ((at->rs < p && !flush_run(c, s + at->rs, p - at->rs, out)) ||
+          !memo_put(&c->arena, e, out))
+        return false;
+      at->p = at->rs = p + l;
+      return true;
+    }
+    /* With one step of longer keys (s2twp: TWPhrases), the run is cut
+     * where no key holds the two characters that meet. */
+    if (c->cut >= 0) {
+      uint64_t ends = c->cmemo[cp].ends;
+      if (at->rs < p && at->last != UINT32_MAX && ends &&
+          !group_bigram(&c->rsteps[c->cut], at->last, (uint32_t)ends & 0x1FFFFF)) {
+        if (!flush_run(c, s + at->rs, p - at->rs, out))
+          return false;
+        at->rs = p;
+      }
+      at->last = ends ? (uint32_t)(ends >> 21) & 0x1FFFFF : UINT32_MAX;
+    }
+  } else if (c->astral_inert) {
+    if ((at->rs < p && !flush_run(c, s + at->rs, p - at->rs, out)) || !put(out, s + p, l))
+      return false;
+    at->p = at->rs = p + l;
+    return true;
+  } else {
+    at->last = UINT32_MAX;
+  }
+  at->p = p + l; /* joins the run */
+  return true;
+}
+
+/* The memo of a character that joins runs (code point cp), followed by the
+ * character c2 of l2 bytes (l2 0: the end), if it is a run of its own: if
+ * no key of two or more characters starts with it (the caller knows) and
+ * what follows ends the run (see step()); else 0. */
+static COLD uint64_t alone_at(const struct zhfix__fastcc *c, uint32_t cp, uint32_t c2, size_t l2)
+{
+  bool alone = l2 == 0 || (l2 == 1 && ((c->ascii_inert[c2 >> 6] >> (c2 & 63)) & 1));
+
+  if (l2 == 3) {
+    uint64_t e2 = c->cinfo[c2].unit, x = c->cmemo[cp].ends, y = c->cmemo[c2].ends;
+    alone = (e2 & MEMO_SPLIT) ||
+            (e2 && c->cut >= 0 && x && y &&
+             !group_bigram(&c->rsteps[c->cut], (uint32_t)(x >> 21) & 0x1FFFFF, (uint32_t)y & 0x1FFFFF));
+  }
+  return alone && c->alone ? c->alone[cp] : 0;
+}
+
+#define DEC3(t) ((uint32_t)((t)[0] & 0x0F) << 12 | (uint32_t)((t)[1] & 0x3F) << 6 | ((t)[2] & 0x3Fu))
+
+/* The output of the longest key of two or more characters of the
+ * segmentation dictionary d at s[p, len), whose first two characters are
+ * cp and c2, ending at q: its memo if made and inline, with its end in
+ * *mend; 0 if no such key; 1 if the memo is not made or not inline. */
+static COLD uint64_t key_memo(const struct zhfix__fastcc *c, uint32_t cp, uint32_t c2,
+                              const unsigned char *s, size_t q, size_t len, size_t *mend)
+{
+  const fdict *d = c->seg.d[0];
+  const uint64_t *x = pair_slot(d, cp, c2);
+  uint32_t node = x ? pair_descend(d, x, s, q, len, mend) : 0;
+  uint64_t e;
+
+  if (!node)
+    return 0;
+  e = c->segmemo[0][node];
+  return e & MEMO_INLINE ? e : 1;
+}
+
+/* With one segmentation dictionary: step() for each position, but where no
+ * run is pending, a character of three bytes whose unit is made, and that
+ * starts no key of two or more characters or one whose memo is made, goes
+ * through this loop, which only looks them up and copies their output. */
+static bool run_seg1(struct zhfix__fastcc *c, const unsigned char *s, size_t len, struct pos *at,
+                     struct zhfix__buf *out)
+{
+  const struct cinfo *info = c->cinfo;
+  const uint64_t *pairs = c->seg.d[0]->pairs;
+  const unsigned shift = 64 - c->seg.d[0]->pairbits;
+  const unsigned char *t = s + at->p, *end = s + len;
+  char *o = out->data + out->len, *olim = out->data + out->cap - 8;
+
+  while (t < end) {
+    uint32_t cp;
+
+    if (at->rs < (size_t)(t - s))
+      goto slow;
+    if (t[0] < 0x80 && ((c->ascii_inert[t[0] >> 6] >> (t[0] & 63)) & 1)) {
+      /* ASCII that no key contains: copied, as a run of bytes. */
+      const unsigned char *q = t + 1;
+      while (q < end && *q < 0x80 && ((c->ascii_inert[*q >> 6] >> (*q & 63)) & 1))
+        q++;
+      if (o > olim || (size_t)(olim - o) < (size_t)(q - t))
+        goto slow;
+      memcpy(o, t, (size_t)(q - t));
+      o += q - t;
+      t = q;
+      at->rs = (size_t)(t - s);
+      continue;
+    }
+    if ((t[0] & 0xF0) != 0xE0)
+      goto slow;
+    cp = DEC3(t);
+    /* Here no run is pending (at->rs is brought up to date when this loop
+     * ends). */
+    for (;;) {
+      const unsigned char *q = t + 3;
+      uint64_t e = info[cp].unit, root = info[cp].root, k;
+      uint32_t c2 = 0;
+      size_t l2 = 0;
+      if (o > olim)
+        goto fastslow;
+      if (q < end) {
+        if ((*q & 0xF0) == 0xE0) {
+          c2 = DEC3(q);
+          l2 = 3;
+        } else {
+          l2 = dec(q, &c2);
+        }
+      }
+      /* Both filters at once, without a branch for each. */
+      k = (((uint64_t)cp << 21 | c2) * 0x9E3779B97F4A7C15ull) >> shift;
+      if (((root >> FILTER(c2)) & (pairs[k >> 6] >> (k & 63))) & 1) {
+        size_t mend = 0;
+        uint64_t m = key_memo(c, cp, c2, s, (size_t)(q - s) + l2, len, &mend);
+        if (m == 1)
+          goto fastslow;
+        if (m) {
+          put8(o, m); /* the bytes past the length are scratch */
+          o += (m >> 56) & 7;
+          t = s + mend;
+          break;
+        }
+      }
+      if ((e & (MEMO_SPLIT | MEMO_INLINE)) != (MEMO_SPLIT | MEMO_INLINE) &&
+          (e != 1 || !(e = alone_at(c, cp, c2, l2)) || !(e & MEMO_INLINE)))
+        goto fastslow;
+      put8(o, e);
+      o += (e >> 56) & 7;
+      t = q;
+      if (l2 != 3)
+        break;
+      cp = c2;
+    }
+    at->rs = (size_t)(t - s);
+    continue;
+  fastslow:
+    at->rs = (size_t)(t - s);
+  slow:
+    out->len = (size_t)(o - out->data);
+    at->p = (size_t)(t - s);
+    if (!step(c, s, len, at, out))
+      return false;
+    t = s + at->p;
+    o = out->data + out->len;
+    olim = out->data + out->cap - 8;
+  }
+  out->len = (size_t)(o - out->data);
+  at->p = (size_t)(t - s);
+  return true;
+}
+
 bool zhfix__fastcc_run(struct zhfix__fastcc *c, const char *in, size_t len, struct zhfix__buf *out)
 {
   const unsigned char *s = (const unsigned char *)in;
-  size_t p = 0, rs = 0; /* the pending run of unmatched characters is s[rs, p) */
-  uint32_t last = 0;    /* the last code point of its local output, or UINT32_MAX */
-  uint32_t ncp = 0;     /* the character at p, if nl > 0 */
-  size_t nl = 0;
+  struct pos at = {0, 0, 0};
 
-  if (!zhfix__buf_reserve(out, len + len / 2))
+  if (!zhfix__buf_reserve(out, len + len / 2 + 8))
     return false;
-  while (p < len) {
-    uint32_t cp, node;
-    size_t l, mend = 0;
-    int m;
-
-    /* ASCII that no key contains: copied, as a run of bytes. */
-    if (s[p] < 0x80 && ((c->ascii_inert[s[p] >> 6] >> (s[p] & 63)) & 1)) {
-      size_t q = p + 1;
-      while (q < len && s[q] < 0x80 && ((c->ascii_inert[s[q] >> 6] >> (s[q] & 63)) & 1))
-        q++;
-      if ((rs < p && !flush_run(c, s + rs, p - rs, out)) || !put(out, s + p, q - p))
+  if (c->seg.n == 1) {
+    if (!run_seg1(c, s, len, &at, out))
+      return false;
+  } else {
+    while (at.p < len)
+      if (!step(c, s, len, &at, out))
         return false;
-      p = rs = q;
-      nl = 0;
-      continue;
-    }
-    if (nl) {
-      cp = ncp;
-      l = nl;
-      nl = 0;
-    } else {
-      l = dec(s + p, &cp);
-    }
-    /* The lines of characters ahead are fetched while this one converts
-     * (two ahead: the next one was two ahead a step ago). */
-    if (p + l + 6 <= len && (s[p + l + 3] & 0xF0) == 0xE0) {
-      const unsigned char *t = s + p + l + 3;
-      PREFETCH(&c->cinfo[((t[0] & 0x0Fu) << 12) | ((t[1] & 0x3Fu) << 6) | (t[2] & 0x3Fu)]);
-    }
-    if (cp < 0x10000 && c->seg.n == 1) {
-      /* One cache line says whether a key starts here and what the
-       * character becomes if none does. */
-      const struct cinfo *ci = &c->cinfo[cp];
-      if (!ci->memo && !char_memo(c, s + p, l, cp))
-        return false;
-      m = ci->root && (node = match_from(c->seg.d[0], ci->root, cp, s, p + l, len, &mend, &ncp,
-                                         &nl)) ? 0 : -1;
-      if (m >= 0)
-        nl = 0; /* p moves past the next character */
-    } else {
-      m = group_match(&c->seg, s, p, len, &node, &mend);
-    }
-    if (m >= 0) {
-      uint64_t e = c->segmemo[m][node];
-      if (rs < p && !flush_run(c, s + rs, p - rs, out))
-        return false;
-      if (!e) {
-        size_t off = c->arena.len;
-        if (!apply_chain(c, c->steps, c->nsteps, (const char *)s + p, mend - p, &c->arena))
-          return false;
-        e = c->segmemo[m][node] = memo_make(&c->arena, off);
-      }
-      if (!memo_put(&c->arena, e, out))
-        return false;
-      p = rs = mend;
-      continue;
-    }
-    if (cp < 0x10000) {
-      uint64_t e = c->cinfo[cp].memo;
-      if (!e && !(e = char_memo(c, s + p, l, cp)))
-        return false;
-      if (e & MEMO_SPLIT) {
-        if ((rs < p && !flush_run(c, s + rs, p - rs, out)) || !memo_put(&c->arena, e, out))
-          return false;
-        p = rs = p + l;
-        continue;
-      }
-      /* With one step of longer keys (s2twp: TWPhrases), the run is cut
-       * where no key holds the two characters that meet. */
-      if (c->cut >= 0) {
-        uint64_t ends = c->cinfo[cp].ends;
-        if (rs < p && last != UINT32_MAX && ends &&
-            !group_bigram(&c->rsteps[c->cut], last, (uint32_t)ends & 0x1FFFFF)) {
-          if (!flush_run(c, s + rs, p - rs, out))
-            return false;
-          rs = p;
-        }
-        last = ends ? (uint32_t)(ends >> 21) & 0x1FFFFF : UINT32_MAX;
-      }
-    } else if (c->astral_inert) {
-      if ((rs < p && !flush_run(c, s + rs, p - rs, out)) || !put(out, s + p, l))
-        return false;
-      p = rs = p + l;
-      continue;
-    } else {
-      last = UINT32_MAX;
-    }
-    p += l; /* joins the run */
   }
-  return rs < p ? flush_run(c, s + rs, p - rs, out) : true;
+  return at.rs < at.p ? flush_run(c, s + at.rs, at.p - at.rs, out) : true;
 }
 
 /* ---- configs ---- */
@@ -821,6 +1115,7 @@ static void plan(struct zhfix__fastcc *c)
       break;
     c->nlocal++;
   }
+  c->direct = c->seg.n == 1 && c->nsteps == 1 && c->steps[0].d[0] == c->seg.d[0];
   c->cut = c->nlocal < c->nrsteps ? c->nlocal : -1;
   for (int i = c->nlocal + 1; i < c->nrsteps; i++)
     for (int m = 0; m < c->rsteps[i].n; m++)
@@ -872,7 +1167,9 @@ struct zhfix__fastcc *zhfix__fastcc_open(const char *config, char *why, size_t w
       ok = (c->segmemo[j] = calloc(c->seg.d[j]->nnodes, sizeof *c->segmemo[j])) != NULL;
     if (ok)
       ok = (c->cinfo = calloc(0x10000, sizeof *c->cinfo)) != NULL &&
-           (c->nlocal == c->nrsteps || (c->runs = calloc(RUNSLOTS, sizeof *c->runs)) != NULL);
+           (c->cmemo = calloc(0x10000, sizeof *c->cmemo)) != NULL &&
+           (c->nlocal == c->nrsteps || ((c->runs = calloc(RUNSLOTS, sizeof *c->runs)) != NULL &&
+                                        (c->alone = calloc(0x10000, sizeof *c->alone)) != NULL));
     if (!ok)
       snprintf(why, whylen, "out of memory");
   }
@@ -890,6 +1187,8 @@ void zhfix__fastcc_close(struct zhfix__fastcc *c)
   for (int j = 0; j < MAXMEMBERS; j++)
     free(c->segmemo[j]);
   free(c->cinfo);
+  free(c->cmemo);
+  free(c->alone);
   free(c->runs);
   zhfix__buf_free(&c->arena);
   zhfix__buf_free(&c->t0);

@@ -284,6 +284,9 @@ struct zhfix__ocd_source {
   unsigned pairbits;
   const uint64_t *bigrams; /* [2^bigrambits / 64] filter of two consecutive characters of a key */
   unsigned bigrambits;
+  const uint64_t *pair2;   /* [2 * 2^pair2bits] the keys' first two characters -> their
+                            * node and its word */
+  unsigned pair2bits;
   const uint16_t *mcidx;   /* [1024] word of mcbits for each cp >> 6 */
   const uint64_t *mcbits;  /* BMP code points that occur in keys of >= 2 characters */
   uint64_t ascii[2];       /* ASCII characters that occur in some key */
