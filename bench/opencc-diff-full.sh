@@ -68,6 +68,7 @@ if [ -n "$poetry_mb" ]; then
 fi
 
 refs=${ZHFIX_OPENCC_REFS:-$src/../shared/refs/opencc}
+[ -d "$refs" ] || echo "warning: no OpenCC test data at $refs (set ZHFIX_OPENCC_REFS): left out" >&2
 cat "$refs"/testcases-1.1.6/* "$refs"/golden/input/* "$refs"/golden/output/* \
   "$refs"/benchmark/zuozhuan.txt >opencc-refs.txt 2>/dev/null || :
 python3 "$src/tests/opencc/random_text.py" "$src/src/lib/tables/opencc.c" 11 "$nrandom" >random.txt
