@@ -202,6 +202,10 @@ zhfix_script zhfix__script_of_counts(const struct zhfix__script_count *count, do
 int zhfix__script_by_counts(uint64_t han, uint64_t s, uint64_t t);
 /* Cost under the Simplified model minus cost under the Traditional one (nats). */
 double zhfix__lm_script_bias(const uint32_t *cp, size_t n);
+/* zhfix__lm_script_bias(cp, n) <= 0, exactly, but computed from the few
+ * characters whose costs differ between the models where their difference
+ * decides (zhfix__classify's tie-break). */
+bool zhfix__lm_reads_simplified(const uint32_t *cp, size_t n);
 /* Cost of cp[0, n) between prev and next (0 for none) under one model:
  * trad true for the Traditional one. */
 double zhfix__lm_cost_in(bool trad, uint32_t prev, const uint32_t *cp, size_t n, uint32_t next);

@@ -5,6 +5,7 @@
  * Costs are in nats (-ln P). A sequence is scored under the Simplified and the
  * Traditional model and the lower cost wins, so text in either script, or
  * converted to either, scores alike. */
+#include <float.h>
 #include <math.h>
 #include <pthread.h>
 #include <unicode/uchar.h>
@@ -258,6 +259,55 @@ double zhfix__lm_cost_in(bool trad, uint32_t prev, const uint32_t *cp, size_t n,
 double zhfix__lm_script_bias(const uint32_t *cp, size_t n)
 {
   return seq_cost(&zhfix__lm_simp, 0, cp, n, 0) - seq_cost(&zhfix__lm_trad, 0, cp, n, 0);
+}
+
+/* No term of seq_cost() is larger: other_cost() is at most PUA; with an end
+ * cost, or as -ln P of a Han character, at most three table costs (each
+ * below 256 / COST_SCALE) and a little; UNKNOWN_HAN for good measure. */
+#define TERM_MAX (3.0 * 255 / COST_SCALE + PUA + UNKNOWN_HAN)
+
+bool zhfix__lm_reads_simplified(const uint32_t *cp, size_t n)
+{
+  double d = 0, bound;
+  bool differ = false;
+  size_t i;
+
+  /* Both sums of zhfix__lm_script_bias() add a term per character, in the
+   * same order. Only the terms of a Han character, and of the character after
+   * one (the word's end cost), can differ between the models; the others
+   * (Latin letters, digits, punctuation: most characters of a line whose
+   * counts tie) are the same double in both. When every term is the same in
+   * both, so are the sums: the bias is 0, Simplified. */
+  for (i = 0; i < n && cp[i] != 0; i++) {
+    uint32_t c = cp[i], p = i ? cp[i - 1] : 0;
+    double s, t;
+    if (zhfix__is_han(c)) {
+      s = han_cost(&zhfix__lm_simp, p, c);
+      t = han_cost(&zhfix__lm_trad, p, c);
+    } else if (zhfix__is_han(p)) {
+      /* (the terms are other_cost() + these: equal when these are) */
+      s = end_cost(&zhfix__lm_simp, p);
+      t = end_cost(&zhfix__lm_trad, p);
+    } else {
+      continue;
+    }
+    if (s != t) {
+      differ = true;
+      d += s - t;
+    }
+  }
+  if (!differ)
+    return true;
+  /* d is the bias but for rounding: each sum of up to n + 1 terms of at most
+   * TERM_MAX is off by at most (n + 1)^2 TERM_MAX DBL_EPSILON / 2, and d by
+   * less (its terms: the differences, each rounded once or twice). Outside
+   * twice that, the bias has d's sign; inside, it is computed in full. */
+  bound = 4.0 * (double)(n + 1) * (double)(n + 1) * DBL_EPSILON * TERM_MAX;
+  if (d > bound)
+    return false;
+  if (d < -bound)
+    return true;
+  return zhfix__lm_script_bias(cp, n) <= 0;
 }
 
 double zhfix__lm_unigram(uint32_t cp)
