@@ -347,6 +347,12 @@ bool zhfix__misconv_member(uint32_t c);
  * character of a doubled form (any line). */
 enum { ZHFIX__MISCONV_TRAD = 1, ZHFIX__MISCONV_SIMP = 2, ZHFIX__MISCONV_DOUBLING = 4 };
 unsigned zhfix__misconv_member_of(uint32_t c);
+/* Does zhfix__misconv_repair_as() leave the line s[0, len) (valid UTF-8, no
+ * NUL) alone, whichever script of `sides` (ZHFIX__MISCONV_TRAD, _SIMP) it
+ * has? True only when it can tell without decoding the line: no doubled form
+ * starts in it and no member of a set has a neighbour next to which a word
+ * of the lexicon could vote against it (false: run the stage to know). */
+bool zhfix__misconv_quiet(const char *s, size_t len, unsigned sides);
 /* punct.c: halfwidth punctuation of Chinese sentences made fullwidth, quotes
  * of the region, spaces between Han and Latin (the options of zhfix_set_punct). */
 bool zhfix__punct_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report);

@@ -487,6 +487,13 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
    * 后, 干 ...), and it seldom changes one: try it alone first, on a copy. */
   if (need == 0 || need == ZHFIX__STAGE_MISCONV)
     script = zhfix__script_by_counts(q.han, q.simplified_only, q.traditional_only);
+  /* Most of them are answered without decoding the line. */
+  if (need == ZHFIX__STAGE_MISCONV &&
+      zhfix__misconv_quiet(s, len,
+                           script == ZHFIX_SCRIPT_SIMPLIFIED    ? ZHFIX__MISCONV_SIMP
+                           : script == ZHFIX_SCRIPT_TRADITIONAL ? ZHFIX__MISCONV_TRAD
+                                                                : ZHFIX__MISCONV_SIMP | ZHFIX__MISCONV_TRAD))
+    need = 0;
   if (need == ZHFIX__STAGE_MISCONV) {
     if (!load(ctx, s, len)) {
       *st = ZHFIX_ERR_NOMEM;

@@ -691,22 +691,42 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
   return need;
 }
 
+/* The first byte at p that is not ASCII, or is NUL (or end). */
+static const unsigned char *ascii_run(const unsigned char *p, const unsigned char *end)
+{
+#ifdef __SSE2__
+  const __m128i zero = _mm_setzero_si128();
+  while (end - p >= 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(v, _mm_cmpeq_epi8(v, zero)));
+    if (m)
+      return p + __builtin_ctz(m);
+    p += 16;
+  }
+#endif
+  while (p < end && *p != 0 && *p < 0x80)
+    p++;
+  return p;
+}
+
 bool zhfix__quick_count(const char *s, size_t len, struct zhfix__quick *q)
 {
   const unsigned char *p = (const unsigned char *)s, *end = p + len;
+  size_t han = 0, simp = 0, trad = 0;
 
   pthread_once(&table_once, table_build);
   if (!table_ok)
     return false;
-  q->han = q->simplified_only = q->traditional_only = 0;
   q->find_left = false;
   while (p < end) {
     uint32_t c;
     unsigned f;
     if (*p < 0x80) {
-      if (*p++ == 0)
+      p = ascii_run(p, end);
+      if (p == end)
+        break;
+      if (*p == 0)
         return false;
-      continue;
     }
     if ((p[0] & 0xF0) == 0xE0 && end - p >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
       c = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
@@ -720,9 +740,12 @@ bool zhfix__quick_count(const char *s, size_t len, struct zhfix__quick *q)
       p += l;
     }
     f = fast[c];
-    q->han += f & F_HAN;
-    q->simplified_only += (f >> 1) & 1;
-    q->traditional_only += (f >> 2) & 1;
+    han += f & F_HAN;
+    simp += (f >> 1) & 1;
+    trad += (f >> 2) & 1;
   }
+  q->han = han;
+  q->simplified_only = simp;
+  q->traditional_only = trad;
   return true;
 }
