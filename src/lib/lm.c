@@ -115,19 +115,23 @@ static int bigram_cost(const struct zhfix__lm_table *m, long a, long b)
 }
 
 /* Cost of Han character cp after prev (any character) under one model:
- * P(c | p) = P(p continues) P(c | p, inside a word) + P(p ends) P(c) P(c starts). */
-static double han_cost(const struct zhfix__lm_table *m, uint32_t prev, uint32_t cp)
+ * P(c | p) = P(p continues) P(c | p, inside a word) + P(p ends) P(c) P(c starts).
+ * han_term() gives it as *v (returns false), or gives P as *v (returns true:
+ * the cost is -log(*v)), so that two models' terms compare without the log. */
+static bool han_term(const struct zhfix__lm_table *m, uint32_t prev, uint32_t cp, double *v)
 {
   long ic = uni_index(m, cp), ip;
-  double uni, start, end, p;
+  double end, p;
   int bc;
 
-  if (ic < 0)
-    return UNKNOWN_HAN;
-  uni = m->uni_cost[ic] / COST_SCALE;
-  start = m->start_cost[ic] / COST_SCALE;
-  if (!zhfix__is_han(prev) || (ip = uni_index(m, prev)) < 0)
-    return uni + start;
+  if (ic < 0) {
+    *v = UNKNOWN_HAN;
+    return false;
+  }
+  if (!zhfix__is_han(prev) || (ip = uni_index(m, prev)) < 0) {
+    *v = m->uni_cost[ic] / COST_SCALE + m->start_cost[ic] / COST_SCALE;
+    return false;
+  }
   /* exp(-uni - start) and the others, from the table (costs are multiples
    * of 1/COST_SCALE, so the arguments are exact). */
   pthread_once(&exp_once, exp_build);
@@ -136,7 +140,14 @@ static double han_cost(const struct zhfix__lm_table *m, uint32_t prev, uint32_t 
   bc = bigram_cost(m, ip, ic);
   if (bc >= 0)
     p += (1.0 - end) * exp_cost[bc];
-  return -log(p);
+  *v = p;
+  return true;
+}
+
+static double han_cost(const struct zhfix__lm_table *m, uint32_t prev, uint32_t cp)
+{
+  double v;
+  return han_term(m, prev, cp, &v) ? -log(v) : v;
 }
 
 /* Cost of ending a word at Han character cp (before punctuation, Latin, ...). */
@@ -269,7 +280,7 @@ double zhfix__lm_script_bias(const uint32_t *cp, size_t n)
 bool zhfix__lm_reads_simplified(const uint32_t *cp, size_t n)
 {
   double d = 0, bound;
-  bool differ = false;
+  bool differ = false, prev_han = false;
   size_t i;
 
   /* Both sums of zhfix__lm_script_bias() add a term per character, in the
@@ -281,15 +292,20 @@ bool zhfix__lm_reads_simplified(const uint32_t *cp, size_t n)
   for (i = 0; i < n && cp[i] != 0; i++) {
     uint32_t c = cp[i], p = i ? cp[i - 1] : 0;
     double s, t;
-    if (zhfix__is_han(c)) {
-      s = han_cost(&zhfix__lm_simp, p, c);
-      t = han_cost(&zhfix__lm_trad, p, c);
-    } else if (zhfix__is_han(p)) {
-      /* (the terms are other_cost() + these: equal when these are) */
+    bool han = c >= 0x2E80 && zhfix__is_han(c); /* (nothing below is Han) */
+    if (!han && !prev_han)
+      continue;
+    prev_han = han;
+    if (han) {
+      bool ls = han_term(&zhfix__lm_simp, p, c, &s), lt = han_term(&zhfix__lm_trad, p, c, &t);
+      if (ls == lt && s == t)
+        continue; /* (the same P, or the same cost: the same term) */
+      s = ls ? -log(s) : s;
+      t = lt ? -log(t) : t;
+    } else {
+      /* after Han: the terms are other_cost() + these, equal when these are */
       s = end_cost(&zhfix__lm_simp, p);
       t = end_cost(&zhfix__lm_trad, p);
-    } else {
-      continue;
     }
     if (s != t) {
       differ = true;

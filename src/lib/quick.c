@@ -75,6 +75,10 @@ enum { F_HAN = 1, F_SIMP = 2, F_TRAD = 4, F_U16 = 8, F_MISC = 0x10, F_MISC_S = 0
        F_DOUBLING = 0x40, F_ATTN = 0x80 };
 #define F_MISCS (F_MISC | F_MISC_S | F_DOUBLING)
 static uint8_t fast[0x10000];
+/* Per fast[] value: its F_HAN, F_SIMP, F_TRAD and F_U16 bits as counts in
+ * four 16-bit fields, summed over runs of at most RUN_MAX characters. */
+static uint64_t packed[256];
+#define RUN_MAX 0xFFFF
 static uint8_t byte1252[0x10000]; /* cp1252's (sloppy) byte of each of its characters */
 static bool table_ok;
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
@@ -171,6 +175,15 @@ static void table_build(void)
                         (v & Q_DOUBLING ? F_DOUBLING : 0) |
                         ((v & Q_ATTN) || c < 0x800 || (c >= 0xD800 && c <= 0xDFFF) ? F_ATTN : 0));
   }
+  for (i = 0; i < 256; i++)
+    packed[i] = (uint64_t)((i & F_HAN) != 0) | (uint64_t)((i & F_SIMP) != 0) << 16 |
+                (uint64_t)((i & F_TRAD) != 0) << 32 | (uint64_t)((i & F_U16) != 0) << 48;
+}
+
+/* The three-byte character at p (valid UTF-8). */
+static uint32_t decode3(const unsigned char *p)
+{
+  return (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
 }
 
 /* For tests: the table's page bits of c (bit k: page k of quick.c's list). */
@@ -554,35 +567,38 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
       /* The inner loop: runs of three-byte characters (all of CJK) that are
        * common Han or CJK punctuation, where only the counts change. */
       if (!open && !(table[prev] & Q_LATIN)) {
-        uint32_t han = 0, simp = 0, trad = 0, n = 0, last = prev;
-        while (end - p >= 3 && (p[0] & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 &&
-               (p[2] & 0xC0) == 0x80) {
+        const unsigned char *from = p;
+        uint64_t sum = 0;
+        unsigned any = 0;
+        size_t n = 0;
+        while (end - p >= 3 && n < RUN_MAX) {
+          uint32_t w = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
           unsigned f;
-          c = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
-          f = fast[c];
+          if ((w & 0xC0C0F0u) != 0x8080E0u)
+            break;
+          f = fast[(w & 0x0F) << 12 | (w & 0x3F00) >> 2 | (w >> 16 & 0x3F)];
           /* (overlong forms and surrogates are F_ATTN: the full decode judges them) */
           if (f & F_ATTN)
             break;
-          han += f & F_HAN;
-          simp += (f >> 1) & 1;
-          trad += (f >> 2) & 1;
-          u16 += (f >> 3) & 1;
-          misc |= f & F_MISCS;
-          if (punct_after_han && (f & F_HAN))
-            q->find_left = true;
-          punct_after_han = false;
+          sum += packed[f];
+          any |= f;
           p += 3;
           n++;
-          prev2 = last;
-          last = c;
         }
         if (n) {
-          q->han += han;
-          q->simplified_only += simp;
-          q->traditional_only += trad;
-          cjk_high += n;
+          q->han += sum & 0xFFFF;
+          q->simplified_only += sum >> 16 & 0xFFFF;
+          q->traditional_only += sum >> 32 & 0xFFFF;
+          u16 += (unsigned)(sum >> 48);
+          misc |= any & F_MISCS;
+          /* (",;:!" between Han: find_left() reports it) */
+          if (punct_after_han && (fast[decode3(from)] & F_HAN))
+            q->find_left = true;
+          punct_after_han = false;
+          cjk_high += (unsigned)n;
           last_resync = false;
-          prev = last;
+          prev2 = n >= 2 ? decode3(p - 6) : prev;
+          prev = decode3(p - 3);
           continue;
         }
       }
@@ -712,7 +728,7 @@ static const unsigned char *ascii_run(const unsigned char *p, const unsigned cha
 bool zhfix__quick_count(const char *s, size_t len, struct zhfix__quick *q)
 {
   const unsigned char *p = (const unsigned char *)s, *end = p + len;
-  size_t han = 0, simp = 0, trad = 0;
+  uint64_t han = 0, simp = 0, trad = 0;
 
   pthread_once(&table_once, table_build);
   if (!table_ok)
@@ -720,7 +736,8 @@ bool zhfix__quick_count(const char *s, size_t len, struct zhfix__quick *q)
   q->find_left = false;
   while (p < end) {
     uint32_t c;
-    unsigned f;
+    uint64_t sum = 0;
+    size_t n = 0;
     if (*p < 0x80) {
       p = ascii_run(p, end);
       if (p == end)
@@ -728,21 +745,35 @@ bool zhfix__quick_count(const char *s, size_t len, struct zhfix__quick *q)
       if (*p == 0)
         return false;
     }
-    if ((p[0] & 0xF0) == 0xE0 && end - p >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
-      c = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+    /* A run of three-byte characters (most of CJK). */
+    while (end - p >= 3 && n < RUN_MAX) {
+      uint32_t w = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+      if ((w & 0xC0C0F0u) != 0x8080E0u)
+        break;
+      c = (w & 0x0F) << 12 | (w & 0x3F00) >> 2 | (w >> 16 & 0x3F);
       if (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))
         return false;
+      sum += packed[fast[c]];
       p += 3;
-    } else {
+      n++;
+    }
+    han += sum & 0xFFFF;
+    simp += sum >> 16 & 0xFFFF;
+    trad += sum >> 32 & 0xFFFF;
+    if (n || p == end || *p < 0x80)
+      continue;
+    /* Two- and four-byte characters, and what is not UTF-8. */
+    {
       size_t l = zhfix__utf8_decode((const char *)p, (const char *)end, &c);
+      unsigned f;
       if (l == 0 || c >= 0x10000)
         return false;
       p += l;
+      f = fast[c];
+      han += f & F_HAN;
+      simp += (f >> 1) & 1;
+      trad += (f >> 2) & 1;
     }
-    f = fast[c];
-    han += f & F_HAN;
-    simp += (f >> 1) & 1;
-    trad += (f >> 2) & 1;
   }
   q->han = han;
   q->simplified_only = simp;
