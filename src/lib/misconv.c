@@ -181,7 +181,7 @@ static int keycmp(const char *s, const char *key, size_t n)
 
 /* Decode one character of the lexicon (valid UTF-8, as data/gen_misconv.py
  * writes it) at p < end: its length. */
-static size_t lex_decode(const char *p, const char *end, uint32_t *cp)
+static inline size_t lex_decode(const char *p, const char *end, uint32_t *cp)
 {
   const unsigned char *u = (const unsigned char *)p;
   if ((u[0] & 0xF0) == 0xE0 && end - p >= 3) {
@@ -370,8 +370,16 @@ static void prefix_build(void)
 {
   int side;
   size_t k;
+  pthread_once(&lexkey_once, lexkey_build);
   for (side = 0; side < 2; side++)
-    for (k = 0; k < zhfix__misconv.nlex[side]; k++) {
+    if (lexslot[side]) {
+      /* Only the keys of 2-4 characters (lexkeys[]) are ever found: theirs
+       * are the prefixes that matter. */
+      for (k = 0; k < nlexkeys[side]; k++) {
+        uint32_t h = prefix_hash(lexkeys[side][k].cp[0], lexkeys[side][k].cp[1]);
+        prefix_bits[side][h >> 3] |= (uint8_t)(1u << (h & 7));
+      }
+    } else for (k = 0; k < zhfix__misconv.nlex[side]; k++) {
       const char *key = zhfix__misconv.lex[side] + zhfix__misconv.lex_off[side][k];
       const char *end = key + strlen(key);
       uint32_t a, b;
@@ -469,6 +477,9 @@ unsigned zhfix__misconv_member_of(uint32_t c)
   size_t k;
   pthread_once(&bmp_once, bmp_build);
   pthread_once(&doublings_once, doublings_build);
+  if (c < 0x10000 && doublings) /* (the tables, for the BMP) */
+    return (bmp_index[0][c] ? ZHFIX__MISCONV_TRAD : 0) | (bmp_index[1][c] ? ZHFIX__MISCONV_SIMP : 0) |
+           (doubling_first[c >> 3] >> (c & 7) & 1 ? ZHFIX__MISCONV_DOUBLING : 0);
   if (index_of(0, c) >= 0)
     m |= ZHFIX__MISCONV_TRAD;
   if (index_of(1, c) >= 0)
