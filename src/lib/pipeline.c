@@ -168,8 +168,10 @@ static void find_left(zhfix_ctx *ctx, const char *s, size_t len, uint64_t col, u
  * U+xx0D as U+xx0A: 不 U+4E0D as 上 U+4E0A. Where a segment has no U+xx0D left
  * and at least UTF16_SITES of its U+xx0A characters read much better as
  * U+xx0D (UTF16_GAIN nats in context), it is reported; the choice per
- * character is too weak to repair. */
-static void find_utf16_newline(zhfix_ctx *ctx, uint64_t col, uint64_t byte)
+ * character is too weak to repair. ctx->text holds the segment, seg[0,
+ * seglen) its bytes. */
+static void find_utf16_newline(zhfix_ctx *ctx, uint64_t col, uint64_t byte, const char *seg,
+                               size_t seglen)
 {
   const struct zhfix__text *t = &ctx->text;
   size_t i, sites = 0, first = 0;
@@ -192,7 +194,7 @@ static void find_utf16_newline(zhfix_ctx *ctx, uint64_t col, uint64_t byte)
       first = i;
   }
   if (sites >= UTF16_SITES)
-    report_left(ctx, "utf16-newline", col + first, byte, ctx->seg.data, ctx->seg.len);
+    report_left(ctx, "utf16-newline", col + first, byte, seg, seglen);
 }
 
 /* Repair one valid UTF-8 segment; the result goes to ctx->seg. */
@@ -247,7 +249,7 @@ static zhfix_status repair(zhfix_ctx *ctx, const char *s, size_t len, uint64_t c
     if (!zhfix__buf_add_cp(&ctx->seg, ctx->text.cp[i]))
       return ZHFIX_ERR_NOMEM;
   find_left(ctx, ctx->seg.data, ctx->seg.len, col, byte);
-  find_utf16_newline(ctx, col, byte);
+  find_utf16_newline(ctx, col, byte, ctx->seg.data, ctx->seg.len);
   return ZHFIX_OK;
 }
 
@@ -463,16 +465,17 @@ static void dry_edit(zhfix_ctx *ctx, const struct zhfix__edit *e)
 }
 
 /* A line that quick.c finds every repair stage would leave alone: written as
- * it is, with what the full path would report of it (find_left(), the
- * script), and no stage run. False if the line needs the full path. Sets
- * *direct when the line is its own output (no conversion): nothing is
- * copied to ctx->out then. */
+ * it is, with what the full path would report of it (find_left(), the UTF-16
+ * newline check, the script), and no stage run. False if the line needs the
+ * full path. Sets *direct when the line is its own output (no conversion):
+ * nothing is copied to ctx->out then. */
 static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *st,
                        bool *direct)
 {
   struct zhfix__quick q;
   int script = ZHFIX_SCRIPT_TIE;
   unsigned need;
+  bool loaded = false; /* ctx->text holds the line */
 
   /* --punct and --space look at every line, and --to=auto weighs the
    * repaired text of each line until it has chosen: the full path. */
@@ -483,22 +486,28 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
     need = zhfix__quick_count(s, len, &q) ? 0 : ZHFIX__STAGE_FULL;
   else
     need = zhfix__quick_scan(s, len, &q);
+  /* Stages of their own (shift, ruby, mojibake): the full path. */
+  if (need & ~(ZHFIX__STAGE_MISCONV | ZHFIX__STAGE_UTF16)) {
+    if (need != ZHFIX__STAGE_FULL)
+      ctx->skip = ZHFIX__STAGE_ALL & ~need;
+    return false;
+  }
   /* Most Chinese lines hold a character the mis-conversion stage weighs (了,
-   * 后, 干 ...), and it seldom changes one: try it alone first, on a copy. */
-  if (need == 0 || need == ZHFIX__STAGE_MISCONV)
-    script = zhfix__script_by_counts(q.han, q.simplified_only, q.traditional_only);
-  /* Most of them are answered without decoding the line. */
-  if (need == ZHFIX__STAGE_MISCONV &&
+   * 后, 干 ...), and it seldom changes one: most such lines are answered
+   * without decoding them, the others by a trial of the stage on a copy. */
+  script = zhfix__script_by_counts(q.han, q.simplified_only, q.traditional_only);
+  if ((need & ZHFIX__STAGE_MISCONV) &&
       zhfix__misconv_quiet(s, len,
                            script == ZHFIX_SCRIPT_SIMPLIFIED    ? ZHFIX__MISCONV_SIMP
                            : script == ZHFIX_SCRIPT_TRADITIONAL ? ZHFIX__MISCONV_TRAD
                                                                 : ZHFIX__MISCONV_SIMP | ZHFIX__MISCONV_TRAD))
-    need = 0;
-  if (need == ZHFIX__STAGE_MISCONV) {
+    need &= ~ZHFIX__STAGE_MISCONV;
+  if (need & ZHFIX__STAGE_MISCONV) {
     if (!load(ctx, s, len)) {
       *st = ZHFIX_ERR_NOMEM;
       return true;
     }
+    loaded = true;
     ctx->dry_changed = false;
     /* The scan's counts are the line's: its script, as the stage (and
      * line_script()) would classify it, the model deciding a tie. */
@@ -508,26 +517,29 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
       *st = ZHFIX_ERR_NOMEM;
       return true;
     }
-    if (!ctx->dry_changed)
-      need = 0;
+    if (ctx->dry_changed) {
+      /* The full path, but for the stages the scan found nothing for. */
+      ctx->skip = ZHFIX__STAGE_ALL & ~need;
+      return false;
+    }
+    need &= ~ZHFIX__STAGE_MISCONV; /* (and the trial left ctx->text as loaded) */
   }
-  if (need) {
-    /* The full path, but for the stages the scan found nothing for. */
-    ctx->skip = ZHFIX__STAGE_ALL & ~need;
-    return false;
-  }
-  if (script == ZHFIX_SCRIPT_TIE) {
-    /* The language model decides, as zhfix__classify() does for line_script()
-     * (the trial above has settled the script of a line it loaded). */
+  if ((script == ZHFIX_SCRIPT_TIE || need) && !loaded) {
     if (!load(ctx, s, len)) {
       *st = ZHFIX_ERR_NOMEM;
       return true;
     }
-    script = zhfix__classify(ctx->text.cp, ctx->text.n, NULL);
   }
+  /* The language model decides a tie, as zhfix__classify() does for
+   * line_script(). */
+  if (script == ZHFIX_SCRIPT_TIE)
+    script = zhfix__classify(ctx->text.cp, ctx->text.n, NULL);
   *st = ZHFIX_OK;
+  /* What repair() reports of an unchanged segment, in its order. */
   if (q.find_left && !(ctx->flags & ZHFIX_NO_REPAIR))
     find_left(ctx, s, len, 0, 0);
+  if (need & ZHFIX__STAGE_UTF16)
+    find_utf16_newline(ctx, 0, 0, s, len);
   if (len && ctx->conv) {
     *st = zhfix__conv_run(ctx->conv, s, len, &ctx->out);
     if (*st == ZHFIX_ERR_CONVERT)
