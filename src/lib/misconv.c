@@ -558,7 +558,8 @@ static uint32_t near_hash(uint32_t c, uint32_t r, int right)
 }
 
 /* Per BMP character: ZHFIX__MISCONV_TRAD, _SIMP (a member of a set of that
- * side), _DOUBLING (the first character of a doubled form). */
+ * side), _DOUBLING (the first character of a doubled form), MEMBER_HAN. */
+#define MEMBER_HAN 8
 static uint8_t member_bits[0x10000];
 
 static void near_build(void)
@@ -574,6 +575,9 @@ static void near_build(void)
   for (k = 0; k < ndoublings; k++)
     if (doublings[k].nbad && doublings[k].bad[0] < 0x10000)
       member_bits[doublings[k].bad[0]] |= ZHFIX__MISCONV_DOUBLING;
+  for (k = 0x2E80; k < 0x10000; k++)
+    if (zhfix__is_han((uint32_t)k))
+      member_bits[k] |= MEMBER_HAN;
   for (side = 0; side < 2; side++) {
     /* The members of each representative: a chain through next[] from head[]. */
     size_t n = zhfix__misconv.n[side], e, j;
@@ -653,6 +657,16 @@ static inline size_t next_char(const unsigned char *p, const unsigned char *end,
   return zhfix__utf8_decode((const char *)p, (const char *)end, c);
 }
 
+/* bmp_rep[side][c], read only for members (a Han character that is none
+ * is its own representative, any other character 0). */
+static uint32_t quiet_rep(int side, uint32_t c)
+{
+  unsigned f = member_bits[c];
+  if (f & (side ? ZHFIX__MISCONV_SIMP : ZHFIX__MISCONV_TRAD))
+    return bmp_rep[side][c];
+  return f & MEMBER_HAN ? c : 0;
+}
+
 bool zhfix__misconv_quiet(const char *s, size_t len, unsigned sides)
 {
   const unsigned char *p = (const unsigned char *)s, *end = p + len;
@@ -675,9 +689,9 @@ bool zhfix__misconv_quiet(const char *s, size_t len, unsigned sides)
       if (p < end && (next_char(p, end, &next) == 0 || next >= 0x10000))
         return false;
       if (((f & sides & ZHFIX__MISCONV_TRAD) &&
-           near_word(0, c, bmp_rep[0][prev], bmp_rep[0][next])) ||
+           near_word(0, c, quiet_rep(0, prev), quiet_rep(0, next))) ||
           ((f & sides & ZHFIX__MISCONV_SIMP) &&
-           near_word(1, c, bmp_rep[1][prev], bmp_rep[1][next])))
+           near_word(1, c, quiet_rep(1, prev), quiet_rep(1, next))))
         return false;
     }
     prev = c;

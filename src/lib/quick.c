@@ -80,6 +80,7 @@ static uint8_t fast[0x10000];
 static uint64_t packed[256];
 #define RUN_MAX 0xFFFF
 static uint8_t byte1252[0x10000]; /* cp1252's (sloppy) byte of each of its characters */
+static uint8_t latin_bits[0x10000 / 8]; /* Q_LATIN, a bit per character (8 KiB) */
 static bool table_ok;
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 
@@ -169,6 +170,8 @@ static void table_build(void)
   free(codecs.u);
   for (c = 0; c < 0x10000; c++) {
     uint32_t v = table[c];
+    if (v & Q_LATIN)
+      latin_bits[c >> 3] |= (uint8_t)(1u << (c & 7));
     fast[c] = (uint8_t)((v & Q_HAN ? F_HAN : 0) | (v & Q_SIMP ? F_SIMP : 0) |
                         (v & Q_TRAD ? F_TRAD : 0) | (v & Q_U16 ? F_U16 : 0) |
                         (v & Q_MISC ? F_MISC : 0) | (v & Q_MISC_S ? F_MISC_S : 0) |
@@ -178,6 +181,12 @@ static void table_build(void)
   for (i = 0; i < 256; i++)
     packed[i] = (uint64_t)((i & F_HAN) != 0) | (uint64_t)((i & F_SIMP) != 0) << 16 |
                 (uint64_t)((i & F_TRAD) != 0) << 32 | (uint64_t)((i & F_U16) != 0) << 48;
+}
+
+/* Q_LATIN, from a table small enough to stay in the cache (table[] is not). */
+static bool latin(uint32_t c)
+{
+  return latin_bits[c >> 3] >> (c & 7) & 1;
 }
 
 /* The three-byte character at p (valid UTF-8). */
@@ -301,7 +310,7 @@ static bool annotation(const unsigned char *p, const unsigned char *end, uint32_
 static bool annotated(uint32_t prev, uint32_t prev2, const unsigned char *p,
                       const unsigned char *end, uint32_t close)
 {
-  if (table[prev] & Q_HAN)
+  if (fast[prev] & F_HAN)
     return annotation(p, end, close, prev);
   if (prev >= 0x40 && prev <= 0x7E && prev2 >= 0x80)
     return annotation(p, end, close, 0);
@@ -510,7 +519,7 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
       c = *p++;
       if (c == 0)
         FULL("NUL"); /* NUL splits the line into segments */
-      if ((table[prev] & Q_LATIN) && zhfix__mojibake_latin_pair(prev, c))
+      if (latin(prev) && zhfix__mojibake_latin_pair(prev, c))
         NEED(ZHFIX__STAGE_MOJIBAKE, "other alphabet"); /* a lead before ' ' or '?' */
       /* ASCII is in the span of every single-byte page, as itself. */
       if (open) {
@@ -538,7 +547,7 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
       /* find_left(): "??" starts a run of lost characters; ",;:!" between Han. */
       if (c == '?' && prev == '?')
         q->find_left = true;
-      punct_after_han = (c == ',' || c == ';' || c == ':' || c == '!') && (table[prev] & Q_HAN);
+      punct_after_han = (c == ',' || c == ';' || c == ':' || c == '!') && (fast[prev] & F_HAN);
       if (c == '(' && annotated(prev, prev2, p, end, ')'))
         NEED(ZHFIX__STAGE_RUBY, "ruby ()");
     resync:
@@ -566,7 +575,7 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
     } else {
       /* The inner loop: runs of three-byte characters (all of CJK) that are
        * common Han or CJK punctuation, where only the counts change. */
-      if (!open && !(table[prev] & Q_LATIN)) {
+      if (!open && !latin(prev)) {
         const unsigned char *from = p;
         uint64_t sum = 0;
         unsigned any = 0;
@@ -618,7 +627,7 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
       if (v & Q_SLOW)
         FULL("slow char");
       if (((v & Q_LATIN) && c <= 0x9F) ||
-          ((table[prev] & Q_LATIN) && zhfix__mojibake_latin_pair(prev, c)))
+          (latin(prev) && zhfix__mojibake_latin_pair(prev, c)))
         NEED(ZHFIX__STAGE_MOJIBAKE, "other alphabet"); /* C1, or a lead and a continuation */
       if (v & Q_ZHUYIN)
         NEED(ZHFIX__STAGE_RUBY, "zhuyin");
