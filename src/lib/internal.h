@@ -353,6 +353,10 @@ unsigned zhfix__misconv_member_of(uint32_t c);
  * starts in it and no member of a set has a neighbour next to which a word
  * of the lexicon could vote against it (false: run the stage to know). */
 bool zhfix__misconv_quiet(const char *s, size_t len, unsigned sides);
+/* The same, given the byte offsets at[0, n) of every character of the line
+ * that zhfix__misconv_member_of() does not give 0 for. */
+bool zhfix__misconv_quiet_at(const char *s, size_t len, const uint32_t *at, size_t n,
+                             unsigned sides);
 /* punct.c: halfwidth punctuation of Chinese sentences made fullwidth, quotes
  * of the region, spaces between Han and Latin (the options of zhfix_set_punct). */
 bool zhfix__punct_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report);
@@ -381,9 +385,15 @@ bool zhfix__mojibake_latin_pair(uint32_t c, uint32_t next);
 
 /* ---- quick.c: lines every repair stage leaves alone ---- */
 
+#define ZHFIX__QUICK_MEMBERS 64
 struct zhfix__quick {
   uint64_t han, simplified_only, traditional_only; /* as zhfix__classify() counts them */
   bool find_left; /* the line may hold damage that find_left() reports */
+  /* Byte offsets of the characters the mis-conversion stage looks at
+   * (zhfix__misconv_member_of() not 0), the first ZHFIX__QUICK_MEMBERS of
+   * them, and their number (zhfix__quick_scan() only). */
+  uint32_t member_at[ZHFIX__QUICK_MEMBERS];
+  size_t nmembers;
 };
 
 /* Stages of repair() (quick.c tells which a line needs). */

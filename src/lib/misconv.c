@@ -699,6 +699,46 @@ bool zhfix__misconv_quiet(const char *s, size_t len, unsigned sides)
   return true;
 }
 
+bool zhfix__misconv_quiet_at(const char *s, size_t len, const uint32_t *at, size_t n,
+                             unsigned sides)
+{
+  const unsigned char *u = (const unsigned char *)s, *end = u + len;
+  size_t k;
+
+  pthread_once(&near_once, near_build);
+  if (!near_ok)
+    return false;
+  for (k = 0; k < n; k++) {
+    const unsigned char *p = u + at[k], *b = p;
+    uint32_t c, prev = 0, next = 0;
+    size_t l = p < end ? next_char(p, end, &c) : 0;
+    unsigned f;
+    if (l == 0 || c >= 0x10000)
+      return false;
+    f = member_bits[c];
+    if (f & ZHFIX__MISCONV_DOUBLING)
+      return false;
+    if (!(f & sides))
+      continue;
+    /* The characters before and after it. */
+    if (b > u) {
+      do
+        b--;
+      while (b > u && (*b & 0xC0) == 0x80);
+      if (next_char(b, p, &prev) != (size_t)(p - b) || prev >= 0x10000)
+        return false;
+    }
+    if (p + l < end && (next_char(p + l, end, &next) == 0 || next >= 0x10000))
+      return false;
+    if (((f & sides & ZHFIX__MISCONV_TRAD) &&
+         near_word(0, c, quiet_rep(0, prev), quiet_rep(0, next))) ||
+        ((f & sides & ZHFIX__MISCONV_SIMP) &&
+         near_word(1, c, quiet_rep(1, prev), quiet_rep(1, next))))
+      return false;
+  }
+  return true;
+}
+
 bool zhfix__misconv_no_filter; /* for tests: call choose() everywhere */
 
 bool zhfix__misconv_repair_as(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report,

@@ -496,12 +496,15 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
    * 后, 干 ...), and it seldom changes one: most such lines are answered
    * without decoding them, the others by a trial of the stage on a copy. */
   script = zhfix__script_by_counts(q.han, q.simplified_only, q.traditional_only);
-  if ((need & ZHFIX__STAGE_MISCONV) &&
-      zhfix__misconv_quiet(s, len,
-                           script == ZHFIX_SCRIPT_SIMPLIFIED    ? ZHFIX__MISCONV_SIMP
-                           : script == ZHFIX_SCRIPT_TRADITIONAL ? ZHFIX__MISCONV_TRAD
-                                                                : ZHFIX__MISCONV_SIMP | ZHFIX__MISCONV_TRAD))
-    need &= ~ZHFIX__STAGE_MISCONV;
+  if (need & ZHFIX__STAGE_MISCONV) {
+    unsigned sides = script == ZHFIX_SCRIPT_SIMPLIFIED    ? ZHFIX__MISCONV_SIMP
+                     : script == ZHFIX_SCRIPT_TRADITIONAL ? ZHFIX__MISCONV_TRAD
+                                                          : ZHFIX__MISCONV_SIMP | ZHFIX__MISCONV_TRAD;
+    if (q.nmembers <= ZHFIX__QUICK_MEMBERS
+            ? zhfix__misconv_quiet_at(s, len, q.member_at, q.nmembers, sides)
+            : zhfix__misconv_quiet(s, len, sides))
+      need &= ~ZHFIX__STAGE_MISCONV;
+  }
   if (need & ZHFIX__STAGE_MISCONV) {
     if (!load(ctx, s, len)) {
       *st = ZHFIX_ERR_NOMEM;

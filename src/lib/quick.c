@@ -486,8 +486,10 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
     FULL("no table");
   q->han = q->simplified_only = q->traditional_only = 0;
   q->find_left = false;
+  q->nmembers = 0;
   while (p < end) {
     uint32_t c, v;
+    const unsigned char *at; /* where c starts */
 
     /* shift.c skips a resync character followed by an ASCII letter or digit
      * (inside a Latin word, after an annotation if one follows). */
@@ -591,6 +593,11 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
             break;
           sum += packed[f];
           any |= f;
+          if (f & F_MISCS) { /* (where misconv.c will look) */
+            if (q->nmembers < ZHFIX__QUICK_MEMBERS)
+              q->member_at[q->nmembers] = (uint32_t)(p - (const unsigned char *)s);
+            q->nmembers++;
+          }
           p += 3;
           n++;
         }
@@ -612,6 +619,7 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
         }
       }
       /* Three-byte characters inline; the rest through utf8.c. */
+      at = p;
       if ((p[0] & 0xF0) == 0xE0 && end - p >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
         c = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
         if (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))
@@ -640,6 +648,11 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
         run_rare |= (v & Q_RARE) != 0;
         u16 += (v & Q_U16) != 0;
         misc |= fast[c] & F_MISCS;
+        if (fast[c] & F_MISCS) {
+          if (q->nmembers < ZHFIX__QUICK_MEMBERS)
+            q->member_at[q->nmembers] = (uint32_t)(at - (const unsigned char *)s);
+          q->nmembers++;
+        }
         if (c == prev && (c == FILL_A || c == FILL_B))
           NEED(ZHFIX__STAGE_MOJIBAKE, "fill"); /* memory fill needs a run of them */
         if (punct_after_han)
