@@ -407,7 +407,8 @@ static void test_misconv_quiet(void **state)
   const unsigned both = ZHFIX__MISCONV_SIMP | ZHFIX__MISCONV_TRAD;
   zhfix_ctx *repair = NULL, *convert = NULL;
   struct zhfix__buf line = {0};
-  size_t i, quiet = 0, loud = 0, changed = 0;
+  struct zhfix__quick q;
+  size_t i, quiet = 0, loud = 0, changed = 0, at_checked = 0;
   (void)state;
 
   assert_int_equal(zhfix_open(&repair, 0), ZHFIX_OK);
@@ -440,6 +441,13 @@ static void test_misconv_quiet(void **state)
               misconv_edits(convert, line.data, line.len, ZHFIX_SCRIPT_SIMPLIFIED) +
               misconv_edits(convert, line.data, line.len, ZHFIX_SCRIPT_TRADITIONAL);
           changed += n > 0;
+          /* (the same from the members' offsets the scan records) */
+          if (zhfix__quick_scan(line.data, line.len, &q) != ZHFIX__STAGE_FULL &&
+              q.nmembers <= ZHFIX__QUICK_MEMBERS) {
+            at_checked++;
+            assert_int_equal(zhfix__misconv_quiet_at(line.data, line.len, q.member_at, q.nmembers, both),
+                             zhfix__misconv_quiet(line.data, line.len, both));
+          }
           if (!zhfix__misconv_quiet(line.data, line.len, both)) {
             loud++;
             continue;
@@ -453,8 +461,9 @@ static void test_misconv_quiet(void **state)
         break;
     }
   }
-  printf("# %zu lines quiet, %zu not (%zu of them edited)\n", quiet, loud, changed);
-  assert_true(quiet > 100 && changed > 100);
+  printf("# %zu lines quiet, %zu not (%zu of them edited); %zu also from the scan's offsets\n",
+         quiet, loud, changed, at_checked);
+  assert_true(quiet > 100 && changed > 100 && at_checked > 1000);
   zhfix_close(&repair);
   zhfix_close(&convert);
   zhfix__buf_free(&line);
