@@ -434,6 +434,7 @@ struct zhfix_ctx {
   void *change_user;
   struct zhfix__buf pending;   /* incomplete line kept between feeds */
   struct zhfix__buf out;       /* output of one line */
+  struct zhfix__buf batch;     /* output of whole lines not written yet (pipeline.c put_out) */
   struct zhfix__buf seg;       /* scratch: one repaired segment */
   struct zhfix__text text;     /* scratch: the segment as code points */
   uint32_t *offsets;           /* byte offset of each input code point of the segment */

@@ -435,6 +435,35 @@ static zhfix_status do_sentences(zhfix_ctx *ctx, const char *s, size_t len)
   return ZHFIX_OK;
 }
 
+/* The output of whole lines, gathered in ctx->batch and written BATCH bytes
+ * at a time, when nothing watches the lines as they are processed (no change
+ * callback, no --to=auto): the same bytes in fewer calls of write. Each
+ * zhfix_feed() and zhfix_finish() writes what it gathered before it returns. */
+#define BATCH (64u << 10)
+
+static zhfix_status flush_out(zhfix_ctx *ctx, zhfix_write_fn write, void *user)
+{
+  size_t n = ctx->batch.len;
+  ctx->batch.len = 0;
+  if (n && write(user, ctx->batch.data, n) != 0)
+    return zhfix__fail(ctx, ZHFIX_ERR_OUTPUT, "write failed");
+  return ZHFIX_OK;
+}
+
+static zhfix_status put_out(zhfix_ctx *ctx, const char *p, size_t n, zhfix_write_fn write,
+                            void *user)
+{
+  if (ctx->change_fn || ctx->auto_conv[0]) {
+    zhfix_status st = flush_out(ctx, write, user);
+    if (st == ZHFIX_OK && n && write(user, p, n) != 0)
+      st = zhfix__fail(ctx, ZHFIX_ERR_OUTPUT, "write failed");
+    return st;
+  }
+  if (!zhfix__buf_add(&ctx->batch, p, n))
+    return ZHFIX_ERR_NOMEM;
+  return ctx->batch.len >= BATCH ? flush_out(ctx, write, user) : ZHFIX_OK;
+}
+
 /* Process one window of a long line, s[0, len) without terminator, cut at a
  * safe point (see window_cut): its sentences, but the line goes on. */
 static zhfix_status do_window(zhfix_ctx *ctx, const char *s, size_t len, zhfix_write_fn write,
@@ -452,9 +481,7 @@ static zhfix_status do_window(zhfix_ctx *ctx, const char *s, size_t len, zhfix_w
   st = do_sentences(ctx, s, len);
   if (st != ZHFIX_OK)
     return st;
-  if (ctx->out.len && write(user, ctx->out.data, ctx->out.len) != 0)
-    return zhfix__fail(ctx, ZHFIX_ERR_OUTPUT, "write failed");
-  return ZHFIX_OK;
+  return put_out(ctx, ctx->out.data, ctx->out.len, write, user);
 }
 
 /* The report of a trial run of a stage: it would change the line. */
@@ -599,18 +626,13 @@ static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term
   ctx->stats.lines++;
   if (term)
     ctx->line++;
-  if (direct) { /* the line, terminator and all, as it came */
-    if (len && write(user, s, len) != 0)
-      return zhfix__fail(ctx, ZHFIX_ERR_OUTPUT, "write failed");
-    return ZHFIX_OK;
-  }
+  if (direct) /* the line, terminator and all, as it came */
+    return put_out(ctx, s, len, write, user);
   if (!zhfix__buf_add(&ctx->out, s + body, tl))
     return ZHFIX_ERR_NOMEM;
   if (ctx->auto_conv[0] && !ctx->conv) /* --to=auto, script not chosen yet */
     return zhfix__auto_line(ctx, ctx->out.data, ctx->out.len, !term, write, user);
-  if (ctx->out.len && write(user, ctx->out.data, ctx->out.len) != 0)
-    return zhfix__fail(ctx, ZHFIX_ERR_OUTPUT, "write failed");
-  return ZHFIX_OK;
+  return put_out(ctx, ctx->out.data, ctx->out.len, write, user);
 }
 
 /* Decode buf[0, len) from the input encoding into ctx->decoded (UTF-8),
@@ -657,13 +679,35 @@ static zhfix_status decode_input(zhfix_ctx *ctx, const char *buf, size_t len, bo
 static zhfix_status feed_utf8(zhfix_ctx *ctx, const char *buf, size_t len, zhfix_write_fn write,
                               void *user);
 
+static zhfix_status feed(zhfix_ctx *ctx, const char *buf, size_t len, zhfix_write_fn write,
+                         void *user);
+
+/* What a call gathered is written before it returns (also when a later line
+ * failed: the lines before it are out, as they would be without the batch). */
+static zhfix_status flush_after(zhfix_ctx *ctx, zhfix_status st, zhfix_write_fn write, void *user)
+{
+  zhfix_status fl;
+  if (st == ZHFIX_ERR_OUTPUT) {
+    ctx->batch.len = 0;
+    return st;
+  }
+  fl = flush_out(ctx, write, user);
+  return st != ZHFIX_OK ? st : fl;
+}
+
 zhfix_status zhfix_feed(zhfix_ctx *ctx, const char *buf, size_t len, zhfix_write_fn write,
                         void *user)
 {
-  zhfix_status st;
-
   if (!ctx || !write || (!buf && len))
     return ZHFIX_ERR_ARG;
+  return flush_after(ctx, feed(ctx, buf, len, write, user), write, user);
+}
+
+static zhfix_status feed(zhfix_ctx *ctx, const char *buf, size_t len, zhfix_write_fn write,
+                         void *user)
+{
+  zhfix_status st;
+
   if (ctx->doc_done) {
     memset(&ctx->stats, 0, sizeof ctx->stats);
     ctx->doc_done = false;
@@ -810,12 +854,19 @@ static zhfix_status feed_utf8(zhfix_ctx *ctx, const char *buf, size_t len, zhfix
   return flush_windows(ctx, write, user);
 }
 
+static zhfix_status finish(zhfix_ctx *ctx, zhfix_write_fn write, void *user);
+
 zhfix_status zhfix_finish(zhfix_ctx *ctx, zhfix_write_fn write, void *user)
+{
+  if (!ctx || !write)
+    return ZHFIX_ERR_ARG;
+  return flush_after(ctx, finish(ctx, write, user), write, user);
+}
+
+static zhfix_status finish(zhfix_ctx *ctx, zhfix_write_fn write, void *user)
 {
   zhfix_status st = ZHFIX_OK;
 
-  if (!ctx || !write)
-    return ZHFIX_ERR_ARG;
   if (ctx->doc_done) { /* an empty document */
     memset(&ctx->stats, 0, sizeof ctx->stats);
     ctx->doc_done = false;
