@@ -435,6 +435,9 @@ struct zhfix_ctx {
   struct zhfix__buf pending;   /* incomplete line kept between feeds */
   struct zhfix__buf out;       /* output of one line */
   struct zhfix__buf batch;     /* output of whole lines not written yet (pipeline.c put_out) */
+  zhfix_write_fn batch_write;  /* ... and where it goes (the current zhfix_feed's) */
+  void *batch_user;
+  bool batch_failed;           /* writing it failed */
   struct zhfix__buf seg;       /* scratch: one repaired segment */
   struct zhfix__text text;     /* scratch: the segment as code points */
   uint32_t *offsets;           /* byte offset of each input code point of the segment */

@@ -15,11 +15,18 @@
 
 /* Count a finding and hand it to the user's callback (line: the current one;
  * col: 0-based code points; byte: offset in the line). */
+static bool flush_before_finding(zhfix_ctx *ctx);
+
 static void emit(zhfix_ctx *ctx, const char *kind, uint64_t col, uint64_t byte,
                  const char *before, size_t before_len, const char *after, size_t after_len,
                  double margin, int reported)
 {
   zhfix_change ch;
+
+  /* The text of the lines before is out before the user hears of this one's
+   * findings (and if it cannot be written, the user hears of no more). */
+  if (ctx->change_fn && !flush_before_finding(ctx))
+    return;
 
   if (reported)
     ctx->stats.reported++;
@@ -92,6 +99,33 @@ static bool load(zhfix_ctx *ctx, const char *s, size_t len)
   }
   ctx->text.n = n;
   ctx->offsets[n] = (uint32_t)len;
+  return true;
+}
+
+/* The code points of the valid UTF-8 line s[0, len) into ctx->text.cp (not
+ * its src[] nor the offsets: for reading only, the script tie-break and the
+ * UTF-16 check of the quick path). */
+static bool load_cps(zhfix_ctx *ctx, const char *s, size_t len)
+{
+  const unsigned char *p = (const unsigned char *)s, *end = p + len;
+  size_t n = 0;
+
+  ctx->text.n = 0;
+  if (!zhfix__text_reserve(&ctx->text, len))
+    return false;
+  while (p < end) {
+    uint32_t cp;
+    if (p[0] < 0x80) {
+      cp = *p++;
+    } else if ((p[0] & 0xF0) == 0xE0) {
+      cp = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+      p += 3;
+    } else {
+      p += zhfix__utf8_decode((const char *)p, (const char *)end, &cp);
+    }
+    ctx->text.cp[n++] = cp;
+  }
+  ctx->text.n = n;
   return true;
 }
 
@@ -436,32 +470,45 @@ static zhfix_status do_sentences(zhfix_ctx *ctx, const char *s, size_t len)
 }
 
 /* The output of whole lines, gathered in ctx->batch and written BATCH bytes
- * at a time, when nothing watches the lines as they are processed (no change
- * callback, no --to=auto): the same bytes in fewer calls of write. Each
- * zhfix_feed() and zhfix_finish() writes what it gathered before it returns. */
+ * at a time: the same bytes in fewer calls of write. The lines before a
+ * finding are written before the change callback hears of it, and each
+ * zhfix_feed() and zhfix_finish() writes what it gathered before it returns,
+ * so the caller sees the same as with a write per line. Not with --to=auto,
+ * which holds lines of its own. */
 #define BATCH (64u << 10)
 
-static zhfix_status flush_out(zhfix_ctx *ctx, zhfix_write_fn write, void *user)
+static zhfix_status flush_out(zhfix_ctx *ctx)
 {
   size_t n = ctx->batch.len;
   ctx->batch.len = 0;
-  if (n && write(user, ctx->batch.data, n) != 0)
+  if (ctx->batch_failed)
+    return ZHFIX_ERR_OUTPUT;
+  if (n && ctx->batch_write(ctx->batch_user, ctx->batch.data, n) != 0) {
+    ctx->batch_failed = true;
     return zhfix__fail(ctx, ZHFIX_ERR_OUTPUT, "write failed");
+  }
   return ZHFIX_OK;
+}
+
+static bool flush_before_finding(zhfix_ctx *ctx)
+{
+  return ctx->batch_failed ? false : ctx->batch.len == 0 || flush_out(ctx) == ZHFIX_OK;
 }
 
 static zhfix_status put_out(zhfix_ctx *ctx, const char *p, size_t n, zhfix_write_fn write,
                             void *user)
 {
-  if (ctx->change_fn || ctx->auto_conv[0]) {
-    zhfix_status st = flush_out(ctx, write, user);
+  if (ctx->batch_failed)
+    return ZHFIX_ERR_OUTPUT;
+  if (ctx->auto_conv[0]) {
+    zhfix_status st = flush_out(ctx);
     if (st == ZHFIX_OK && n && write(user, p, n) != 0)
       st = zhfix__fail(ctx, ZHFIX_ERR_OUTPUT, "write failed");
     return st;
   }
   if (!zhfix__buf_add(&ctx->batch, p, n))
     return ZHFIX_ERR_NOMEM;
-  return ctx->batch.len >= BATCH ? flush_out(ctx, write, user) : ZHFIX_OK;
+  return ctx->batch.len >= BATCH ? flush_out(ctx) : ZHFIX_OK;
 }
 
 /* Process one window of a long line, s[0, len) without terminator, cut at a
@@ -555,7 +602,7 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
     need &= ~ZHFIX__STAGE_MISCONV; /* (and the trial left ctx->text as loaded) */
   }
   if ((script == ZHFIX_SCRIPT_TIE || need) && !loaded) {
-    if (!load(ctx, s, len)) {
+    if (!load_cps(ctx, s, len)) {
       *st = ZHFIX_ERR_NOMEM;
       return true;
     }
@@ -682,16 +729,21 @@ static zhfix_status feed_utf8(zhfix_ctx *ctx, const char *buf, size_t len, zhfix
 static zhfix_status feed(zhfix_ctx *ctx, const char *buf, size_t len, zhfix_write_fn write,
                          void *user);
 
-/* What a call gathered is written before it returns (also when a later line
- * failed: the lines before it are out, as they would be without the batch). */
-static zhfix_status flush_after(zhfix_ctx *ctx, zhfix_status st, zhfix_write_fn write, void *user)
+/* Where a call's output goes; what it gathered is written before it returns
+ * (also when a later line failed: the lines before it are out, as they would
+ * be without the batch). */
+static void batch_begin(zhfix_ctx *ctx, zhfix_write_fn write, void *user)
 {
-  zhfix_status fl;
-  if (st == ZHFIX_ERR_OUTPUT) {
-    ctx->batch.len = 0;
-    return st;
-  }
-  fl = flush_out(ctx, write, user);
+  ctx->batch_write = write;
+  ctx->batch_user = user;
+  ctx->batch_failed = false;
+  ctx->batch.len = 0;
+}
+
+static zhfix_status batch_end(zhfix_ctx *ctx, zhfix_status st)
+{
+  zhfix_status fl = flush_out(ctx);
+  ctx->batch_failed = false;
   return st != ZHFIX_OK ? st : fl;
 }
 
@@ -700,7 +752,8 @@ zhfix_status zhfix_feed(zhfix_ctx *ctx, const char *buf, size_t len, zhfix_write
 {
   if (!ctx || !write || (!buf && len))
     return ZHFIX_ERR_ARG;
-  return flush_after(ctx, feed(ctx, buf, len, write, user), write, user);
+  batch_begin(ctx, write, user);
+  return batch_end(ctx, feed(ctx, buf, len, write, user));
 }
 
 static zhfix_status feed(zhfix_ctx *ctx, const char *buf, size_t len, zhfix_write_fn write,
@@ -860,7 +913,8 @@ zhfix_status zhfix_finish(zhfix_ctx *ctx, zhfix_write_fn write, void *user)
 {
   if (!ctx || !write)
     return ZHFIX_ERR_ARG;
-  return flush_after(ctx, finish(ctx, write, user), write, user);
+  batch_begin(ctx, write, user);
+  return batch_end(ctx, finish(ctx, write, user));
 }
 
 static zhfix_status finish(zhfix_ctx *ctx, zhfix_write_fn write, void *user)
