@@ -58,14 +58,29 @@ static void exp_build(void)
     exp_cost[i] = exp(-(double)i / COST_SCALE);
 }
 
+/* The same per model and BMP character with its costs, in one record: the
+ * cost of a Han character reads the records of it and of the one before,
+ * rather than an index and three arrays for each (fewer cache misses). */
+struct bmp_rec {
+  uint16_t idx; /* unigram index + 1; 0: absent */
+  uint8_t uni, start, end;
+};
+static struct bmp_rec bmp_rec[2][0x10000];
+
 static void bmp_build(void)
 {
   static const struct zhfix__lm_table *const models[2] = {&zhfix__lm_simp, &zhfix__lm_trad};
   size_t i;
   int m;
   for (m = 0; m < 2; m++)
-    for (i = 0; i < models[m]->nuni && models[m]->uni_cp[i] < 0x10000; i++)
+    for (i = 0; i < models[m]->nuni && models[m]->uni_cp[i] < 0x10000; i++) {
+      struct bmp_rec *r = &bmp_rec[m][models[m]->uni_cp[i]];
       bmp_index[m][models[m]->uni_cp[i]] = (uint16_t)(i + 1);
+      r->idx = (uint16_t)(i + 1);
+      r->uni = models[m]->uni_cost[i];
+      r->start = models[m]->start_cost[i];
+      r->end = models[m]->end_cost[i];
+    }
 }
 
 static long uni_index(const struct zhfix__lm_table *m, uint32_t cp)
@@ -107,8 +122,16 @@ static int bigram_cost(const struct zhfix__lm_table *m, long a, long b)
 
   pthread_once(&bi_once, bi_build);
   if ((size_t)a < m->nuni && a < 0x10000) {
-    i = zhfix__find_u32(m->bi_key + start[a], start[a + 1] - start[a], key);
-    return i < 0 ? -1 : m->bi_cost[start[a] + i];
+    /* (zhfix__find_u32 over a's bigrams, inline) */
+    size_t lo = start[a], hi = start[a + 1];
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (m->bi_key[mid] < key)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    return lo < start[a + 1] && m->bi_key[lo] == key ? m->bi_cost[lo] : -1;
   }
   i = zhfix__find_u32(m->bi_key, m->nbi, key);
   return i < 0 ? -1 : m->bi_cost[i];
@@ -118,11 +141,17 @@ static int bigram_cost(const struct zhfix__lm_table *m, long a, long b)
  * P(c | p) = P(p continues) P(c | p, inside a word) + P(p ends) P(c) P(c starts).
  * han_term() gives it as *v (returns false), or gives P as *v (returns true:
  * the cost is -log(*v)), so that two models' terms compare without the log. */
+static bool han_term_bmp(const struct zhfix__lm_table *m, uint32_t prev, uint32_t cp, double *v);
+
 static bool han_term(const struct zhfix__lm_table *m, uint32_t prev, uint32_t cp, double *v)
 {
-  long ic = uni_index(m, cp), ip;
+  long ic, ip;
   double end, p;
   int bc;
+
+  if (cp < 0x10000 && prev < 0x10000)
+    return han_term_bmp(m, prev, cp, v);
+  ic = uni_index(m, cp);
 
   if (ic < 0) {
     *v = UNKNOWN_HAN;
@@ -144,6 +173,35 @@ static bool han_term(const struct zhfix__lm_table *m, uint32_t prev, uint32_t cp
   return true;
 }
 
+/* han_term() for BMP characters, from their records: the same values. */
+static bool han_term_bmp(const struct zhfix__lm_table *m, uint32_t prev, uint32_t cp, double *v)
+{
+  int t = m == &zhfix__lm_trad;
+  const struct bmp_rec *rc, *rp;
+  double end, p;
+  int bc;
+
+  pthread_once(&bmp_once, bmp_build);
+  rc = &bmp_rec[t][cp];
+  if (!rc->idx) {
+    *v = UNKNOWN_HAN;
+    return false;
+  }
+  rp = &bmp_rec[t][prev];
+  if (prev < 0x2E80 || !rp->idx || !zhfix__is_han(prev)) { /* (no Han below U+2E80) */
+    *v = rc->uni / COST_SCALE + rc->start / COST_SCALE;
+    return false;
+  }
+  pthread_once(&exp_once, exp_build);
+  end = exp_cost[rp->end];
+  p = end * exp_cost[rc->uni + rc->start];
+  bc = bigram_cost(m, rp->idx - 1, rc->idx - 1);
+  if (bc >= 0)
+    p += (1.0 - end) * exp_cost[bc];
+  *v = p;
+  return true;
+}
+
 static double han_cost(const struct zhfix__lm_table *m, uint32_t prev, uint32_t cp)
 {
   double v;
@@ -153,7 +211,14 @@ static double han_cost(const struct zhfix__lm_table *m, uint32_t prev, uint32_t 
 /* Cost of ending a word at Han character cp (before punctuation, Latin, ...). */
 static double end_cost(const struct zhfix__lm_table *m, uint32_t cp)
 {
-  long ic = uni_index(m, cp);
+  long ic;
+  if (cp < 0x10000) {
+    const struct bmp_rec *r;
+    pthread_once(&bmp_once, bmp_build);
+    r = &bmp_rec[m == &zhfix__lm_trad][cp];
+    return r->idx ? r->end / COST_SCALE : UNKNOWN_END;
+  }
+  ic = uni_index(m, cp);
   return ic < 0 ? UNKNOWN_END : m->end_cost[ic] / COST_SCALE;
 }
 
