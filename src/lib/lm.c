@@ -44,12 +44,12 @@ long zhfix__find_u32(const uint32_t *a, size_t n, uint32_t key)
 /* Direct index of each model's BMP characters (index + 1; 0: absent), built
  * once: scoring candidates looks characters up millions of times. */
 static uint16_t bmp_index[2][0x10000];
-static pthread_once_t bmp_once = PTHREAD_ONCE_INIT;
 
 /* exp(-k / COST_SCALE) for every k a cost sum can take (two table costs),
  * the same doubles han_cost() would compute each time. Built once. */
 static double exp_cost[511];
-static pthread_once_t exp_once = PTHREAD_ONCE_INIT;
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+static void tables_build(void); /* (below: bmp_build, exp_build, bi_build) */
 
 static void exp_build(void)
 {
@@ -86,7 +86,7 @@ static void bmp_build(void)
 static long uni_index(const struct zhfix__lm_table *m, uint32_t cp)
 {
   if (cp < 0x10000) {
-    pthread_once(&bmp_once, bmp_build);
+    pthread_once(&tables_once, tables_build);
     return (long)bmp_index[m == &zhfix__lm_trad][cp] - 1;
   }
   return zhfix__find_u32(m->uni_cp, m->nuni, cp);
@@ -97,7 +97,6 @@ static long uni_index(const struct zhfix__lm_table *m, uint32_t cp)
  * bigram, and one more entry to end the last. Built once; a lookup then
  * searches a's few bigrams instead of all of them. */
 static uint32_t bi_start[2][0x10001];
-static pthread_once_t bi_once = PTHREAD_ONCE_INIT;
 
 static void bi_build(void)
 {
@@ -114,13 +113,22 @@ static void bi_build(void)
   }
 }
 
+/* All of the above, built at once on first use (one pthread_once per
+ * lookup rather than three). */
+static void tables_build(void)
+{
+  bmp_build();
+  exp_build();
+  bi_build();
+}
+
 static int bigram_cost(const struct zhfix__lm_table *m, long a, long b)
 {
   uint32_t key = ((uint32_t)a << 16) | (uint32_t)b;
   const uint32_t *start = bi_start[m == &zhfix__lm_trad];
   long i;
 
-  pthread_once(&bi_once, bi_build);
+  pthread_once(&tables_once, tables_build);
   if ((size_t)a < m->nuni && a < 0x10000) {
     /* (zhfix__find_u32 over a's bigrams, inline) */
     size_t lo = start[a], hi = start[a + 1];
@@ -163,7 +171,7 @@ static bool han_term(const struct zhfix__lm_table *m, uint32_t prev, uint32_t cp
   }
   /* exp(-uni - start) and the others, from the table (costs are multiples
    * of 1/COST_SCALE, so the arguments are exact). */
-  pthread_once(&exp_once, exp_build);
+  pthread_once(&tables_once, tables_build);
   end = exp_cost[m->end_cost[ip]];
   p = end * exp_cost[m->uni_cost[ic] + m->start_cost[ic]];
   bc = bigram_cost(m, ip, ic);
@@ -181,7 +189,7 @@ static bool han_term_bmp(const struct zhfix__lm_table *m, uint32_t prev, uint32_
   double end, p;
   int bc;
 
-  pthread_once(&bmp_once, bmp_build);
+  pthread_once(&tables_once, tables_build);
   rc = &bmp_rec[t][cp];
   if (!rc->idx) {
     *v = UNKNOWN_HAN;
@@ -192,7 +200,7 @@ static bool han_term_bmp(const struct zhfix__lm_table *m, uint32_t prev, uint32_
     *v = rc->uni / COST_SCALE + rc->start / COST_SCALE;
     return false;
   }
-  pthread_once(&exp_once, exp_build);
+  pthread_once(&tables_once, tables_build);
   end = exp_cost[rp->end];
   p = end * exp_cost[rc->uni + rc->start];
   bc = bigram_cost(m, rp->idx - 1, rc->idx - 1);
@@ -214,7 +222,7 @@ static double end_cost(const struct zhfix__lm_table *m, uint32_t cp)
   long ic;
   if (cp < 0x10000) {
     const struct bmp_rec *r;
-    pthread_once(&bmp_once, bmp_build);
+    pthread_once(&tables_once, tables_build);
     r = &bmp_rec[m == &zhfix__lm_trad][cp];
     return r->idx ? r->end / COST_SCALE : UNKNOWN_END;
   }
