@@ -189,6 +189,21 @@ static bool latin(uint32_t c)
   return latin_bits[c >> 3] >> (c & 7) & 1;
 }
 
+/* Bytes p[0], p[1], p[2] (end - p >= 3) as the low three bytes of a word,
+ * p[0] lowest: one load where a fourth byte may be read. */
+static inline uint32_t load3(const unsigned char *p, const unsigned char *end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (end - p >= 4) {
+    uint32_t w;
+    memcpy(&w, p, 4);
+    return w & 0xFFFFFF;
+  }
+#endif
+  (void)end;
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+}
+
 /* The three-byte character at p (valid UTF-8). */
 static uint32_t decode3(const unsigned char *p)
 {
@@ -583,7 +598,7 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
         unsigned any = 0;
         size_t n = 0;
         while (end - p >= 3 && n < RUN_MAX) {
-          uint32_t w = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+          uint32_t w = load3(p, end);
           unsigned f;
           if ((w & 0xC0C0F0u) != 0x8080E0u)
             break;
@@ -769,7 +784,7 @@ bool zhfix__quick_count(const char *s, size_t len, struct zhfix__quick *q)
     }
     /* A run of three-byte characters (most of CJK). */
     while (end - p >= 3 && n < RUN_MAX) {
-      uint32_t w = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+      uint32_t w = load3(p, end);
       if ((w & 0xC0C0F0u) != 0x8080E0u)
         break;
       c = (w & 0x0F) << 12 | (w & 0x3F00) >> 2 | (w >> 16 & 0x3F);
