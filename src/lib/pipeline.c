@@ -3,6 +3,7 @@
  * segment (byte-shift resync, then ruby residue), convert it, write it. Bytes
  * between segments and line terminators are written unchanged. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +155,16 @@ static bool cjk_letter(uint32_t c)
   return zhfix__is_han(c) || (c >= 0x3000 && c <= 0x30FF) || (c >= 0xFF00 && c <= 0xFFEF);
 }
 
+/* zhfix__utf8_decode(), ASCII inline. */
+static inline size_t decode_at(const char *p, const char *end, uint32_t *cp)
+{
+  if ((unsigned char)*p < 0x80) {
+    *cp = (unsigned char)*p;
+    return 1;
+  }
+  return zhfix__utf8_decode(p, end, cp);
+}
+
 /* Damage that zhfix does not repair but a reader should know of: U+FFFD (a
  * lossy decode upstream), private-use characters (user-defined cells of a
  * wrong decode), runs of "?" glued to CJK text (a lossy conversion stored each
@@ -167,7 +178,7 @@ static void find_left(zhfix_ctx *ctx, const char *s, size_t len, uint64_t col, u
 
   while (i < len) {
     size_t start = i, n = 0;
-    l = zhfix__utf8_decode(s + i, s + len, &cp);
+    l = decode_at(s + i, s + len, &cp);
     if (cp == 0xFFFD || zhfix__is_pua(cp) || cp == '?') {
       uint32_t c = cp, next = 0;
       while (i < len && (l = zhfix__utf8_decode(s + i, s + len, &next)) > 0 &&
@@ -279,9 +290,25 @@ static zhfix_status repair(zhfix_ctx *ctx, const char *s, size_t len, uint64_t c
     ctx->codecs.oom = false;
     return ZHFIX_ERR_NOMEM;
   }
-  for (i = 0; i < ctx->text.n; i++)
-    if (!zhfix__buf_add_cp(&ctx->seg, ctx->text.cp[i]))
-      return ZHFIX_ERR_NOMEM;
+  /* The segment back to UTF-8 (at most 4 bytes a code point; ASCII and
+   * three-byte characters inline). */
+  if (ctx->text.n > SIZE_MAX / 4 || !zhfix__buf_reserve(&ctx->seg, 4 * ctx->text.n))
+    return ZHFIX_ERR_NOMEM;
+  for (i = 0; i < ctx->text.n; i++) {
+    uint32_t c = ctx->text.cp[i];
+    unsigned char *o = (unsigned char *)ctx->seg.data + ctx->seg.len;
+    if (c < 0x80) {
+      o[0] = (unsigned char)c;
+      ctx->seg.len++;
+    } else if (c >= 0x800 && c < 0x10000) {
+      o[0] = (unsigned char)(0xE0 | c >> 12);
+      o[1] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
+      o[2] = (unsigned char)(0x80 | (c & 0x3F));
+      ctx->seg.len += 3;
+    } else {
+      ctx->seg.len += zhfix__utf8_encode(c, (char *)o);
+    }
+  }
   find_left(ctx, ctx->seg.data, ctx->seg.len, col, byte);
   find_utf16_newline(ctx, col, byte, ctx->seg.data, ctx->seg.len);
   return ZHFIX_OK;
