@@ -14,10 +14,10 @@
 #define UTF16_SITES 2    /* such characters in a segment to report it */
 #define DECODE_SLICE (64u << 10) /* input bytes decoded at a time */
 
-/* Count a finding and hand it to the user's callback (line: the current one;
- * col: 0-based code points; byte: offset in the line). */
 static bool flush_before_finding(zhfix_ctx *ctx);
 
+/* Count a finding and hand it to the user's callback (line: the current one;
+ * col: 0-based code points; byte: offset in the line). */
 static void emit(zhfix_ctx *ctx, const char *kind, uint64_t col, uint64_t byte,
                  const char *before, size_t before_len, const char *after, size_t after_len,
                  double margin, int reported)
