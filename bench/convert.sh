@@ -12,15 +12,23 @@
 #   classical  fortunes-zh's tang300 and song100 and OpenCC's zuozhuan.txt
 #   damaged    the modern zh-cn text damaged like the seed article
 #              (tests/damage.py: ruby residue, GB18030 byte shifts, '?')
+#   manpages   manpages-zh, zh_CN and zh_TW pages (Debian, apt-get download,
+#              GPL: never kept; left out when it cannot be fetched)
+#   sentences  the project's clean sentences (tests/data, both scripts)
 # then the conversion stage alone (tests/opencc/opencc_diff --bench: both
 # engines on the same lines in memory, CPU time) and zhfix's start-up time on
 # an empty input. MB/s are per CPU second (user + sys) so that other load on a
-# shared machine distorts them less; RSS from GNU time's %M.
-# Needs: opencc, fortunes-zh, time, python3, apt-get (network) or MODERN=FILE.
+# shared machine distorts them less; RSS from GNU time's %M. Each command
+# runs RUNS times (default 3) and its best CPU time counts. After each config
+# the whole pipeline's rate is given as a multiple of libopencc's
+# (zhfix -t X over zhfix -R --engine=opencc -t X, same input, same run).
+# Needs: opencc, fortunes-zh, time, python3, apt-get (network) or MODERN=FILE
+# (and MANPAGES=FILE, the manpages-zh text).
 # Usage: bench/convert.sh [BUILDDIR] [SIZE_MB]
 set -eu
 build=$(cd "${1:-.}" && pwd)
 SIZE_MB=${2:-10}
+RUNS=${RUNS:-3}
 src=$(cd "$(dirname "$0")/.." && pwd)
 zhfix=$build/zhfix
 tool=$build/tests/opencc/opencc_diff
@@ -36,6 +44,7 @@ trap 'rm -rf "$tmp"' EXIT
 export LC_ALL=C.UTF-8
 
 grow() { # file: repeat it up to SIZE_MB
+  [ -s "$1" ] || { echo "$1: empty input" >&2; exit 2; }
   cp "$1" "$1.one"
   while [ "$(wc -c <"$1")" -lt $((SIZE_MB * 1000000)) ]; do cat "$1.one" >>"$1"; done
   rm -f "$1.one"
@@ -53,26 +62,50 @@ else
   cat "$tmp/zh-cn" "$tmp/zh-tw" | grep -v '^[[:space:]]*$' >"$tmp/modern"
   rm -rf "$tmp/deb" "$tmp/x"
 fi
-grep -v '^[[:space:]]*$' "$tmp/zh-cn" 2>/dev/null | head -c 1000000 >"$tmp/damage-in" || head -c 1000000 "$tmp/modern" >"$tmp/damage-in"
+# (whole lines: a character cut in two would stop damage.py)
+{ grep -v '^[[:space:]]*$' "$tmp/zh-cn" 2>/dev/null || cat "$tmp/modern"; } | head -c 1000000 | sed '$d' >"$tmp/damage-in"
 python3 "$src/tests/damage.py" --lose-every 47 --out-damaged "$tmp/damaged" --out-expected "$tmp/expected" \
   "$tmp/damage-in" 2>/dev/null
 cat /usr/share/games/fortunes/tang300 /usr/share/games/fortunes/song100 | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' >"$tmp/classical"
 [ -f "$refs/benchmark/zuozhuan.txt" ] && cat "$refs/benchmark/zuozhuan.txt" >>"$tmp/classical"
-for f in modern classical damaged; do grow "$tmp/$f"; done
+inputs="modern classical damaged"
+if [ -n "${MANPAGES:-}" ]; then
+  cp "$MANPAGES" "$tmp/manpages"
+  inputs="$inputs manpages"
+elif mkdir "$tmp/man" && (cd "$tmp/man" && apt-get download manpages-zh >/dev/null 2>&1); then
+  dpkg -x "$tmp"/man/manpages-zh_*.deb "$tmp/man/x"
+  find "$tmp/man/x" -name '*.gz' -path '*/man/zh_CN/*' | sort | xargs zcat >"$tmp/manpages"
+  find "$tmp/man/x" -name '*.gz' -path '*/man/zh_TW/*' | sort | xargs zcat >>"$tmp/manpages"
+  inputs="$inputs manpages"
+fi
+rm -rf "$tmp/man"
+cat "$src/tests/data/sentences.zh-Hans.txt" "$src/tests/data/sentences.zh-Hant.txt" >"$tmp/sentences"
+inputs="$inputs sentences"
+for f in $inputs; do grow "$tmp/$f"; done
 
-run() { # label input command...
+run() { # label input command...: best of RUNS by CPU time; sets $rate (MB/s)
   label=$1 in=$2
   shift 2
-  /usr/bin/time -f '%e %U %S %M' -o "$tmp/time" "$@" <"$in" >"$tmp/out" 2>"$tmp/err" || :
-  read -r secs user sys kb <"$tmp/time"
-  awk -v n="$label" -v b="$(wc -c <"$in")" -v s="$secs" -v c="$user + $sys" -v k="$kb" 'BEGIN {
-    split(c, a, " + "); cpu = a[1] + a[2]
-    if (cpu >= 0.01) rate = sprintf("%8.1f MB/s", b / 1e6 / cpu); else rate = "  (<10 ms)  "
+  best=
+  i=0
+  while [ $i -lt "$RUNS" ]; do
+    /usr/bin/time -f '%e %U %S %M' -o "$tmp/time" "$@" <"$in" >"$tmp/out" 2>"$tmp/err" || :
+    read -r secs user sys kb <"$tmp/time"
+    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
+    if [ -z "$best" ] || awk -v a="$cpu" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+      best=$cpu bsecs=$secs bkb=$kb
+    fi
+    i=$((i + 1))
+  done
+  rate=$(awk -v b="$(wc -c <"$in")" -v c="$best" 'BEGIN { print (c >= 0.01 ? b / 1e6 / c : 0) }')
+  awk -v n="$label" -v r="$rate" -v s="$bsecs" -v cpu="$best" -v k="$bkb" 'BEGIN {
+    if (r > 0) rate = sprintf("%8.1f MB/s", r); else rate = "  (<10 ms)  "
     printf "  %-32s %s %7.2f s cpu %7.2f s wall %7.1f MB RSS\n", n, rate, cpu, s, k / 1024 }'
 }
 
-echo "zhfix conversion benchmark; rough figures on a shared machine ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
-for f in modern classical damaged; do
+echo "zhfix conversion benchmark; rough figures on a shared machine ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)); best of $RUNS"
+summary=
+for f in $inputs; do
   echo
   echo "== $f: $(wc -c <"$tmp/$f" | awk '{printf "%.1f MB", $1 / 1e6}')"
   run "cat" "$tmp/$f" cat
@@ -81,11 +114,20 @@ for f in modern classical damaged; do
     run "zhfix -R -t $c (fast)" "$tmp/$f" "$zhfix" -R -t "$c"
     cp "$tmp/out" "$tmp/fast.out"
     run "zhfix -R --engine=opencc -t $c" "$tmp/$f" "$zhfix" -R --engine=opencc -t "$c"
+    libopencc=$rate
     cmp -s "$tmp/out" "$tmp/fast.out" || echo "  !! zhfix -R -t $c: the engines' outputs differ"
     run "opencc -c $c" "$tmp/$f" opencc -c "$c.json"
     run "zhfix -t $c (repair + fast)" "$tmp/$f" "$zhfix" -t "$c"
+    line=$(awk -v f="$f" -v c="$c" -v p="$rate" -v o="$libopencc" 'BEGIN {
+      printf "  %-10s %-6s whole pipeline %7.1f MB/s / libopencc %5.2f MB/s = %5.1fx", f, c, p, o, (o > 0 ? p / o : 0) }')
+    echo "$line"
+    summary="$summary$line
+"
   done
 done
+echo
+echo "== whole pipeline (zhfix -t X) / libopencc (zhfix -R --engine=opencc -t X), CPU time"
+printf '%s' "$summary"
 
 echo
 echo "== conversion stage alone (opencc_diff --bench: same lines in memory, CPU time)"

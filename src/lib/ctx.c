@@ -61,6 +61,7 @@ void zhfix_close(zhfix_ctx **ctx)
     iconv_close(c->in_cd);
   zhfix__buf_free(&c->pending);
   zhfix__buf_free(&c->out);
+  zhfix__buf_free(&c->batch);
   zhfix__buf_free(&c->seg);
   zhfix__text_free(&c->text);
   free(c->offsets);

@@ -269,7 +269,6 @@ zhfix_script zhfix__classify(const uint32_t *cp, size_t n, struct zhfix__script_
 {
   size_t i, s = 0, t = 0, han = 0;
   int script;
-  double bias;
 
   for (i = 0; i < n; i++) {
     int k;
@@ -288,8 +287,7 @@ zhfix_script zhfix__classify(const uint32_t *cp, size_t n, struct zhfix__script_
   script = zhfix__script_by_counts(han, s, t);
   if (script != ZHFIX_SCRIPT_TIE)
     return script;
-  bias = zhfix__lm_script_bias(cp, n);
-  return bias <= 0 ? ZHFIX_SCRIPT_SIMPLIFIED : ZHFIX_SCRIPT_TRADITIONAL;
+  return zhfix__lm_reads_simplified(cp, n) ? ZHFIX_SCRIPT_SIMPLIFIED : ZHFIX_SCRIPT_TRADITIONAL;
 }
 
 zhfix_script zhfix__script_of_counts(const struct zhfix__script_count *count, double bias)

@@ -207,6 +207,10 @@ zhfix_script zhfix__script_of_counts(const struct zhfix__script_count *count, do
 int zhfix__script_by_counts(uint64_t han, uint64_t s, uint64_t t);
 /* Cost under the Simplified model minus cost under the Traditional one (nats). */
 double zhfix__lm_script_bias(const uint32_t *cp, size_t n);
+/* zhfix__lm_script_bias(cp, n) <= 0, exactly, but computed from the few
+ * characters whose costs differ between the models where their difference
+ * decides (zhfix__classify's tie-break). */
+bool zhfix__lm_reads_simplified(const uint32_t *cp, size_t n);
 /* Cost of cp[0, n) between prev and next (0 for none) under one model:
  * trad true for the Traditional one. */
 double zhfix__lm_cost_in(bool trad, uint32_t prev, const uint32_t *cp, size_t n, uint32_t next);
@@ -355,6 +359,16 @@ bool zhfix__misconv_member(uint32_t c);
  * character of a doubled form (any line). */
 enum { ZHFIX__MISCONV_TRAD = 1, ZHFIX__MISCONV_SIMP = 2, ZHFIX__MISCONV_DOUBLING = 4 };
 unsigned zhfix__misconv_member_of(uint32_t c);
+/* Does zhfix__misconv_repair_as() leave the line s[0, len) (valid UTF-8, no
+ * NUL) alone, whichever script of `sides` (ZHFIX__MISCONV_TRAD, _SIMP) it
+ * has? True only when it can tell without decoding the line: no doubled form
+ * starts in it and no member of a set has a neighbour next to which a word
+ * of the lexicon could vote against it (false: run the stage to know). */
+bool zhfix__misconv_quiet(const char *s, size_t len, unsigned sides);
+/* The same, given the byte offsets at[0, n) of every character of the line
+ * that zhfix__misconv_member_of() does not give 0 for. */
+bool zhfix__misconv_quiet_at(const char *s, size_t len, const uint32_t *at, size_t n,
+                             unsigned sides);
 /* punct.c: halfwidth punctuation of Chinese sentences made fullwidth, quotes
  * of the region, spaces between Han and Latin (the options of zhfix_set_punct). */
 bool zhfix__punct_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report);
@@ -383,9 +397,15 @@ bool zhfix__mojibake_latin_pair(uint32_t c, uint32_t next);
 
 /* ---- quick.c: lines every repair stage leaves alone ---- */
 
+#define ZHFIX__QUICK_MEMBERS 64
 struct zhfix__quick {
   uint64_t han, simplified_only, traditional_only; /* as zhfix__classify() counts them */
   bool find_left; /* the line may hold damage that find_left() reports */
+  /* Byte offsets of the characters the mis-conversion stage looks at
+   * (zhfix__misconv_member_of() not 0), the first ZHFIX__QUICK_MEMBERS of
+   * them, and their number (zhfix__quick_scan() only). */
+  uint32_t member_at[ZHFIX__QUICK_MEMBERS];
+  size_t nmembers;
 };
 
 /* Stages of repair() (quick.c tells which a line needs). */
@@ -426,6 +446,10 @@ struct zhfix_ctx {
   void *change_user;
   struct zhfix__buf pending;   /* incomplete line kept between feeds */
   struct zhfix__buf out;       /* output of one line */
+  struct zhfix__buf batch;     /* output of whole lines not written yet (pipeline.c put_out) */
+  zhfix_write_fn batch_write;  /* ... and where it goes (the current zhfix_feed's) */
+  void *batch_user;
+  bool batch_failed;           /* writing it failed */
   struct zhfix__buf seg;       /* scratch: one repaired segment */
   struct zhfix__text text;     /* scratch: the segment as code points */
   uint32_t *offsets;           /* byte offset of each input code point of the segment */

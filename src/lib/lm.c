@@ -5,6 +5,7 @@
  * Costs are in nats (-ln P). A sequence is scored under the Simplified and the
  * Traditional model and the lower cost wins, so text in either script, or
  * converted to either, scores alike. */
+#include <float.h>
 #include <math.h>
 #include <pthread.h>
 #include <unicode/uchar.h>
@@ -43,12 +44,12 @@ long zhfix__find_u32(const uint32_t *a, size_t n, uint32_t key)
 /* Direct index of each model's BMP characters (index + 1; 0: absent), built
  * once: scoring candidates looks characters up millions of times. */
 static uint16_t bmp_index[2][0x10000];
-static pthread_once_t bmp_once = PTHREAD_ONCE_INIT;
 
 /* exp(-k / COST_SCALE) for every k a cost sum can take (two table costs),
  * the same doubles han_cost() would compute each time. Built once. */
 static double exp_cost[511];
-static pthread_once_t exp_once = PTHREAD_ONCE_INIT;
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+static void tables_build(void); /* (below: bmp_build, exp_build, bi_build) */
 
 static void exp_build(void)
 {
@@ -57,20 +58,35 @@ static void exp_build(void)
     exp_cost[i] = exp(-(double)i / COST_SCALE);
 }
 
+/* The same per model and BMP character with its costs, in one record: the
+ * cost of a Han character reads the records of it and of the one before,
+ * rather than an index and three arrays for each (fewer cache misses). */
+struct bmp_rec {
+  uint16_t idx; /* unigram index + 1; 0: absent */
+  uint8_t uni, start, end;
+};
+static struct bmp_rec bmp_rec[2][0x10000];
+
 static void bmp_build(void)
 {
   static const struct zhfix__lm_table *const models[2] = {&zhfix__lm_simp, &zhfix__lm_trad};
   size_t i;
   int m;
   for (m = 0; m < 2; m++)
-    for (i = 0; i < models[m]->nuni && models[m]->uni_cp[i] < 0x10000; i++)
+    for (i = 0; i < models[m]->nuni && models[m]->uni_cp[i] < 0x10000; i++) {
+      struct bmp_rec *r = &bmp_rec[m][models[m]->uni_cp[i]];
       bmp_index[m][models[m]->uni_cp[i]] = (uint16_t)(i + 1);
+      r->idx = (uint16_t)(i + 1);
+      r->uni = models[m]->uni_cost[i];
+      r->start = models[m]->start_cost[i];
+      r->end = models[m]->end_cost[i];
+    }
 }
 
 static long uni_index(const struct zhfix__lm_table *m, uint32_t cp)
 {
   if (cp < 0x10000) {
-    pthread_once(&bmp_once, bmp_build);
+    pthread_once(&tables_once, tables_build);
     return (long)bmp_index[m == &zhfix__lm_trad][cp] - 1;
   }
   return zhfix__find_u32(m->uni_cp, m->nuni, cp);
@@ -81,7 +97,6 @@ static long uni_index(const struct zhfix__lm_table *m, uint32_t cp)
  * bigram, and one more entry to end the last. Built once; a lookup then
  * searches a's few bigrams instead of all of them. */
 static uint32_t bi_start[2][0x10001];
-static pthread_once_t bi_once = PTHREAD_ONCE_INIT;
 
 static void bi_build(void)
 {
@@ -98,50 +113,120 @@ static void bi_build(void)
   }
 }
 
+/* All of the above, built at once on first use (one pthread_once per
+ * lookup rather than three). */
+static void tables_build(void)
+{
+  bmp_build();
+  exp_build();
+  bi_build();
+}
+
 static int bigram_cost(const struct zhfix__lm_table *m, long a, long b)
 {
   uint32_t key = ((uint32_t)a << 16) | (uint32_t)b;
   const uint32_t *start = bi_start[m == &zhfix__lm_trad];
   long i;
 
-  pthread_once(&bi_once, bi_build);
+  pthread_once(&tables_once, tables_build);
   if ((size_t)a < m->nuni && a < 0x10000) {
-    i = zhfix__find_u32(m->bi_key + start[a], start[a + 1] - start[a], key);
-    return i < 0 ? -1 : m->bi_cost[start[a] + i];
+    /* (zhfix__find_u32 over a's bigrams, inline) */
+    size_t lo = start[a], hi = start[a + 1];
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (m->bi_key[mid] < key)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    return lo < start[a + 1] && m->bi_key[lo] == key ? m->bi_cost[lo] : -1;
   }
   i = zhfix__find_u32(m->bi_key, m->nbi, key);
   return i < 0 ? -1 : m->bi_cost[i];
 }
 
 /* Cost of Han character cp after prev (any character) under one model:
- * P(c | p) = P(p continues) P(c | p, inside a word) + P(p ends) P(c) P(c starts). */
-static double han_cost(const struct zhfix__lm_table *m, uint32_t prev, uint32_t cp)
+ * P(c | p) = P(p continues) P(c | p, inside a word) + P(p ends) P(c) P(c starts).
+ * han_term() gives it as *v (returns false), or gives P as *v (returns true:
+ * the cost is -log(*v)), so that two models' terms compare without the log. */
+static bool han_term_bmp(const struct zhfix__lm_table *m, uint32_t prev, uint32_t cp, double *v);
+
+static bool han_term(const struct zhfix__lm_table *m, uint32_t prev, uint32_t cp, double *v)
 {
-  long ic = uni_index(m, cp), ip;
-  double uni, start, end, p;
+  long ic, ip;
+  double end, p;
   int bc;
 
-  if (ic < 0)
-    return UNKNOWN_HAN;
-  uni = m->uni_cost[ic] / COST_SCALE;
-  start = m->start_cost[ic] / COST_SCALE;
-  if (!zhfix__is_han(prev) || (ip = uni_index(m, prev)) < 0)
-    return uni + start;
+  if (cp < 0x10000 && prev < 0x10000)
+    return han_term_bmp(m, prev, cp, v);
+  ic = uni_index(m, cp);
+
+  if (ic < 0) {
+    *v = UNKNOWN_HAN;
+    return false;
+  }
+  if (!zhfix__is_han(prev) || (ip = uni_index(m, prev)) < 0) {
+    *v = m->uni_cost[ic] / COST_SCALE + m->start_cost[ic] / COST_SCALE;
+    return false;
+  }
   /* exp(-uni - start) and the others, from the table (costs are multiples
    * of 1/COST_SCALE, so the arguments are exact). */
-  pthread_once(&exp_once, exp_build);
+  pthread_once(&tables_once, tables_build);
   end = exp_cost[m->end_cost[ip]];
   p = end * exp_cost[m->uni_cost[ic] + m->start_cost[ic]];
   bc = bigram_cost(m, ip, ic);
   if (bc >= 0)
     p += (1.0 - end) * exp_cost[bc];
-  return -log(p);
+  *v = p;
+  return true;
+}
+
+/* han_term() for BMP characters, from their records: the same values. */
+static bool han_term_bmp(const struct zhfix__lm_table *m, uint32_t prev, uint32_t cp, double *v)
+{
+  int t = m == &zhfix__lm_trad;
+  const struct bmp_rec *rc, *rp;
+  double end, p;
+  int bc;
+
+  pthread_once(&tables_once, tables_build);
+  rc = &bmp_rec[t][cp];
+  if (!rc->idx) {
+    *v = UNKNOWN_HAN;
+    return false;
+  }
+  rp = &bmp_rec[t][prev];
+  if (prev < 0x2E80 || !rp->idx || !zhfix__is_han(prev)) { /* (no Han below U+2E80) */
+    *v = rc->uni / COST_SCALE + rc->start / COST_SCALE;
+    return false;
+  }
+  pthread_once(&tables_once, tables_build);
+  end = exp_cost[rp->end];
+  p = end * exp_cost[rc->uni + rc->start];
+  bc = bigram_cost(m, rp->idx - 1, rc->idx - 1);
+  if (bc >= 0)
+    p += (1.0 - end) * exp_cost[bc];
+  *v = p;
+  return true;
+}
+
+static double han_cost(const struct zhfix__lm_table *m, uint32_t prev, uint32_t cp)
+{
+  double v;
+  return han_term(m, prev, cp, &v) ? -log(v) : v;
 }
 
 /* Cost of ending a word at Han character cp (before punctuation, Latin, ...). */
 static double end_cost(const struct zhfix__lm_table *m, uint32_t cp)
 {
-  long ic = uni_index(m, cp);
+  long ic;
+  if (cp < 0x10000) {
+    const struct bmp_rec *r;
+    pthread_once(&tables_once, tables_build);
+    r = &bmp_rec[m == &zhfix__lm_trad][cp];
+    return r->idx ? r->end / COST_SCALE : UNKNOWN_END;
+  }
+  ic = uni_index(m, cp);
   return ic < 0 ? UNKNOWN_END : m->end_cost[ic] / COST_SCALE;
 }
 
@@ -258,6 +343,60 @@ double zhfix__lm_cost_in(bool trad, uint32_t prev, const uint32_t *cp, size_t n,
 double zhfix__lm_script_bias(const uint32_t *cp, size_t n)
 {
   return seq_cost(&zhfix__lm_simp, 0, cp, n, 0) - seq_cost(&zhfix__lm_trad, 0, cp, n, 0);
+}
+
+/* No term of seq_cost() is larger: other_cost() is at most PUA; with an end
+ * cost, or as -ln P of a Han character, at most three table costs (each
+ * below 256 / COST_SCALE) and a little; UNKNOWN_HAN for good measure. */
+#define TERM_MAX (3.0 * 255 / COST_SCALE + PUA + UNKNOWN_HAN)
+
+bool zhfix__lm_reads_simplified(const uint32_t *cp, size_t n)
+{
+  double d = 0, bound;
+  bool differ = false, prev_han = false;
+  size_t i;
+
+  /* Both sums of zhfix__lm_script_bias() add a term per character, in the
+   * same order. Only the terms of a Han character, and of the character after
+   * one (the word's end cost), can differ between the models; the others
+   * (Latin letters, digits, punctuation: most characters of a line whose
+   * counts tie) are the same double in both. When every term is the same in
+   * both, so are the sums: the bias is 0, Simplified. */
+  for (i = 0; i < n && cp[i] != 0; i++) {
+    uint32_t c = cp[i], p = i ? cp[i - 1] : 0;
+    double s, t;
+    bool han = c >= 0x2E80 && zhfix__is_han(c); /* (nothing below is Han) */
+    if (!han && !prev_han)
+      continue;
+    prev_han = han;
+    if (han) {
+      bool ls = han_term(&zhfix__lm_simp, p, c, &s), lt = han_term(&zhfix__lm_trad, p, c, &t);
+      if (ls == lt && s == t)
+        continue; /* (the same P, or the same cost: the same term) */
+      s = ls ? -log(s) : s;
+      t = lt ? -log(t) : t;
+    } else {
+      /* after Han: the terms are other_cost() + these, equal when these are */
+      s = end_cost(&zhfix__lm_simp, p);
+      t = end_cost(&zhfix__lm_trad, p);
+    }
+    if (s != t) {
+      differ = true;
+      d += s - t;
+    }
+  }
+  if (!differ)
+    return true;
+  /* d is the bias but for rounding: each sum of up to n + 1 terms of at most
+   * TERM_MAX is off by at most (n + 1)^2 TERM_MAX DBL_EPSILON / 2, and d by
+   * less (its terms: the differences, each rounded once or twice). Outside
+   * twice that, the bias has d's sign; inside, it is computed in full. */
+  bound = 4.0 * (double)(n + 1) * (double)(n + 1) * DBL_EPSILON * TERM_MAX;
+  if (d > bound)
+    return false;
+  if (d < -bound)
+    return true;
+  return zhfix__lm_script_bias(cp, n) <= 0;
 }
 
 double zhfix__lm_unigram(uint32_t cp)

@@ -188,7 +188,7 @@ static int keycmp(const char *s, const char *key, size_t n)
 
 /* Decode one character of the lexicon (valid UTF-8, as data/gen_misconv.py
  * writes it) at p < end: its length. */
-static size_t lex_decode(const char *p, const char *end, uint32_t *cp)
+static inline size_t lex_decode(const char *p, const char *end, uint32_t *cp)
 {
   const unsigned char *u = (const unsigned char *)p;
   if ((u[0] & 0xF0) == 0xE0 && end - p >= 3) {
@@ -224,6 +224,7 @@ struct lexkey {
   uint32_t lo, hi, len; /* its words: lex entries [lo, hi); characters in the key */
 };
 static struct lexkey *lexkeys[2];
+static size_t nlexkeys[2];
 static uint32_t *lexslot[2]; /* per slot: index + 1 into lexkeys[], 0: empty */
 static uint32_t lexmask[2];
 static pthread_once_t lexkey_once = PTHREAD_ONCE_INIT;
@@ -306,6 +307,7 @@ static void lexkey_build_side(int side)
     }
     e = next;
   }
+  nlexkeys[side] = nkeys;
 }
 
 static void lexkey_build(void)
@@ -375,8 +377,16 @@ static void prefix_build(void)
 {
   int side;
   size_t k;
+  pthread_once(&lexkey_once, lexkey_build);
   for (side = 0; side < 2; side++)
-    for (k = 0; k < zhfix__misconv.nlex[side]; k++) {
+    if (lexslot[side]) {
+      /* Only the keys of 2-4 characters (lexkeys[]) are ever found: theirs
+       * are the prefixes that matter. */
+      for (k = 0; k < nlexkeys[side]; k++) {
+        uint32_t h = prefix_hash(lexkeys[side][k].cp[0], lexkeys[side][k].cp[1]);
+        prefix_bits[side][h >> 3] |= (uint8_t)(1u << (h & 7));
+      }
+    } else for (k = 0; k < zhfix__misconv.nlex[side]; k++) {
       const char *key = zhfix__misconv.lex[side] + zhfix__misconv.lex_off[side][k];
       const char *end = key + strlen(key);
       uint32_t a, b;
@@ -556,6 +566,9 @@ unsigned zhfix__misconv_member_of(uint32_t c)
   size_t k;
   pthread_once(&bmp_once, bmp_build);
   pthread_once(&doublings_once, doublings_build);
+  if (c < 0x10000 && doublings) /* (the tables, for the BMP) */
+    return (bmp_index[0][c] ? ZHFIX__MISCONV_TRAD : 0) | (bmp_index[1][c] ? ZHFIX__MISCONV_SIMP : 0) |
+           (doubling_first[c >> 3] >> (c & 7) & 1 ? ZHFIX__MISCONV_DOUBLING : 0);
   if (index_of(0, c) >= 0)
     m |= ZHFIX__MISCONV_TRAD;
   if (index_of(1, c) >= 0)
@@ -611,6 +624,210 @@ static bool may_change(const struct zhfix__text *t, size_t i, int side)
   return false;
 }
 
+/* A cheaper test that may_change() needs to pass, for each character of a
+ * line: per side, a bit per hash of (member c, representative r, direction),
+ * set when some lexicon key has c's representative at an offset k where its
+ * words do not all have c (a key that may vote against c) and r beside it:
+ * at k - 1 (r is the left neighbour), or at 1 when k is 0 (the right one).
+ * may_change(t, i) needs such a key over i: a key holds i's left neighbour
+ * (k >= 1) or, starting at i, its right one. With neither bit set for i's
+ * neighbours it is false, so choose() is not called there either way. */
+#define NEAR_LOG 21 /* 256 KiB per side: about 60k pairs on the Traditional side */
+static uint8_t near_bits[2][(1u << NEAR_LOG) / 8];
+static bool near_ok; /* built (else every character passes) */
+static pthread_once_t near_once = PTHREAD_ONCE_INIT;
+
+static uint32_t near_hash(uint32_t c, uint32_t r, int right)
+{
+  uint32_t h = (c * 0x9E3779B1u) ^ (r + (right ? 0x7F4A7C15u : 0));
+  h *= 0x85EBCA77u;
+  h ^= h >> 13;
+  h *= 0xC2B2AE35u;
+  return h >> (32 - NEAR_LOG);
+}
+
+/* Per BMP character: ZHFIX__MISCONV_TRAD, _SIMP (a member of a set of that
+ * side), _DOUBLING (the first character of a doubled form), MEMBER_HAN. */
+#define MEMBER_HAN 8
+static uint8_t member_bits[0x10000];
+
+static void near_build(void)
+{
+  int side;
+  size_t k;
+
+  pthread_once(&bmp_once, bmp_build);
+  pthread_once(&doublings_once, doublings_build);
+  pthread_once(&lexkey_once, lexkey_build);
+  if (!doublings)
+    return;
+  for (k = 0; k < ndoublings; k++)
+    if (doublings[k].nbad && doublings[k].bad[0] < 0x10000)
+      member_bits[doublings[k].bad[0]] |= ZHFIX__MISCONV_DOUBLING;
+  for (k = 0x2E80; k < 0x10000; k++)
+    if (zhfix__is_han((uint32_t)k))
+      member_bits[k] |= MEMBER_HAN;
+  for (side = 0; side < 2; side++) {
+    /* The members of each representative: a chain through next[] from head[]. */
+    size_t n = zhfix__misconv.n[side], e, j;
+    uint16_t *head = calloc(0x10000, sizeof *head), *next = calloc(n + 1, sizeof *next);
+    if (!head || !next || !lexslot[side] || n >= 0xFFFF) {
+      free(head);
+      free(next);
+      return;
+    }
+    for (k = 0; k < n; k++) {
+      uint32_t r = zhfix__misconv.rep[side][k], c = zhfix__misconv.cp[side][k];
+      if (r < 0x10000) {
+        next[k + 1] = head[r];
+        head[r] = (uint16_t)(k + 1);
+      }
+      if (c < 0x10000)
+        member_bits[c] |= side ? ZHFIX__MISCONV_SIMP : ZHFIX__MISCONV_TRAD;
+    }
+    for (e = 0; e < nlexkeys[side]; e++) {
+      const struct lexkey *d = &lexkeys[side][e];
+      for (j = 0; j < d->len; j++) {
+        uint32_t r = d->cp[j];
+        size_t m = r < 0x10000 ? head[r] : 1; /* (an astral one: all members, below) */
+        for (; m; m = r < 0x10000 ? next[m] : m < n ? m + 1 : 0) {
+          uint32_t c = zhfix__misconv.cp[side][m - 1], h;
+          if (zhfix__misconv.rep[side][m - 1] != r || d->at[j] == c)
+            continue;
+          h = j ? near_hash(c, d->cp[j - 1], 0) : near_hash(c, d->cp[1], 1);
+          near_bits[side][h >> 3] |= (uint8_t)(1u << (h & 7));
+        }
+      }
+    }
+    free(head);
+    free(next);
+  }
+  near_ok = true;
+}
+
+/* Can may_change() be true for member c between neighbours whose
+ * representatives (as may_change() reads them, 0: not Han) are left and right? */
+static bool near_word(int side, uint32_t c, uint32_t left, uint32_t right)
+{
+  uint32_t h;
+  if (!near_ok)
+    return true;
+  if (left) {
+    h = near_hash(c, left, 0);
+    if (near_bits[side][h >> 3] >> (h & 7) & 1)
+      return true;
+  }
+  if (right) {
+    h = near_hash(c, right, 1);
+    if (near_bits[side][h >> 3] >> (h & 7) & 1)
+      return true;
+  }
+  return false;
+}
+
+/* The representative of t->cp[j] as may_change() reads it (0: not Han). */
+static uint32_t rep_at(const struct zhfix__text *t, size_t j, int side)
+{
+  return t->cp[j] < 0x10000 ? bmp_rep[side][t->cp[j]]
+         : zhfix__is_han(t->cp[j]) ? rep_of(side, t->cp[j]) : 0;
+}
+
+/* Decode the character at p < end of valid UTF-8 (three-byte ones inline). */
+static inline size_t next_char(const unsigned char *p, const unsigned char *end, uint32_t *c)
+{
+  if (p[0] < 0x80) {
+    *c = p[0];
+    return 1;
+  }
+  if ((p[0] & 0xF0) == 0xE0 && end - p >= 3) {
+    *c = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+    return 3;
+  }
+  return zhfix__utf8_decode((const char *)p, (const char *)end, c);
+}
+
+/* bmp_rep[side][c], read only for members (a Han character that is none
+ * is its own representative, any other character 0). */
+static uint32_t quiet_rep(int side, uint32_t c)
+{
+  unsigned f = member_bits[c];
+  if (f & (side ? ZHFIX__MISCONV_SIMP : ZHFIX__MISCONV_TRAD))
+    return bmp_rep[side][c];
+  return f & MEMBER_HAN ? c : 0;
+}
+
+bool zhfix__misconv_quiet(const char *s, size_t len, unsigned sides)
+{
+  const unsigned char *p = (const unsigned char *)s, *end = p + len;
+  uint32_t prev = 0;
+
+  pthread_once(&near_once, near_build);
+  if (!near_ok)
+    return false;
+  while (p < end) {
+    uint32_t c, next = 0;
+    unsigned f;
+    size_t l = next_char(p, end, &c);
+    if (l == 0 || c >= 0x10000)
+      return false; /* (astral characters: let the stage look) */
+    p += l;
+    f = member_bits[c];
+    if (f & ZHFIX__MISCONV_DOUBLING)
+      return false;
+    if (f & sides) {
+      if (p < end && (next_char(p, end, &next) == 0 || next >= 0x10000))
+        return false;
+      if (((f & sides & ZHFIX__MISCONV_TRAD) &&
+           near_word(0, c, quiet_rep(0, prev), quiet_rep(0, next))) ||
+          ((f & sides & ZHFIX__MISCONV_SIMP) &&
+           near_word(1, c, quiet_rep(1, prev), quiet_rep(1, next))))
+        return false;
+    }
+    prev = c;
+  }
+  return true;
+}
+
+bool zhfix__misconv_quiet_at(const char *s, size_t len, const uint32_t *at, size_t n,
+                             unsigned sides)
+{
+  const unsigned char *u = (const unsigned char *)s, *end = u + len;
+  size_t k;
+
+  pthread_once(&near_once, near_build);
+  if (!near_ok)
+    return false;
+  for (k = 0; k < n; k++) {
+    const unsigned char *p = u + at[k], *b = p;
+    uint32_t c, prev = 0, next = 0;
+    size_t l = p < end ? next_char(p, end, &c) : 0;
+    unsigned f;
+    if (l == 0 || c >= 0x10000)
+      return false;
+    f = member_bits[c];
+    if (f & ZHFIX__MISCONV_DOUBLING)
+      return false;
+    if (!(f & sides))
+      continue;
+    /* The characters before and after it. */
+    if (b > u) {
+      do
+        b--;
+      while (b > u && (*b & 0xC0) == 0x80);
+      if (next_char(b, p, &prev) != (size_t)(p - b) || prev >= 0x10000)
+        return false;
+    }
+    if (p + l < end && (next_char(p + l, end, &next) == 0 || next >= 0x10000))
+      return false;
+    if (((f & sides & ZHFIX__MISCONV_TRAD) &&
+         near_word(0, c, quiet_rep(0, prev), quiet_rep(0, next))) ||
+        ((f & sides & ZHFIX__MISCONV_SIMP) &&
+         near_word(1, c, quiet_rep(1, prev), quiet_rep(1, next))))
+      return false;
+  }
+  return true;
+}
+
 bool zhfix__misconv_no_filter; /* for tests: call choose() everywhere */
 
 bool zhfix__misconv_repair_as(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report,
@@ -624,6 +841,7 @@ bool zhfix__misconv_repair_as(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit
   pthread_once(&bmp_once, bmp_build);
   pthread_once(&prefix_once, prefix_build);
   pthread_once(&lexkey_once, lexkey_build);
+  pthread_once(&near_once, near_build);
   if (!undouble(ctx, t, report, &changed))
     return false;
   if (changed || n != t->n || script == ZHFIX_SCRIPT_TIE || ctx->converter == ZHFIX_CONVERTER_CHARACTER) {
@@ -640,7 +858,10 @@ bool zhfix__misconv_repair_as(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit
   for (i = 0; i < t->n; i++)
     if ((t->cp[i] >= 0x10000 || bmp_index[side][t->cp[i]]) &&
         alternatives(side, t->cp[i], &alt) && zhfix__is_han(t->cp[i]))
-      if (zhfix__misconv_no_filter || may_change(t, i, side))
+      if (zhfix__misconv_no_filter ||
+          (near_word(side, t->cp[i], i ? rep_at(t, i - 1, side) : 0,
+                     i + 1 < t->n ? rep_at(t, i + 1, side) : 0) &&
+           may_change(t, i, side)))
         choose(ctx, t, i, side, report);
   return true;
 }

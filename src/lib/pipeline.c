@@ -3,6 +3,7 @@
  * segment (byte-shift resync, then ruby residue), convert it, write it. Bytes
  * between segments and line terminators are written unchanged. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,8 @@
 #define UTF16_SITES 2    /* such characters in a segment to report it */
 #define DECODE_SLICE (64u << 10) /* input bytes decoded at a time */
 
+static bool flush_before_finding(zhfix_ctx *ctx);
+
 /* Count a finding and hand it to the user's callback (line: the current one;
  * col: 0-based code points; byte: offset in the line). */
 static void emit(zhfix_ctx *ctx, const char *kind, uint64_t col, uint64_t byte,
@@ -20,6 +23,11 @@ static void emit(zhfix_ctx *ctx, const char *kind, uint64_t col, uint64_t byte,
                  double margin, int reported)
 {
   zhfix_change ch;
+
+  /* The text of the lines before is out before the user hears of this one's
+   * findings (and if it cannot be written, the user hears of no more). */
+  if (ctx->change_fn && !flush_before_finding(ctx))
+    return;
 
   if (reported)
     ctx->stats.reported++;
@@ -95,6 +103,33 @@ static bool load(zhfix_ctx *ctx, const char *s, size_t len)
   return true;
 }
 
+/* The code points of the valid UTF-8 line s[0, len) into ctx->text.cp (not
+ * its src[] nor the offsets: for reading only, the script tie-break and the
+ * UTF-16 check of the quick path). */
+static bool load_cps(zhfix_ctx *ctx, const char *s, size_t len)
+{
+  const unsigned char *p = (const unsigned char *)s, *end = p + len;
+  size_t n = 0;
+
+  ctx->text.n = 0;
+  if (!zhfix__text_reserve(&ctx->text, len))
+    return false;
+  while (p < end) {
+    uint32_t cp;
+    if (p[0] < 0x80) {
+      cp = *p++;
+    } else if ((p[0] & 0xF0) == 0xE0) {
+      cp = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+      p += 3;
+    } else {
+      p += zhfix__utf8_decode((const char *)p, (const char *)end, &cp);
+    }
+    ctx->text.cp[n++] = cp;
+  }
+  ctx->text.n = n;
+  return true;
+}
+
 /* Does the segment need the repair stages at all? ASCII needs them only for
  * character references ("&#") and RFC 2047 encoded words ("=?"). */
 static bool may_need_repair(const char *s, size_t len)
@@ -120,6 +155,16 @@ static bool cjk_letter(uint32_t c)
   return zhfix__is_han(c) || (c >= 0x3000 && c <= 0x30FF) || (c >= 0xFF00 && c <= 0xFFEF);
 }
 
+/* zhfix__utf8_decode(), ASCII inline. */
+static inline size_t decode_at(const char *p, const char *end, uint32_t *cp)
+{
+  if ((unsigned char)*p < 0x80) {
+    *cp = (unsigned char)*p;
+    return 1;
+  }
+  return zhfix__utf8_decode(p, end, cp);
+}
+
 /* Damage that zhfix does not repair but a reader should know of: U+FFFD (a
  * lossy decode upstream), private-use characters (user-defined cells of a
  * wrong decode), runs of "?" glued to CJK text (a lossy conversion stored each
@@ -133,7 +178,7 @@ static void find_left(zhfix_ctx *ctx, const char *s, size_t len, uint64_t col, u
 
   while (i < len) {
     size_t start = i, n = 0;
-    l = zhfix__utf8_decode(s + i, s + len, &cp);
+    l = decode_at(s + i, s + len, &cp);
     if (cp == 0xFFFD || zhfix__is_pua(cp) || cp == '?') {
       uint32_t c = cp, next = 0;
       while (i < len && (l = zhfix__utf8_decode(s + i, s + len, &next)) > 0 &&
@@ -168,8 +213,10 @@ static void find_left(zhfix_ctx *ctx, const char *s, size_t len, uint64_t col, u
  * U+xx0D as U+xx0A: 不 U+4E0D as 上 U+4E0A. Where a segment has no U+xx0D left
  * and at least UTF16_SITES of its U+xx0A characters read much better as
  * U+xx0D (UTF16_GAIN nats in context), it is reported; the choice per
- * character is too weak to repair. */
-static void find_utf16_newline(zhfix_ctx *ctx, uint64_t col, uint64_t byte)
+ * character is too weak to repair. ctx->text holds the segment, seg[0,
+ * seglen) its bytes. */
+static void find_utf16_newline(zhfix_ctx *ctx, uint64_t col, uint64_t byte, const char *seg,
+                               size_t seglen)
 {
   const struct zhfix__text *t = &ctx->text;
   size_t i, sites = 0, first = 0;
@@ -192,7 +239,7 @@ static void find_utf16_newline(zhfix_ctx *ctx, uint64_t col, uint64_t byte)
       first = i;
   }
   if (sites >= UTF16_SITES)
-    report_left(ctx, "utf16-newline", col + first, byte, ctx->seg.data, ctx->seg.len);
+    report_left(ctx, "utf16-newline", col + first, byte, seg, seglen);
 }
 
 /* Repair one valid UTF-8 segment; the result goes to ctx->seg. */
@@ -243,11 +290,27 @@ static zhfix_status repair(zhfix_ctx *ctx, const char *s, size_t len, uint64_t c
     ctx->codecs.oom = false;
     return ZHFIX_ERR_NOMEM;
   }
-  for (i = 0; i < ctx->text.n; i++)
-    if (!zhfix__buf_add_cp(&ctx->seg, ctx->text.cp[i]))
-      return ZHFIX_ERR_NOMEM;
+  /* The segment back to UTF-8 (at most 4 bytes a code point; ASCII and
+   * three-byte characters inline). */
+  if (ctx->text.n > SIZE_MAX / 4 || !zhfix__buf_reserve(&ctx->seg, 4 * ctx->text.n))
+    return ZHFIX_ERR_NOMEM;
+  for (i = 0; i < ctx->text.n; i++) {
+    uint32_t c = ctx->text.cp[i];
+    unsigned char *o = (unsigned char *)ctx->seg.data + ctx->seg.len;
+    if (c < 0x80) {
+      o[0] = (unsigned char)c;
+      ctx->seg.len++;
+    } else if (c >= 0x800 && c < 0x10000) {
+      o[0] = (unsigned char)(0xE0 | c >> 12);
+      o[1] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
+      o[2] = (unsigned char)(0x80 | (c & 0x3F));
+      ctx->seg.len += 3;
+    } else {
+      ctx->seg.len += zhfix__utf8_encode(c, (char *)o);
+    }
+  }
   find_left(ctx, ctx->seg.data, ctx->seg.len, col, byte);
-  find_utf16_newline(ctx, col, byte);
+  find_utf16_newline(ctx, col, byte, ctx->seg.data, ctx->seg.len);
   return ZHFIX_OK;
 }
 
@@ -434,6 +497,48 @@ static zhfix_status do_sentences(zhfix_ctx *ctx, const char *s, size_t len)
   return ZHFIX_OK;
 }
 
+/* The output of whole lines, gathered in ctx->batch and written BATCH bytes
+ * at a time: the same bytes in fewer calls of write. The lines before a
+ * finding are written before the change callback hears of it, and each
+ * zhfix_feed() and zhfix_finish() writes what it gathered before it returns,
+ * so the caller sees the same as with a write per line. Not with --to=auto,
+ * which holds lines of its own. */
+#define BATCH (64u << 10)
+
+static zhfix_status flush_out(zhfix_ctx *ctx)
+{
+  size_t n = ctx->batch.len;
+  ctx->batch.len = 0;
+  if (ctx->batch_failed)
+    return ZHFIX_ERR_OUTPUT;
+  if (n && ctx->batch_write(ctx->batch_user, ctx->batch.data, n) != 0) {
+    ctx->batch_failed = true;
+    return zhfix__fail(ctx, ZHFIX_ERR_OUTPUT, "write failed");
+  }
+  return ZHFIX_OK;
+}
+
+static bool flush_before_finding(zhfix_ctx *ctx)
+{
+  return ctx->batch_failed ? false : ctx->batch.len == 0 || flush_out(ctx) == ZHFIX_OK;
+}
+
+static zhfix_status put_out(zhfix_ctx *ctx, const char *p, size_t n, zhfix_write_fn write,
+                            void *user)
+{
+  if (ctx->batch_failed)
+    return ZHFIX_ERR_OUTPUT;
+  if (ctx->auto_conv[0]) {
+    zhfix_status st = flush_out(ctx);
+    if (st == ZHFIX_OK && n && write(user, p, n) != 0)
+      st = zhfix__fail(ctx, ZHFIX_ERR_OUTPUT, "write failed");
+    return st;
+  }
+  if (!zhfix__buf_add(&ctx->batch, p, n))
+    return ZHFIX_ERR_NOMEM;
+  return ctx->batch.len >= BATCH ? flush_out(ctx) : ZHFIX_OK;
+}
+
 /* Process one window of a long line, s[0, len) without terminator, cut at a
  * safe point (see window_cut): its sentences, but the line goes on. */
 static zhfix_status do_window(zhfix_ctx *ctx, const char *s, size_t len, zhfix_write_fn write,
@@ -451,9 +556,7 @@ static zhfix_status do_window(zhfix_ctx *ctx, const char *s, size_t len, zhfix_w
   st = do_sentences(ctx, s, len);
   if (st != ZHFIX_OK)
     return st;
-  if (ctx->out.len && write(user, ctx->out.data, ctx->out.len) != 0)
-    return zhfix__fail(ctx, ZHFIX_ERR_OUTPUT, "write failed");
-  return ZHFIX_OK;
+  return put_out(ctx, ctx->out.data, ctx->out.len, write, user);
 }
 
 /* The report of a trial run of a stage: it would change the line. */
@@ -464,16 +567,17 @@ static void dry_edit(zhfix_ctx *ctx, const struct zhfix__edit *e)
 }
 
 /* A line that quick.c finds every repair stage would leave alone: written as
- * it is, with what the full path would report of it (find_left(), the
- * script), and no stage run. False if the line needs the full path. Sets
- * *direct when the line is its own output (no conversion): nothing is
- * copied to ctx->out then. */
+ * it is, with what the full path would report of it (find_left(), the UTF-16
+ * newline check, the script), and no stage run. False if the line needs the
+ * full path. Sets *direct when the line is its own output (no conversion):
+ * nothing is copied to ctx->out then. */
 static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *st,
                        bool *direct)
 {
   struct zhfix__quick q;
   int script = ZHFIX_SCRIPT_TIE;
   unsigned need;
+  bool loaded = false; /* ctx->text holds the line */
 
   /* --punct and --space look at every line, and --to=auto weighs the
    * repaired text of each line until it has chosen: the full path. */
@@ -484,15 +588,31 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
     need = zhfix__quick_count(s, len, &q) ? 0 : ZHFIX__STAGE_FULL;
   else
     need = zhfix__quick_scan(s, len, &q);
+  /* Stages of their own (shift, ruby, mojibake): the full path. */
+  if (need & ~(ZHFIX__STAGE_MISCONV | ZHFIX__STAGE_UTF16)) {
+    if (need != ZHFIX__STAGE_FULL)
+      ctx->skip = ZHFIX__STAGE_ALL & ~need;
+    return false;
+  }
   /* Most Chinese lines hold a character the mis-conversion stage weighs (了,
-   * 后, 干 ...), and it seldom changes one: try it alone first, on a copy. */
-  if (need == 0 || need == ZHFIX__STAGE_MISCONV)
-    script = zhfix__script_by_counts(q.han, q.simplified_only, q.traditional_only);
-  if (need == ZHFIX__STAGE_MISCONV) {
+   * 后, 干 ...), and it seldom changes one: most such lines are answered
+   * without decoding them, the others by a trial of the stage on a copy. */
+  script = zhfix__script_by_counts(q.han, q.simplified_only, q.traditional_only);
+  if (need & ZHFIX__STAGE_MISCONV) {
+    unsigned sides = script == ZHFIX_SCRIPT_SIMPLIFIED    ? ZHFIX__MISCONV_SIMP
+                     : script == ZHFIX_SCRIPT_TRADITIONAL ? ZHFIX__MISCONV_TRAD
+                                                          : ZHFIX__MISCONV_SIMP | ZHFIX__MISCONV_TRAD;
+    if (q.nmembers <= ZHFIX__QUICK_MEMBERS
+            ? zhfix__misconv_quiet_at(s, len, q.member_at, q.nmembers, sides)
+            : zhfix__misconv_quiet(s, len, sides))
+      need &= ~ZHFIX__STAGE_MISCONV;
+  }
+  if (need & ZHFIX__STAGE_MISCONV) {
     if (!load(ctx, s, len)) {
       *st = ZHFIX_ERR_NOMEM;
       return true;
     }
+    loaded = true;
     ctx->dry_changed = false;
     /* The scan's counts are the line's: its script, as the stage (and
      * line_script()) would classify it, the model deciding a tie. */
@@ -502,26 +622,29 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
       *st = ZHFIX_ERR_NOMEM;
       return true;
     }
-    if (!ctx->dry_changed)
-      need = 0;
+    if (ctx->dry_changed) {
+      /* The full path, but for the stages the scan found nothing for. */
+      ctx->skip = ZHFIX__STAGE_ALL & ~need;
+      return false;
+    }
+    need &= ~ZHFIX__STAGE_MISCONV; /* (and the trial left ctx->text as loaded) */
   }
-  if (need) {
-    /* The full path, but for the stages the scan found nothing for. */
-    ctx->skip = ZHFIX__STAGE_ALL & ~need;
-    return false;
-  }
-  if (script == ZHFIX_SCRIPT_TIE) {
-    /* The language model decides, as zhfix__classify() does for line_script()
-     * (the trial above has settled the script of a line it loaded). */
-    if (!load(ctx, s, len)) {
+  if ((script == ZHFIX_SCRIPT_TIE || need) && !loaded) {
+    if (!load_cps(ctx, s, len)) {
       *st = ZHFIX_ERR_NOMEM;
       return true;
     }
-    script = zhfix__classify(ctx->text.cp, ctx->text.n, NULL);
   }
+  /* The language model decides a tie, as zhfix__classify() does for
+   * line_script(). */
+  if (script == ZHFIX_SCRIPT_TIE)
+    script = zhfix__classify(ctx->text.cp, ctx->text.n, NULL);
   *st = ZHFIX_OK;
+  /* What repair() reports of an unchanged segment, in its order. */
   if (q.find_left && !(ctx->flags & ZHFIX_NO_REPAIR))
     find_left(ctx, s, len, 0, 0);
+  if (need & ZHFIX__STAGE_UTF16)
+    find_utf16_newline(ctx, 0, 0, s, len);
   if (len && ctx->conv) {
     *st = zhfix__conv_run(ctx->conv, s, len, &ctx->out);
     if (*st == ZHFIX_ERR_CONVERT)
@@ -581,18 +704,13 @@ static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term
   ctx->stats.lines++;
   if (term)
     ctx->line++;
-  if (direct) { /* the line, terminator and all, as it came */
-    if (len && write(user, s, len) != 0)
-      return zhfix__fail(ctx, ZHFIX_ERR_OUTPUT, "write failed");
-    return ZHFIX_OK;
-  }
+  if (direct) /* the line, terminator and all, as it came */
+    return put_out(ctx, s, len, write, user);
   if (!zhfix__buf_add(&ctx->out, s + body, tl))
     return ZHFIX_ERR_NOMEM;
   if (ctx->auto_conv[0] && !ctx->conv) /* --to=auto, script not chosen yet */
     return zhfix__auto_line(ctx, ctx->out.data, ctx->out.len, !term, write, user);
-  if (ctx->out.len && write(user, ctx->out.data, ctx->out.len) != 0)
-    return zhfix__fail(ctx, ZHFIX_ERR_OUTPUT, "write failed");
-  return ZHFIX_OK;
+  return put_out(ctx, ctx->out.data, ctx->out.len, write, user);
 }
 
 /* Decode buf[0, len) from the input encoding into ctx->decoded (UTF-8),
@@ -639,13 +757,41 @@ static zhfix_status decode_input(zhfix_ctx *ctx, const char *buf, size_t len, bo
 static zhfix_status feed_utf8(zhfix_ctx *ctx, const char *buf, size_t len, zhfix_write_fn write,
                               void *user);
 
+static zhfix_status feed(zhfix_ctx *ctx, const char *buf, size_t len, zhfix_write_fn write,
+                         void *user);
+
+/* Where a call's output goes; what it gathered is written before it returns
+ * (also when a later line failed: the lines before it are out, as they would
+ * be without the batch). */
+static void batch_begin(zhfix_ctx *ctx, zhfix_write_fn write, void *user)
+{
+  ctx->batch_write = write;
+  ctx->batch_user = user;
+  ctx->batch_failed = false;
+  ctx->batch.len = 0;
+}
+
+static zhfix_status batch_end(zhfix_ctx *ctx, zhfix_status st)
+{
+  zhfix_status fl = flush_out(ctx);
+  ctx->batch_failed = false;
+  return st != ZHFIX_OK ? st : fl;
+}
+
 zhfix_status zhfix_feed(zhfix_ctx *ctx, const char *buf, size_t len, zhfix_write_fn write,
                         void *user)
 {
-  zhfix_status st;
-
   if (!ctx || !write || (!buf && len))
     return ZHFIX_ERR_ARG;
+  batch_begin(ctx, write, user);
+  return batch_end(ctx, feed(ctx, buf, len, write, user));
+}
+
+static zhfix_status feed(zhfix_ctx *ctx, const char *buf, size_t len, zhfix_write_fn write,
+                         void *user)
+{
+  zhfix_status st;
+
   if (ctx->doc_done) {
     memset(&ctx->stats, 0, sizeof ctx->stats);
     ctx->doc_done = false;
@@ -792,12 +938,20 @@ static zhfix_status feed_utf8(zhfix_ctx *ctx, const char *buf, size_t len, zhfix
   return flush_windows(ctx, write, user);
 }
 
+static zhfix_status finish(zhfix_ctx *ctx, zhfix_write_fn write, void *user);
+
 zhfix_status zhfix_finish(zhfix_ctx *ctx, zhfix_write_fn write, void *user)
+{
+  if (!ctx || !write)
+    return ZHFIX_ERR_ARG;
+  batch_begin(ctx, write, user);
+  return batch_end(ctx, finish(ctx, write, user));
+}
+
+static zhfix_status finish(zhfix_ctx *ctx, zhfix_write_fn write, void *user)
 {
   zhfix_status st = ZHFIX_OK;
 
-  if (!ctx || !write)
-    return ZHFIX_ERR_ARG;
   if (ctx->doc_done) { /* an empty document */
     memset(&ctx->stats, 0, sizeof ctx->stats);
     ctx->doc_done = false;

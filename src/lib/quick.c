@@ -75,7 +75,12 @@ enum { F_HAN = 1, F_SIMP = 2, F_TRAD = 4, F_U16 = 8, F_MISC = 0x10, F_MISC_S = 0
        F_DOUBLING = 0x40, F_ATTN = 0x80 };
 #define F_MISCS (F_MISC | F_MISC_S | F_DOUBLING)
 static uint8_t fast[0x10000];
+/* Per fast[] value: its F_HAN, F_SIMP, F_TRAD and F_U16 bits as counts in
+ * four 16-bit fields, summed over runs of at most RUN_MAX characters. */
+static uint64_t packed[256];
+#define RUN_MAX 0xFFFF
 static uint8_t byte1252[0x10000]; /* cp1252's (sloppy) byte of each of its characters */
+static uint8_t latin_bits[0x10000 / 8]; /* Q_LATIN, a bit per character (8 KiB) */
 static bool table_ok;
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 
@@ -165,12 +170,44 @@ static void table_build(void)
   free(codecs.u);
   for (c = 0; c < 0x10000; c++) {
     uint32_t v = table[c];
+    if (v & Q_LATIN)
+      latin_bits[c >> 3] |= (uint8_t)(1u << (c & 7));
     fast[c] = (uint8_t)((v & Q_HAN ? F_HAN : 0) | (v & Q_SIMP ? F_SIMP : 0) |
                         (v & Q_TRAD ? F_TRAD : 0) | (v & Q_U16 ? F_U16 : 0) |
                         (v & Q_MISC ? F_MISC : 0) | (v & Q_MISC_S ? F_MISC_S : 0) |
                         (v & Q_DOUBLING ? F_DOUBLING : 0) |
                         ((v & Q_ATTN) || c < 0x800 || (c >= 0xD800 && c <= 0xDFFF) ? F_ATTN : 0));
   }
+  for (i = 0; i < 256; i++)
+    packed[i] = (uint64_t)((i & F_HAN) != 0) | (uint64_t)((i & F_SIMP) != 0) << 16 |
+                (uint64_t)((i & F_TRAD) != 0) << 32 | (uint64_t)((i & F_U16) != 0) << 48;
+}
+
+/* Q_LATIN, from a table small enough to stay in the cache (table[] is not). */
+static bool latin(uint32_t c)
+{
+  return latin_bits[c >> 3] >> (c & 7) & 1;
+}
+
+/* Bytes p[0], p[1], p[2] (end - p >= 3) as the low three bytes of a word,
+ * p[0] lowest: one load where a fourth byte may be read. */
+static inline uint32_t load3(const unsigned char *p, const unsigned char *end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (end - p >= 4) {
+    uint32_t w;
+    memcpy(&w, p, 4);
+    return w & 0xFFFFFF;
+  }
+#endif
+  (void)end;
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+}
+
+/* The three-byte character at p (valid UTF-8). */
+static uint32_t decode3(const unsigned char *p)
+{
+  return (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
 }
 
 /* For tests: the table's page bits of c (bit k: page k of quick.c's list). */
@@ -288,7 +325,7 @@ static bool annotation(const unsigned char *p, const unsigned char *end, uint32_
 static bool annotated(uint32_t prev, uint32_t prev2, const unsigned char *p,
                       const unsigned char *end, uint32_t close)
 {
-  if (table[prev] & Q_HAN)
+  if (fast[prev] & F_HAN)
     return annotation(p, end, close, prev);
   if (prev >= 0x40 && prev <= 0x7E && prev2 >= 0x80)
     return annotation(p, end, close, 0);
@@ -464,8 +501,10 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
     FULL("no table");
   q->han = q->simplified_only = q->traditional_only = 0;
   q->find_left = false;
+  q->nmembers = 0;
   while (p < end) {
     uint32_t c, v;
+    const unsigned char *at; /* where c starts */
 
     /* shift.c skips a resync character followed by an ASCII letter or digit
      * (inside a Latin word, after an annotation if one follows). */
@@ -497,7 +536,7 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
       c = *p++;
       if (c == 0)
         FULL("NUL"); /* NUL splits the line into segments */
-      if ((table[prev] & Q_LATIN) && zhfix__mojibake_latin_pair(prev, c))
+      if (latin(prev) && zhfix__mojibake_latin_pair(prev, c))
         NEED(ZHFIX__STAGE_MOJIBAKE, "other alphabet"); /* a lead before ' ' or '?' */
       /* ASCII is in the span of every single-byte page, as itself. */
       if (open) {
@@ -525,7 +564,7 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
       /* find_left(): "??" starts a run of lost characters; ",;:!" between Han. */
       if (c == '?' && prev == '?')
         q->find_left = true;
-      punct_after_han = (c == ',' || c == ';' || c == ':' || c == '!') && (table[prev] & Q_HAN);
+      punct_after_han = (c == ',' || c == ';' || c == ':' || c == '!') && (fast[prev] & F_HAN);
       if (c == '(' && annotated(prev, prev2, p, end, ')'))
         NEED(ZHFIX__STAGE_RUBY, "ruby ()");
     resync:
@@ -553,40 +592,49 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
     } else {
       /* The inner loop: runs of three-byte characters (all of CJK) that are
        * common Han or CJK punctuation, where only the counts change. */
-      if (!open && !(table[prev] & Q_LATIN)) {
-        uint32_t han = 0, simp = 0, trad = 0, n = 0, last = prev;
-        while (end - p >= 3 && (p[0] & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 &&
-               (p[2] & 0xC0) == 0x80) {
+      if (!open && !latin(prev)) {
+        const unsigned char *from = p;
+        uint64_t sum = 0;
+        unsigned any = 0;
+        size_t n = 0;
+        while (end - p >= 3 && n < RUN_MAX) {
+          uint32_t w = load3(p, end);
           unsigned f;
-          c = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
-          f = fast[c];
+          if ((w & 0xC0C0F0u) != 0x8080E0u)
+            break;
+          f = fast[(w & 0x0F) << 12 | (w & 0x3F00) >> 2 | (w >> 16 & 0x3F)];
           /* (overlong forms and surrogates are F_ATTN: the full decode judges them) */
           if (f & F_ATTN)
             break;
-          han += f & F_HAN;
-          simp += (f >> 1) & 1;
-          trad += (f >> 2) & 1;
-          u16 += (f >> 3) & 1;
-          misc |= f & F_MISCS;
-          if (punct_after_han && (f & F_HAN))
-            q->find_left = true;
-          punct_after_han = false;
+          sum += packed[f];
+          any |= f;
+          if (f & F_MISCS) { /* (where misconv.c will look) */
+            if (q->nmembers < ZHFIX__QUICK_MEMBERS)
+              q->member_at[q->nmembers] = (uint32_t)(p - (const unsigned char *)s);
+            q->nmembers++;
+          }
           p += 3;
           n++;
-          prev2 = last;
-          last = c;
         }
         if (n) {
-          q->han += han;
-          q->simplified_only += simp;
-          q->traditional_only += trad;
-          cjk_high += n;
+          q->han += sum & 0xFFFF;
+          q->simplified_only += sum >> 16 & 0xFFFF;
+          q->traditional_only += sum >> 32 & 0xFFFF;
+          u16 += (unsigned)(sum >> 48);
+          misc |= any & F_MISCS;
+          /* (",;:!" between Han: find_left() reports it) */
+          if (punct_after_han && (fast[decode3(from)] & F_HAN))
+            q->find_left = true;
+          punct_after_han = false;
+          cjk_high += (unsigned)n;
           last_resync = false;
-          prev = last;
+          prev2 = n >= 2 ? decode3(p - 6) : prev;
+          prev = decode3(p - 3);
           continue;
         }
       }
       /* Three-byte characters inline; the rest through utf8.c. */
+      at = p;
       if ((p[0] & 0xF0) == 0xE0 && end - p >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
         c = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
         if (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))
@@ -602,7 +650,7 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
       if (v & Q_SLOW)
         FULL("slow char");
       if (((v & Q_LATIN) && c <= 0x9F) ||
-          ((table[prev] & Q_LATIN) && zhfix__mojibake_latin_pair(prev, c)))
+          (latin(prev) && zhfix__mojibake_latin_pair(prev, c)))
         NEED(ZHFIX__STAGE_MOJIBAKE, "other alphabet"); /* C1, or a lead and a continuation */
       if (v & Q_ZHUYIN)
         NEED(ZHFIX__STAGE_RUBY, "zhuyin");
@@ -615,6 +663,11 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
         run_rare |= (v & Q_RARE) != 0;
         u16 += (v & Q_U16) != 0;
         misc |= fast[c] & F_MISCS;
+        if (fast[c] & F_MISCS) {
+          if (q->nmembers < ZHFIX__QUICK_MEMBERS)
+            q->member_at[q->nmembers] = (uint32_t)(at - (const unsigned char *)s);
+          q->nmembers++;
+        }
         if (c == prev && (c == FILL_A || c == FILL_B))
           NEED(ZHFIX__STAGE_MOJIBAKE, "fill"); /* memory fill needs a run of them */
         if (punct_after_han)
@@ -691,38 +744,76 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
   return need;
 }
 
+/* The first byte at p that is not ASCII, or is NUL (or end). */
+static const unsigned char *ascii_run(const unsigned char *p, const unsigned char *end)
+{
+#ifdef __SSE2__
+  const __m128i zero = _mm_setzero_si128();
+  while (end - p >= 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(v, _mm_cmpeq_epi8(v, zero)));
+    if (m)
+      return p + __builtin_ctz(m);
+    p += 16;
+  }
+#endif
+  while (p < end && *p != 0 && *p < 0x80)
+    p++;
+  return p;
+}
+
 bool zhfix__quick_count(const char *s, size_t len, struct zhfix__quick *q)
 {
   const unsigned char *p = (const unsigned char *)s, *end = p + len;
+  uint64_t han = 0, simp = 0, trad = 0;
 
   pthread_once(&table_once, table_build);
   if (!table_ok)
     return false;
-  q->han = q->simplified_only = q->traditional_only = 0;
   q->find_left = false;
   while (p < end) {
     uint32_t c;
-    unsigned f;
+    uint64_t sum = 0;
+    size_t n = 0;
     if (*p < 0x80) {
-      if (*p++ == 0)
+      p = ascii_run(p, end);
+      if (p == end)
+        break;
+      if (*p == 0)
         return false;
-      continue;
     }
-    if ((p[0] & 0xF0) == 0xE0 && end - p >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
-      c = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+    /* A run of three-byte characters (most of CJK). */
+    while (end - p >= 3 && n < RUN_MAX) {
+      uint32_t w = load3(p, end);
+      if ((w & 0xC0C0F0u) != 0x8080E0u)
+        break;
+      c = (w & 0x0F) << 12 | (w & 0x3F00) >> 2 | (w >> 16 & 0x3F);
       if (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))
         return false;
+      sum += packed[fast[c]];
       p += 3;
-    } else {
+      n++;
+    }
+    han += sum & 0xFFFF;
+    simp += sum >> 16 & 0xFFFF;
+    trad += sum >> 32 & 0xFFFF;
+    if (n || p == end || *p < 0x80)
+      continue;
+    /* Two- and four-byte characters, and what is not UTF-8. */
+    {
       size_t l = zhfix__utf8_decode((const char *)p, (const char *)end, &c);
+      unsigned f;
       if (l == 0 || c >= 0x10000)
         return false;
       p += l;
+      f = fast[c];
+      han += f & F_HAN;
+      simp += (f >> 1) & 1;
+      trad += (f >> 2) & 1;
     }
-    f = fast[c];
-    q->han += f & F_HAN;
-    q->simplified_only += (f >> 1) & 1;
-    q->traditional_only += (f >> 2) & 1;
   }
+  q->han = han;
+  q->simplified_only = simp;
+  q->traditional_only = trad;
   return true;
 }

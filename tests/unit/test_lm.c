@@ -105,6 +105,64 @@ static void test_is_rare(void **state)
   assert_false(zhfix__lm_is_rare(0xFF0C)); /* ， */
 }
 
+static uint64_t rng = 0x9E3779B97F4A7C15ull;
+
+static uint32_t next_rand(void)
+{
+  rng ^= rng << 13;
+  rng ^= rng >> 7;
+  rng ^= rng << 17;
+  return (uint32_t)(rng >> 11);
+}
+
+/* A character for a line of the kind whose script counts tie: mostly Latin,
+ * digits and punctuation, some Han from either model (shared or not), now
+ * and then kana, a private-use character or U+FFFD. */
+static uint32_t any_char(void)
+{
+  static const uint32_t other[] = {' ', '.', ',', '(', ')', '-', '1', '9', 0xFF0C, 0x3002,
+                                   0x3001, 0x201C, 0x2014, 0x30AB, 0xE000, 0xFFFD, 0x2500};
+  const struct zhfix__lm_table *m = next_rand() & 1 ? &zhfix__lm_simp : &zhfix__lm_trad;
+  uint32_t r = next_rand() % 100;
+  if (r < 40)
+    return (next_rand() & 1 ? 'a' : 'A') + next_rand() % 26;
+  if (r < 55)
+    return other[next_rand() % N(other)];
+  if (r < 60)
+    return 0x4E00 + next_rand() % 0x5200; /* any Han, often outside the models */
+  return m->uni_cp[next_rand() % (r < 90 ? 300 : m->nuni)]; /* common ones mostly */
+}
+
+/* zhfix__lm_reads_simplified() is the sign of zhfix__lm_script_bias(),
+ * exactly: on random lines, on lines of one Han character in Latin text
+ * (where every term may be equal and the bias exactly 0), and on Han text. */
+static void test_reads_simplified(void **state)
+{
+  uint32_t cp[300];
+  size_t round, n, i, simp = 0, trad = 0, zero = 0;
+  (void)state;
+
+  for (round = 0; round < 60000; round++) {
+    double bias;
+    n = 1 + next_rand() % (round % 10 == 0 ? 300 : 40);
+    for (i = 0; i < n; i++)
+      cp[i] = any_char();
+    if (round % 3 == 0) /* one Han character among Latin letters */
+      for (i = 0; i < n; i++)
+        if (zhfix__is_han(cp[i]) && i != n / 2)
+          cp[i] = 'x';
+    bias = zhfix__lm_script_bias(cp, n);
+    if (zhfix__lm_reads_simplified(cp, n) != (bias <= 0))
+      fail_msg("round %zu: bias %.17g, reads_simplified %d", round, bias,
+               zhfix__lm_reads_simplified(cp, n));
+    simp += bias < 0;
+    trad += bias > 0;
+    zero += bias == 0;
+  }
+  /* (all three outcomes are common, so the comparison is not vacuous) */
+  assert_true(simp > 1000 && trad > 1000 && zero > 1000);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -113,6 +171,7 @@ int main(void)
     cmocka_unit_test(test_pua),
     cmocka_unit_test(test_glued_latin),
     cmocka_unit_test(test_is_rare),
+    cmocka_unit_test(test_reads_simplified),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

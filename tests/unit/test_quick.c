@@ -366,6 +366,109 @@ static void test_misconv_filter(void **state)
   zhfix__buf_free(&b);
 }
 
+static size_t edits;
+
+static void count_edit(zhfix_ctx *ctx, const struct zhfix__edit *e)
+{
+  (void)ctx;
+  (void)e;
+  edits++;
+}
+
+/* Edits of the mis-conversion stage, unfiltered, on line[0, len) read as
+ * `script`. */
+static size_t misconv_edits(zhfix_ctx *ctx, const char *line, size_t len, int script)
+{
+  struct zhfix__text t = {0};
+  size_t i = 0, l;
+  uint32_t c;
+
+  assert_true(zhfix__text_reserve(&t, len));
+  while (i < len && (l = zhfix__utf8_decode(line + i, line + len, &c)) > 0) {
+    t.src[t.n] = (uint32_t)t.n;
+    t.cp[t.n++] = c;
+    i += l;
+  }
+  edits = 0;
+  zhfix__misconv_no_filter = true;
+  assert_true(zhfix__misconv_repair_as(ctx, &t, count_edit, script));
+  zhfix__misconv_no_filter = false;
+  zhfix__text_free(&t);
+  return edits;
+}
+
+/* zhfix__misconv_quiet() says a line is left alone only when the stage,
+ * unfiltered, leaves it alone as Simplified and as Traditional text, with and
+ * without a conversion target: on the sentences, each with every member of a
+ * set replaced by each other member, and on the doubled forms. */
+static void test_misconv_quiet(void **state)
+{
+  const struct zhfix__misconv_table *m = &zhfix__misconv;
+  const unsigned both = ZHFIX__MISCONV_SIMP | ZHFIX__MISCONV_TRAD;
+  zhfix_ctx *repair = NULL, *convert = NULL;
+  struct zhfix__buf line = {0};
+  struct zhfix__quick q;
+  size_t i, quiet = 0, loud = 0, changed = 0, at_checked = 0;
+  (void)state;
+
+  assert_int_equal(zhfix_open(&repair, 0), ZHFIX_OK);
+  assert_int_equal(zhfix_open(&convert, 0), ZHFIX_OK);
+  assert_int_equal(zhfix_set_target(convert, "t"), ZHFIX_OK);
+  for (i = 0; i < nsentences + m->ndoubling; i++) {
+    const char *s = i < nsentences ? sentences[i] : m->doubling[2 * (i - nsentences)];
+    size_t len = strlen(s), at, l, j, v;
+    uint32_t c;
+    for (at = 0, v = 0; at <= len; at += l ? l : 1, v++) {
+      int side;
+      l = at < len ? zhfix__utf8_decode(s + at, s + len, &c) : 0;
+      for (side = 0; side < 2; side++) {
+        long k = l ? zhfix__find_u32(m->cp[side], m->n[side], c) : -1;
+        size_t first = k < 0 ? 0 : m->first[side][k], last = k < 0 ? 0 : m->first[side][k + 1];
+        if (at == len && side == 0) /* the line as it is */
+          first = 0, last = 1;
+        for (j = first; j < last; j++) {
+          size_t n;
+          line.len = 0;
+          if (at == len) {
+            zhfix__buf_add(&line, s, len);
+          } else {
+            zhfix__buf_add(&line, s, at);
+            zhfix__buf_add_cp(&line, m->alt[side][j]);
+            zhfix__buf_add(&line, s + at + l, len - at - l);
+          }
+          n = misconv_edits(repair, line.data, line.len, ZHFIX_SCRIPT_SIMPLIFIED) +
+              misconv_edits(repair, line.data, line.len, ZHFIX_SCRIPT_TRADITIONAL) +
+              misconv_edits(convert, line.data, line.len, ZHFIX_SCRIPT_SIMPLIFIED) +
+              misconv_edits(convert, line.data, line.len, ZHFIX_SCRIPT_TRADITIONAL);
+          changed += n > 0;
+          /* (the same from the members' offsets the scan records) */
+          if (zhfix__quick_scan(line.data, line.len, &q) != ZHFIX__STAGE_FULL &&
+              q.nmembers <= ZHFIX__QUICK_MEMBERS) {
+            at_checked++;
+            assert_int_equal(zhfix__misconv_quiet_at(line.data, line.len, q.member_at, q.nmembers, both),
+                             zhfix__misconv_quiet(line.data, line.len, both));
+          }
+          if (!zhfix__misconv_quiet(line.data, line.len, both)) {
+            loud++;
+            continue;
+          }
+          quiet++;
+          if (n)
+            fail_msg("quiet, but the stage edits it: %.*s", (int)line.len, line.data);
+        }
+      }
+      if (at == len)
+        break;
+    }
+  }
+  printf("# %zu lines quiet, %zu not (%zu of them edited); %zu also from the scan's offsets\n",
+         quiet, loud, changed, at_checked);
+  assert_true(quiet > 100 && changed > 100 && at_checked > 1000);
+  zhfix_close(&repair);
+  zhfix_close(&convert);
+  zhfix__buf_free(&line);
+}
+
 /* Clean sentences take the quick path (most of them). */
 static void test_clean_is_quick(void **state)
 {
@@ -410,6 +513,7 @@ int main(void)
     cmocka_unit_test(test_clean_is_quick),
     cmocka_unit_test(test_golden),
     cmocka_unit_test(test_misconv_filter),
+    cmocka_unit_test(test_misconv_quiet),
     cmocka_unit_test(test_pieces_everywhere),
     cmocka_unit_test(test_same_with_and_without),
   };
