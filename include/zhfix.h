@@ -41,7 +41,12 @@ typedef enum zhfix_status {
 
 /** Flags for zhfix_open(). */
 enum zhfix_flags {
-  ZHFIX_NO_REPAIR = 1u << 0 /**< skip every repair stage: convert only */
+  ZHFIX_NO_REPAIR = 1u << 0,      /**< skip every repair stage: convert only */
+  ZHFIX_NO_SCRIPT_STATS = 1u << 1 /**< leave zhfix_stats.lines_by_script at 0: lines are not
+                                       classified by script, so the language model is not
+                                       asked about lines whose Han characters both scripts
+                                       share (a filter that reads no statistics); the
+                                       other counts, repairs and findings are the same */
 };
 
 /** Opaque handle. Not thread-safe: use one handle per thread. */

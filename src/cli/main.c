@@ -1022,6 +1022,9 @@ int main(int argc, char **argv)
   target = o.target;
   report_file = o.report_file;
   flags = o.flags;
+  /* Only --detect and the JSON summary show the lines' scripts. */
+  if (!r.detect && !r.json)
+    flags |= ZHFIX_NO_SCRIPT_STATS;
   r.flags = flags;
   r.target = target;
 

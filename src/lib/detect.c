@@ -265,10 +265,9 @@ static int script_class(uint32_t c)
                                                               : 0;
 }
 
-zhfix_script zhfix__classify(const uint32_t *cp, size_t n, struct zhfix__script_count *count)
+int zhfix__script_counted(const uint32_t *cp, size_t n, struct zhfix__script_count *count)
 {
   size_t i, s = 0, t = 0, han = 0;
-  int script;
 
   for (i = 0; i < n; i++) {
     int k;
@@ -284,7 +283,12 @@ zhfix_script zhfix__classify(const uint32_t *cp, size_t n, struct zhfix__script_
     count->simplified_only += s;
     count->traditional_only += t;
   }
-  script = zhfix__script_by_counts(han, s, t);
+  return zhfix__script_by_counts(han, s, t);
+}
+
+zhfix_script zhfix__classify(const uint32_t *cp, size_t n, struct zhfix__script_count *count)
+{
+  int script = zhfix__script_counted(cp, n, count);
   if (script != ZHFIX_SCRIPT_TIE)
     return script;
   return zhfix__lm_reads_simplified(cp, n) ? ZHFIX_SCRIPT_SIMPLIFIED : ZHFIX_SCRIPT_TRADITIONAL;

@@ -195,6 +195,9 @@ size_t zhfix__gb_decode(struct zhfix__gb *gb, const unsigned char *bytes, size_t
 struct zhfix__script_count {
   uint64_t han, simplified_only, traditional_only;
 };
+/* Script of cp[0, n) by its counts alone (ZHFIX_SCRIPT_TIE when only the
+ * language model can tell); adds them to *count if count is not NULL. */
+int zhfix__script_counted(const uint32_t *cp, size_t n, struct zhfix__script_count *count);
 /* Script of cp[0, n); adds its counts to *count if count is not NULL. */
 zhfix_script zhfix__classify(const uint32_t *cp, size_t n, struct zhfix__script_count *count);
 /* The script that counts (as zhfix__classify adds them) give; bias is the

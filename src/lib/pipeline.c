@@ -413,7 +413,8 @@ static uint32_t *linetext_cps(zhfix_ctx *ctx, size_t *n)
 static void count_line(zhfix_ctx *ctx, zhfix_script script, const struct zhfix__script_count *c,
                        const char *text, size_t len)
 {
-  ctx->stats.lines_by_script[script]++;
+  if (!(ctx->flags & ZHFIX_NO_SCRIPT_STATS))
+    ctx->stats.lines_by_script[script]++;
   ctx->stats.han += c->han;
   ctx->stats.simplified_only += c->simplified_only;
   ctx->stats.traditional_only += c->traditional_only;
@@ -430,12 +431,14 @@ static zhfix_status line_script(zhfix_ctx *ctx)
   zhfix_script script;
 
   if (ctx->linetext.len == 0) {
-    ctx->stats.lines_by_script[ZHFIX_SCRIPT_NONE]++;
+    if (!(ctx->flags & ZHFIX_NO_SCRIPT_STATS))
+      ctx->stats.lines_by_script[ZHFIX_SCRIPT_NONE]++;
     return ZHFIX_OK;
   }
   if (!(cp = linetext_cps(ctx, &n)))
     return ZHFIX_ERR_NOMEM;
-  script = zhfix__classify(cp, n, &count);
+  script = ctx->flags & ZHFIX_NO_SCRIPT_STATS ? zhfix__script_counted(cp, n, &count)
+                                              : zhfix__classify(cp, n, &count);
   free(cp);
   count_line(ctx, script, &count, ctx->linetext.data, ctx->linetext.len);
   return ZHFIX_OK;
@@ -484,7 +487,8 @@ static zhfix_status do_sentences(zhfix_ctx *ctx, const char *s, size_t len)
     ctx->win_count.han += c.han;
     ctx->win_count.simplified_only += c.simplified_only;
     ctx->win_count.traditional_only += c.traditional_only;
-    if (c.han && c.simplified_only == 0 && c.traditional_only == 0)
+    if (c.han && c.simplified_only == 0 && c.traditional_only == 0 &&
+        !(ctx->flags & ZHFIX_NO_SCRIPT_STATS))
       ctx->win_bias += zhfix__lm_script_bias(cp, k);
     free(cp);
     ctx->last_col = ctx->win_col;
@@ -629,6 +633,8 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
     }
     need &= ~ZHFIX__STAGE_MISCONV; /* (and the trial left ctx->text as loaded) */
   }
+  if (ctx->flags & ZHFIX_NO_SCRIPT_STATS && script == ZHFIX_SCRIPT_TIE)
+    script = ZHFIX_SCRIPT_NONE; /* (counted nowhere: no statistics of scripts) */
   if ((script == ZHFIX_SCRIPT_TIE || need) && !loaded) {
     if (!load_cps(ctx, s, len)) {
       *st = ZHFIX_ERR_NOMEM;

@@ -276,6 +276,36 @@ static void test_no_repair(void **state)
   check(0, "simplified", S("行業(yè)競爭\n"), S("行业竞争\n"));
 }
 
+/* ZHFIX_NO_SCRIPT_STATS: the same output and counts, lines_by_script at 0. */
+static void test_no_script_stats(void **state)
+{
+  static const char in[] = "這是中文。\n这是中文。\n中文\nplain\n行業(yè)競爭\n發生在中國\n";
+  zhfix_stats a, b;
+  char *out[2];
+  size_t len[2], i;
+  int k;
+  (void)state;
+  for (k = 0; k < 2; k++) {
+    zhfix_ctx *ctx = NULL;
+    assert_int_equal(zhfix_open(&ctx, k ? ZHFIX_NO_SCRIPT_STATS : 0), ZHFIX_OK);
+    assert_int_equal(zhfix_set_target(ctx, "t2s"), ZHFIX_OK);
+    assert_int_equal(zhfix_process(ctx, in, sizeof in - 1, &out[k], &len[k]), ZHFIX_OK);
+    zhfix_get_stats(ctx, k ? &b : &a);
+    zhfix_close(&ctx);
+  }
+  assert_int_equal(len[0], len[1]);
+  assert_memory_equal(out[0], out[1], len[0]);
+  assert_int_equal(a.lines_by_script[ZHFIX_SCRIPT_TRADITIONAL], 3);
+  assert_int_equal(a.lines_by_script[ZHFIX_SCRIPT_SIMPLIFIED], 2);
+  for (i = 0; i < 4; i++)
+    assert_int_equal(b.lines_by_script[i], 0);
+  assert_int_equal(a.han, b.han);
+  assert_int_equal(a.repaired, b.repaired);
+  assert_int_equal(a.lines, b.lines);
+  zhfix_free(out[0]);
+  zhfix_free(out[1]);
+}
+
 static int fail_write(void *user, const char *buf, size_t len)
 {
   (void)user;
@@ -340,6 +370,7 @@ int main(void)
     cmocka_unit_test(test_changes),
     cmocka_unit_test(test_line_column),
     cmocka_unit_test(test_no_repair),
+    cmocka_unit_test(test_no_script_stats),
     cmocka_unit_test(test_api_errors),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
