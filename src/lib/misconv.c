@@ -756,6 +756,14 @@ static uint32_t quiet_rep(int side, uint32_t c)
   return f & MEMBER_HAN ? c : 0;
 }
 
+/* Could a lexicon word next to member c (between prev and next) vote against
+ * it, on the sides in bits (ZHFIX__MISCONV_TRAD, _SIMP)? */
+static bool member_near_word(unsigned bits, uint32_t c, uint32_t prev, uint32_t next)
+{
+  return ((bits & ZHFIX__MISCONV_TRAD) && near_word(0, c, quiet_rep(0, prev), quiet_rep(0, next))) ||
+         ((bits & ZHFIX__MISCONV_SIMP) && near_word(1, c, quiet_rep(1, prev), quiet_rep(1, next)));
+}
+
 bool zhfix__misconv_quiet(const char *s, size_t len, unsigned sides)
 {
   const unsigned char *p = (const unsigned char *)s, *end = p + len;
@@ -777,10 +785,7 @@ bool zhfix__misconv_quiet(const char *s, size_t len, unsigned sides)
     if (f & sides) {
       if (p < end && (next_char(p, end, &next) == 0 || next >= 0x10000))
         return false;
-      if (((f & sides & ZHFIX__MISCONV_TRAD) &&
-           near_word(0, c, quiet_rep(0, prev), quiet_rep(0, next))) ||
-          ((f & sides & ZHFIX__MISCONV_SIMP) &&
-           near_word(1, c, quiet_rep(1, prev), quiet_rep(1, next))))
+      if (member_near_word(f & sides, c, prev, next))
         return false;
     }
     prev = c;
@@ -819,10 +824,7 @@ bool zhfix__misconv_quiet_at(const char *s, size_t len, const uint32_t *at, size
     }
     if (p + l < end && (next_char(p + l, end, &next) == 0 || next >= 0x10000))
       return false;
-    if (((f & sides & ZHFIX__MISCONV_TRAD) &&
-         near_word(0, c, quiet_rep(0, prev), quiet_rep(0, next))) ||
-        ((f & sides & ZHFIX__MISCONV_SIMP) &&
-         near_word(1, c, quiet_rep(1, prev), quiet_rep(1, next))))
+    if (member_near_word(f & sides, c, prev, next))
       return false;
   }
   return true;

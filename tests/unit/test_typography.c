@@ -152,6 +152,29 @@ static void run_on(zhfix_ctx *ctx, const char *in, const char *want)
   zhfix_free(out);
 }
 
+/* The document first, k x body, last on ctx; its output must be
+ * first_want, k x body, last_want. */
+static void doc_of(zhfix_ctx *ctx, const char *first, const char *first_want, const char *body,
+                   size_t k, const char *last, const char *last_want)
+{
+  size_t size = strlen(first) + strlen(first_want) + k * strlen(body) + strlen(last) +
+                strlen(last_want) + 1, i;
+  char *doc = malloc(size), *want = malloc(size);
+  assert_non_null(doc);
+  assert_non_null(want);
+  strcpy(doc, first);
+  strcpy(want, first_want);
+  for (i = 0; i < k; i++) {
+    strcat(doc, body);
+    strcat(want, body);
+  }
+  strcat(doc, last);
+  strcat(want, last_want);
+  run_on(ctx, doc, want);
+  free(doc);
+  free(want);
+}
+
 /* What converted the text: set, or read from the document. */
 static void test_converter(void **state)
 {
@@ -159,8 +182,6 @@ static void test_converter(void **state)
   static const char fixed[] = "這個程式把檔案複製到目錄。\n";
   static const char clean[] = "這項技術在那個年代發明了很多東西，大家都用它。\n"; /* 20 Han */
   zhfix_ctx *ctx = NULL;
-  char *doc, *want;
-  size_t i, k;
   (void)state;
 
   assert_int_equal(zhfix_open(&ctx, 0), ZHFIX_OK);
@@ -189,34 +210,12 @@ static void test_converter(void **state)
    * a character a character-only converter never writes make it CHARACTER,
    * and the lines after the decision are repaired as such. */
   assert_int_equal(zhfix_set_converter(ctx, ZHFIX_CONVERTER_UNKNOWN), ZHFIX_OK);
-  k = 200;
-  doc = malloc(k * sizeof clean + 2 * sizeof line);
-  want = malloc(k * sizeof clean + 2 * sizeof line);
-  assert_non_null(doc);
-  assert_non_null(want);
-  strcpy(doc, line);
-  strcpy(want, line); /* before the decision: undecided, left alone */
-  for (i = 0; i < k; i++) {
-    strcat(doc, clean);
-    strcat(want, clean);
-  }
-  strcat(doc, line);
-  strcat(want, fixed);
-  run_on(ctx, doc, want);
+  /* (before the decision: undecided, 復制 left alone) */
+  doc_of(ctx, line, line, clean, 200, line, fixed);
   /* Each document decides anew: one 髮 (which such a converter never
    * writes) makes it OTHER. */
-  strcpy(doc, "他的頭髮很長。\n");
-  strcpy(want, doc);
-  for (i = 0; i < k; i++) {
-    strcat(doc, clean);
-    strcat(want, clean);
-  }
-  strcat(doc, line);
-  strcat(want, line);
-  run_on(ctx, doc, want);
+  doc_of(ctx, "他的頭髮很長。\n", "他的頭髮很長。\n", clean, 200, line, line);
   assert_int_equal(zhfix_get_converter(ctx), ZHFIX_CONVERTER_UNKNOWN); /* reset by the end */
-  free(doc);
-  free(want);
   zhfix_close(&ctx);
 }
 
