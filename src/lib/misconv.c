@@ -18,8 +18,17 @@
  * needs the character language model to read the window better by
  * REPAIR_MODEL nats and a larger lexicon margin. A member that is its own
  * source (classical 至于) is never replaced. Lines without Han characters or
- * with both scripts (a half-converted line) are not touched. Doublings are the exact forms the
- * generator found and are repaired wherever they occur. */
+ * with both scripts (a half-converted line) are not touched. Doublings are the
+ * exact forms the generator found and are repaired wherever they occur.
+ *
+ * In Traditional text, what converted the document changes this (see
+ * zhfix_set_converter() and zhfix__misconv_evidence()): after a character-only
+ * converter (the text holds none of the characters it never writes) the
+ * lexicon's margin suffices in repair mode too, and a line without
+ * Simplified-only characters is Traditional; after a person or a phrase
+ * converter a character is weighed only inside a value of OpenCC's phrase
+ * dictionaries that the text spells there (phrase_explains()), with the
+ * repair-mode margins. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
