@@ -54,7 +54,7 @@ cp hans.txt utf8.txt
 { head -n 2 hans.txt; sed -n 3p hans.txt | iconv -f UTF-8 -t GBK; tail -n 2 hans.txt; } >rawgbk.txt
 cp "$golden/ruby-learner.txt" "$golden/pronunciation.txt" "$golden/article.txt" .
 
-echo "1..72"
+echo "1..73"
 
 # ---- --detect: "FILE: ENCODING, SCRIPT" then the findings or "clean" ----
 detect() { # FILE ENCODING SCRIPT
@@ -449,4 +449,12 @@ if [ "$(zhfix --detect u16.txt | cut -d, -f1)" = "u16.txt: UTF-16LE" ] &&
   ok "short UTF-16 without a byte order mark; abc FF FE 中 is UTF-8 with invalid bytes"
 else
   not_ok "short UTF-16: $(zhfix --detect u16.txt) / $(zhfix --detect u16be.txt) / $(zhfix --detect notu16.txt)"
+fi
+# -o onto a symbolic link writes the file it points to and keeps the link.
+echo old >otarget.txt
+ln -s otarget.txt olink.txt
+if printf '中文\n' | zhfix -o olink.txt && [ -L olink.txt ] && [ "$(cat otarget.txt)" = "中文" ]; then
+  ok "-o on a symbolic link: the link stays, its file is written"
+else
+  not_ok "-o on a symbolic link: $(ls -l olink.txt)"
 fi

@@ -996,7 +996,7 @@ int main(int argc, char **argv)
 {
   struct options o = {.unencodable = UNENC_ERROR};
   const char *target, *report_file;
-  char *tmp_name = NULL;
+  char *tmp_name = NULL, *out_path = NULL; /* out_path: -o's link resolved (malloc'd) */
   unsigned flags;
   int rc = EXIT_OK, i;
   zhfix_ctx *ctx = NULL;
@@ -1090,8 +1090,18 @@ int main(int argc, char **argv)
   if (o.output) {
     struct stat sb;
     /* A device or a FIFO (-o /dev/null) is written to as it is: renaming a
-     * temporary file over it would replace it. */
-    if (stat(o.output, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+     * temporary file over it would replace it. A symbolic link stays a link:
+     * the file it points to is replaced (-o /dev/stdout, itself a link to
+     * /proc/self/fd/1, is written through when that cannot be named). */
+    if (lstat(o.output, &sb) == 0 && S_ISLNK(sb.st_mode)) {
+      char *dest = realpath(o.output, NULL);
+      if (dest && stat(dest, &sb) == 0 && S_ISREG(sb.st_mode))
+        o.output = out_path = dest;
+      else
+        free(dest);
+    }
+    if (stat(o.output, &sb) == 0 && (!S_ISREG(sb.st_mode) || lstat(o.output, &sb) != 0 ||
+                                     S_ISLNK(sb.st_mode))) {
       if (!(output = fopen(o.output, "wb")))
         fprintf(stderr, "%s: %s: %s\n", progname, o.output, strerror(errno));
     } else {
@@ -1178,9 +1188,11 @@ int main(int argc, char **argv)
         fclose(output);
       unlink(tmp_name);
       free(tmp_name);
+      free(out_path);
       return rc == EXIT_WRITE ? write_status : rc;
     }
     free(tmp_name);
+    free(out_path);
   } else if (rc != EXIT_WRITE && (outenc_end(&outenc, output) != 0 || fflush(output) != 0 ||
                                    ferror(output) || fclose(output) != 0)) {
     fprintf(stderr, "%s: write error: %s\n", progname, strerror(errno));
