@@ -151,7 +151,9 @@ zhfix_status zhfix_set_punct(zhfix_ctx *ctx, zhfix_punct region, int space);
 /** What converted a Traditional text before zhfix saw it, as the mis-conversion
  *  stage (src/lib/misconv.c) weighs it. Append only. */
 typedef enum zhfix_converter {
-  ZHFIX_CONVERTER_UNKNOWN = 0,   /**< not decided yet: the evidence is still read */
+  ZHFIX_CONVERTER_UNKNOWN = 0,   /**< not decided yet: the evidence is still read (a
+                                      repair needs the word list and the language
+                                      model to agree, as in Simplified text) */
   ZHFIX_CONVERTER_CHARACTER = 1, /**< a character-only converter: the text holds none
                                       of the characters it never writes (髮 製 瞭 ...),
                                       so its first choices (發 制 了 ...) are suspects */

@@ -14,9 +14,10 @@
  * the words it could have been before a converter chose; the most frequent
  * such word decides, when it beats every word the text's own character is in
  * by a margin (MARGIN_*, lower for the characters a one-character converter
- * writes first). Without a conversion target (repair mode) a repair also
- * needs the character language model to read the window better by
- * REPAIR_MODEL nats and a larger lexicon margin. A member that is its own
+ * writes first). Unless a Traditional text shows that a character-only
+ * converter made it (below), a repair also needs the character language
+ * model to read the window better by REPAIR_MODEL nats and a larger lexicon
+ * margin, with a conversion target or without. A member that is its own
  * source (classical 至于) is never replaced. Lines without Han characters or
  * with both scripts (a half-converted line) are not touched. Doublings are the
  * exact forms the generator found and are repaired wherever they occur.
@@ -24,8 +25,8 @@
  * In Traditional text, what converted the document changes this (see
  * zhfix_set_converter() and zhfix__misconv_evidence()): after a character-only
  * converter (the text holds none of the characters it never writes) the
- * lexicon's margin suffices in repair mode too, and a line without
- * Simplified-only characters is Traditional; after a person or a phrase
+ * lexicon's margin suffices, and a line without Simplified-only characters
+ * is Traditional; after a person or a phrase
  * converter a character is weighed only inside a value of OpenCC's phrase
  * dictionaries that the text spells there (phrase_explains()), with the
  * repair-mode margins. */
@@ -526,22 +527,17 @@ static void choose(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, int side,
       best = j;
   gain = (score[best] - score[0]) / 8.0;
   need = margin_for(side, t->cp[i]);
-  /* In Traditional text, what converted it decides how sure to be: after a
-   * character-only converter its first choices are suspects, and a conversion
-   * target or not, the lexicon's margin suffices; after a person or a phrase
-   * converter only a character a phrase explains is weighed, with the strict
-   * margins below; undecided, a conversion target means the lexicon's. */
-  strict = !ctx->conv && !ctx->auto_conv[0];
-  if (side == 0 && ctx->converter == ZHFIX_CONVERTER_CHARACTER)
-    strict = false;
-  if (side == 0 && ctx->converter == ZHFIX_CONVERTER_OTHER) {
-    strict = true;
-    if (best && gain >= need && !phrase_explains(t, i))
-      best = 0;
-  }
+  /* How sure to be. In a Traditional text a character-only converter wrote,
+   * its first choices are suspects and the lexicon's margin suffices; after
+   * a person or a phrase converter only a character a phrase explains is
+   * weighed; else (undecided, and in Simplified text: 画出 is not 划出) the
+   * strict margins: the language model must read the window with the
+   * alternative much better too. With or without a conversion target. */
+  strict = side == 1 || ctx->converter != ZHFIX_CONVERTER_CHARACTER;
+  if (side == 0 && ctx->converter == ZHFIX_CONVERTER_OTHER && best && gain >= need &&
+      !phrase_explains(t, i))
+    best = 0;
   if (best && gain >= need && strict) {
-    /* Repair mode: only when the language model reads the window with the
-     * alternative much better too. */
     size_t wlo = i > WINDOW ? i - WINDOW : 0, whi = i + WINDOW + 1 < t->n ? i + WINDOW + 1 : t->n;
     uint32_t orig = t->cp[i];
     double lm = lm_window(t, wlo, whi, side);

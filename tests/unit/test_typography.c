@@ -132,10 +132,13 @@ static void test_misconversion(void **state)
   assert_string_equal(t.kinds[0], "misconversion");
   run(NULL, ZHFIX_PUNCT_OFF, 0, "你为什幺不说？\n", "你为什么不说？\n");
   run(NULL, ZHFIX_PUNCT_OFF, 0, "常見的演演算法\n", "常見的演算法\n");
-  /* A character-only converter's 復制 (复制): left alone in repair mode,
-   * repaired when a conversion is asked for (t2tw leaves the characters). */
+  /* A character-only converter's 復制 (复制): left alone in a text that has
+   * not shown what converted it (see test_converter), with a target too;
+   * good Simplified text with a target stays (画出 is not 划出). */
   run(NULL, ZHFIX_PUNCT_OFF, 0, "把檔案復制到目錄。\n", "把檔案復制到目錄。\n");
-  run("t2tw", ZHFIX_PUNCT_OFF, 0, "把檔案復制到目錄。\n", "把檔案複製到目錄。\n");
+  run("t2tw", ZHFIX_PUNCT_OFF, 0, "把檔案復制到目錄。\n", "把檔案復制到目錄。\n");
+  run("t2s", ZHFIX_PUNCT_OFF, 0, "请画出一张图。\n", "请画出一张图。\n");
+  run("s2t", ZHFIX_PUNCT_OFF, 0, "请画出一张图。\n", "請畫出一張圖。\n");
   /* Good text, classical and modern, is left alone. */
   run(NULL, ZHFIX_PUNCT_OFF, 0, "至于頓丘，他的頭髮很長。\n", "至于頓丘，他的頭髮很長。\n");
   run("t2tw", ZHFIX_PUNCT_OFF, 0, "他的頭髮很長，皇后發明了乾麵。\n",
