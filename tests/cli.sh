@@ -54,7 +54,7 @@ cp hans.txt utf8.txt
 { head -n 2 hans.txt; sed -n 3p hans.txt | iconv -f UTF-8 -t GBK; tail -n 2 hans.txt; } >rawgbk.txt
 cp "$golden/ruby-learner.txt" "$golden/pronunciation.txt" "$golden/article.txt" .
 
-echo "1..73"
+echo "1..76"
 
 # ---- --detect: "FILE: ENCODING, SCRIPT" then the findings or "clean" ----
 detect() { # FILE ENCODING SCRIPT
@@ -458,3 +458,9 @@ if printf '中文\n' | zhfix -o olink.txt && [ -L olink.txt ] && [ "$(cat otarge
 else
   not_ok "-o on a symbolic link: $(ls -l olink.txt)"
 fi
+# Latin text with a stray high byte is not GBK: its bytes stay (a GBK reading
+# ate the letter after it: Le r\xE9gime became Le r間ime).
+for x in 'Le r\351gime politique fran\347ais' 'PATH=/usr/s\344bin:/sbin' 'set \376noswapfile'; do
+  printf "$x\n" >glued.txt
+  if zhfix glued.txt 2>/dev/null | cmp -s - glued.txt; then ok "stray byte in Latin text kept: $x"; else not_ok "stray byte in Latin text: $x"; fi
+done

@@ -216,6 +216,10 @@ zhfix_status zhfix_detect_encoding(zhfix_ctx *ctx, const char *buf, size_t len,
     if ((candidates[i].codec == ZHFIX__UTF16LE || candidates[i].codec == ZHFIX__UTF16BE) &&
         !utf16_nuls && !utf16_plausible(ctx, candidates[i].codec, buf, len))
       continue;
+    /* Latin text with stray high bytes (s\xE4bin) is no double-byte code page. */
+    if (candidates[i].codec != ZHFIX__UTF16LE && candidates[i].codec != ZHFIX__UTF16BE &&
+        zhfix__latin_glued(buf, len))
+      continue;
     c = decoded_cost(ctx, candidates[i].codec, buf, len,
                      candidates[i].codec == ZHFIX__GB18030 ? &four : NULL);
     if (c == OUT_OF_MEMORY || ctx->codecs.oom) {

@@ -342,6 +342,10 @@ bool zhfix__ruby_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn re
 /* misconv.c: a converter's wrong choice among the conversions of one source
  * character (被髮明 for 被發明), and phrases a converter run twice doubled. */
 bool zhfix__misconv_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report);
+/* mojibake.c: are the bytes s[0, len) read as GBK/GB18030 or Big5 pairs all
+ * pairs whose trail is an ASCII letter glued to a Latin word (Le r\xE9gime)?
+ * Then they are no legacy Chinese (false if there is no pair). */
+bool zhfix__latin_glued(const char *s, size_t len);
 /* Read a processed line (or sentence of a long line) as it came,
  * text[0, len) (UTF-8; invalid bytes skipped), as evidence of what converted
  * the document (see zhfix_set_converter()); a no-op once decided. */

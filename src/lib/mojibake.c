@@ -1654,6 +1654,32 @@ static double decoded_cost(zhfix_ctx *ctx, enum zhfix__codec codec, const char *
   return cost;
 }
 
+/* Are the bytes of s[0, len) read as GBK/GB18030 or Big5 pairs all pairs
+ * whose trail is an ASCII letter glued to a Latin word (an ASCII letter
+ * right before the pair or right after it)? Then the line is Latin text with
+ * stray high bytes (Le r\xE9gime, s\xE4bin), not Chinese in a legacy code
+ * page, whose pairs mostly have high trail bytes. False if it has no pair. */
+bool zhfix__latin_glued(const char *s, size_t len)
+{
+  const unsigned char *b = (const unsigned char *)s;
+  size_t i = 0, pairs = 0;
+  bool glued = true;
+
+#define LETTER(c) (((c) | 0x20) >= 'a' && ((c) | 0x20) <= 'z')
+  while (i < len && glued) {
+    if (b[i] < 0x81 || i + 1 >= len) {
+      i++;
+      continue;
+    }
+    pairs++;
+    glued = LETTER(b[i + 1]) && ((i > 0 && b[i - 1] < 0x80 && LETTER(b[i - 1])) ||
+                                 (i + 2 < len && LETTER(b[i + 2])));
+    i += b[i + 1] >= 0x30 && b[i + 1] <= 0x39 ? 4 : 2;
+  }
+#undef LETTER
+  return pairs > 0 && glued;
+}
+
 const char *zhfix__raw_repair(zhfix_ctx *ctx, const char *s, size_t len, struct zhfix__buf *out,
                               bool *nomem)
 {
@@ -1666,6 +1692,8 @@ const char *zhfix__raw_repair(zhfix_ctx *ctx, const char *s, size_t len, struct 
   *nomem = false;
   if (truncated_utf8(s, len, out))
     return "truncated-utf8";
+  if (zhfix__latin_glued(s, len))
+    return NULL;
   /* The line is in a legacy code page: the one whose text reads best. */
   for (i = 0; i < sizeof legacy / sizeof *legacy; i++) {
     double c = decoded_cost(ctx, legacy[i], s, len, &alt);
