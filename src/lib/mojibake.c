@@ -535,7 +535,18 @@ static bool codepage_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn 
         ;
       while (!single_byte(d) && j > i && t->cp[j - 1] < 0x80)
         j--;
-      if ((k = span_piece(t, i, j)) == i) {
+      if ((k = span_piece(t, i, j)) == i && single_byte(d)) {
+        /* No ASCII in reach: cut before a byte that leads a UTF-8
+         * character (the commonest bytes under a single-byte reading). */
+        for (k = i + MAX_SPAN; k > i + MAX_SPAN / 2; k--) {
+          unsigned b = sloppy_byte(d, t->cp[k]);
+          if (b >= 0xC2 && b <= 0xF4)
+            break;
+        }
+        if (k <= i + MAX_SPAN / 2)
+          k = i;
+      }
+      if (k == i) {
         i = j > i ? j : i + 1;
         continue;
       }
@@ -990,8 +1001,17 @@ static bool latin_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn rep
         continue;
       }
       if ((k = span_piece(t, i, j)) == i) {
-        i = j;
-        continue;
+        /* No ASCII in reach: the bytes are UTF-8 here, so a lead byte
+         * starts a character too. */
+        for (k = i + MAX_SPAN; k > i + MAX_SPAN / 2; k--) {
+          unsigned b = sloppy_byte(d, t->cp[k]);
+          if (b >= 0xC2 && b <= 0xF4)
+            break;
+        }
+        if (k <= i + MAX_SPAN / 2) {
+          i = j;
+          continue;
+        }
       }
       j = k;
       if (!(pair_pages(t, i, j) & LEAD(p))) {

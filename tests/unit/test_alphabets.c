@@ -231,13 +231,16 @@ static char *repeat(const char *unit, size_t k)
 }
 
 /* Mojibake in a line longer than a span the repairs try at once (4096 code
- * points) is repaired piece by piece, cut at spaces. */
+ * points) is repaired piece by piece, cut at spaces or, with none, before a
+ * UTF-8 lead byte. */
 static void test_long_lines(void **state)
 {
   static const char *const pairs[][2] = {
     {"r\303\203\302\251gime ", "r\303\251gime "},         /* UTF-8 read as cp1252 */
     {"\303\244\302\270\302\255\303\246\342\200\223\342\200\241 ", "中文 "}, /* the same, Chinese */
     {"鍙傛暟 ", "参数 "},                                       /* UTF-8 read as GBK */
+    /* no ASCII at all: cut before a byte that leads a UTF-8 character */
+    {"\303\244\302\270\302\255\303\246\342\200\223\342\200\241", "中文"},
   };
   size_t i;
   (void)state;
