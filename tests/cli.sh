@@ -433,8 +433,10 @@ done
 python3 -c "import sys; sys.stdout.buffer.write(bytes(range(256)) * 64 + '中文'.encode() * 100)" >bin.dat
 cp bin.dat bin.orig
 if zhfix bin.dat >bin.out 2>err && cmp -s bin.dat bin.out && grep -q "binary file" err &&
-   [ "$(zhfix --detect bin.dat)" = "bin.dat: binary" ] && zhfix -i bin.dat 2>/dev/null && cmp -s bin.dat bin.orig; then
-  ok "a binary file: copied unchanged, --detect says binary, -i keeps its bytes"
+   [ "$(zhfix --detect bin.dat)" = "bin.dat: binary" ] && ino=$(ls -i bin.dat) &&
+   zhfix -i.bak bin.dat 2>/dev/null && cmp -s bin.dat bin.orig && [ "$(ls -i bin.dat)" = "$ino" ] &&
+   [ ! -e bin.dat.bak ]; then
+  ok "a binary file: copied unchanged, --detect says binary, -i leaves it (no rewrite, no backup)"
 else
   not_ok "a binary file: $(cmp bin.dat bin.out 2>&1) $(head -n 1 err)"
 fi

@@ -109,6 +109,7 @@ struct run {
   zhfix_converter converter;    /* --converter (UNKNOWN: read from each document) */
   zhfix_ctx *workers[MAX_JOBS]; /* the workers' handles, opened on first use */
   int damaged_file;             /* this file had a finding */
+  int binary_file;              /* this file was binary: copied unchanged (copy_binary) */
   int progress;                 /* --progress 1, --no-progress 0, else -1 (by the input) */
 };
 
@@ -631,11 +632,12 @@ static int looks_binary(const char *b, size_t n)
  * finds nothing. buf[0, n) is what was read of in. Returns an exit status. */
 static int copy_binary(FILE *in, char *buf, size_t size, size_t n, struct run *r)
 {
+  r->binary_file = 1;
   if (r->detect)
     printf("%s: binary\n", r->file);
   if (r->detect || r->check)
     return EXIT_OK;
-  fprintf(stderr, "%s: %s: a binary file (NUL or control bytes): copied unchanged\n", progname,
+  fprintf(stderr, "%s: %s: a binary file (NUL or control bytes): not changed\n", progname,
           r->file);
   do {
     if (n && fwrite(buf, 1, n, output) != n) {
@@ -668,6 +670,7 @@ static int run_file(zhfix_ctx *ctx, const char *name, struct run *r)
   r->file = strcmp(name, "-") == 0 ? "(standard input)" : name;
   r->nkinds = 0;
   r->damaged_file = 0;
+  r->binary_file = 0;
   outenc_begin(&outenc);
   {
     struct stat sb;
@@ -1137,6 +1140,14 @@ int main(int argc, char **argv)
       }
       fchmod(fileno(output), sb.st_mode & 07777);
       x = run_file(ctx, argv[i], &r);
+      if (x == EXIT_OK && r.binary_file) { /* left as it is: no rewrite, no backup */
+        fclose(output);
+        unlink(tmp_name);
+        free(tmp_name);
+        free(path);
+        tmp_name = NULL;
+        continue;
+      }
       if (x == EXIT_OK && *o.in_place) {
         size_t bl = strlen(argv[i]) + strlen(o.in_place) + 1;
         char *backup = malloc(bl);
