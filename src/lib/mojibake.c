@@ -488,12 +488,14 @@ static bool seen_from(const bool *seen, enum zhfix__codec d)
   return false;
 }
 
-/* Where the first piece of the span [i, j) ends: j if the span is at most
- * MAX_SPAN long; else after its last character below U+0040 (a space, digit
- * or ASCII sign, one byte in every code page and a character boundary in
- * every encoding a span is read back into: UTF-8, GBK/GB18030 and Big5 trail
- * bytes are 0x40 or more) within MAX_SPAN; i if it has none. */
-static size_t span_piece(const struct zhfix__text *t, size_t i, size_t j)
+/* Where the first piece of the span [i, j), read as code page d, ends: j if
+ * the span is at most MAX_SPAN long; else after its last character below
+ * U+0040 (a space, digit or ASCII sign, one byte in every code page and a
+ * character boundary in every encoding a span is read back into: UTF-8,
+ * GBK/GB18030 and Big5 trail bytes are 0x40 or more) within MAX_SPAN; with
+ * none and a single-byte d, before its last byte in the second half of
+ * MAX_SPAN that leads a UTF-8 character; i if neither. */
+static size_t span_piece(const struct zhfix__text *t, size_t i, size_t j, enum zhfix__codec d)
 {
   size_t k;
   if (j - i <= MAX_SPAN)
@@ -501,6 +503,12 @@ static size_t span_piece(const struct zhfix__text *t, size_t i, size_t j)
   for (k = i + MAX_SPAN; k > i; k--)
     if (t->cp[k - 1] < 0x40)
       return k;
+  if (single_byte(d))
+    for (k = i + MAX_SPAN; k > i + MAX_SPAN / 2; k--) {
+      unsigned b = sloppy_byte(d, t->cp[k]);
+      if (b >= 0xC2 && b <= 0xF4)
+        return k;
+    }
   return i;
 }
 
@@ -535,18 +543,7 @@ static bool codepage_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn 
         ;
       while (!single_byte(d) && j > i && t->cp[j - 1] < 0x80)
         j--;
-      if ((k = span_piece(t, i, j)) == i && single_byte(d)) {
-        /* No ASCII in reach: cut before a byte that leads a UTF-8
-         * character (the commonest bytes under a single-byte reading). */
-        for (k = i + MAX_SPAN; k > i + MAX_SPAN / 2; k--) {
-          unsigned b = sloppy_byte(d, t->cp[k]);
-          if (b >= 0xC2 && b <= 0xF4)
-            break;
-        }
-        if (k <= i + MAX_SPAN / 2)
-          k = i;
-      }
-      if (k == i) {
+      if ((k = span_piece(t, i, j, d)) == i) {
         i = j > i ? j : i + 1;
         continue;
       }
@@ -1000,18 +997,9 @@ static bool latin_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn rep
         i++;
         continue;
       }
-      if ((k = span_piece(t, i, j)) == i) {
-        /* No ASCII in reach: the bytes are UTF-8 here, so a lead byte
-         * starts a character too. */
-        for (k = i + MAX_SPAN; k > i + MAX_SPAN / 2; k--) {
-          unsigned b = sloppy_byte(d, t->cp[k]);
-          if (b >= 0xC2 && b <= 0xF4)
-            break;
-        }
-        if (k <= i + MAX_SPAN / 2) {
-          i = j;
-          continue;
-        }
+      if ((k = span_piece(t, i, j, d)) == i) {
+        i = j;
+        continue;
       }
       j = k;
       if (!(pair_pages(t, i, j) & LEAD(p))) {
