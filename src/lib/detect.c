@@ -61,10 +61,30 @@ static double extension_cost(enum zhfix__codec codec, const char *buf, size_t le
   return EXTENSION_PAIR * (double)ext;
 }
 
+/* Without a byte order mark or the NUL bytes of ASCII, UTF-16 is taken only
+ * when the sample decodes to text, cp[0, n), with almost no character that
+ * bytes of another encoding read as UTF-16 give: Hangul syllables, Yi,
+ * presentation forms, private-use, unassigned and control characters (abc FF
+ * FE 中 is not UTF-16BE). At most one in 50. */
+static bool utf16_plausible(const uint32_t *cp, size_t n)
+{
+  size_t i, odd = 0;
+  for (i = 0; i < n; i++) {
+    uint32_t c = cp[i];
+    int8_t type = u_charType((UChar32)c);
+    odd += (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0x1100 && c <= 0x11FF) ||
+           (c >= 0xA000 && c <= 0xA4CF) || (c >= 0xFB00 && c <= 0xFEFE) ||
+           type == U_UNASSIGNED || type == U_PRIVATE_USE_CHAR || type == U_SURROGATE ||
+           (type == U_CONTROL_CHAR && c != '\n' && c != '\r' && c != '\t');
+  }
+  return odd * 50 <= n;
+}
+
 /* Decode buf[0, len) with codec, allowing a sample cut inside its last
- * character; cost of the text, or -1 if the bytes are not in the codec. */
+ * character; cost of the text, or -1 if the bytes are not in the codec (or,
+ * with need_plausible, not plausible UTF-16: see utf16_plausible()). */
 static double decoded_cost(zhfix_ctx *ctx, enum zhfix__codec codec, const char *buf, size_t len,
-                           bool *four_byte)
+                           bool *four_byte, bool need_plausible)
 {
   uint32_t *cp = malloc((len + 1) * sizeof *cp);
   size_t n = (size_t)-1, cut, i;
@@ -74,7 +94,7 @@ static double decoded_cost(zhfix_ctx *ctx, enum zhfix__codec codec, const char *
     return OUT_OF_MEMORY;
   for (cut = 0; cut <= TAIL_CUT && cut < len && n == (size_t)-1; cut++)
     n = zhfix__decode(&ctx->codecs, codec, buf, len - cut, cp, len + 1);
-  if (n != (size_t)-1 && n > 0) {
+  if (n != (size_t)-1 && n > 0 && (!need_plausible || utf16_plausible(cp, n))) {
     cost = zhfix__lm_cost(0, cp, n, 0) + extension_cost(codec, buf, len);
     if (cost > MAX_CHAR_COST * (double)n)
       cost = -1; /* decodes, but to nothing that reads as text */
@@ -87,36 +107,6 @@ static double decoded_cost(zhfix_ctx *ctx, enum zhfix__codec codec, const char *
   }
   free(cp);
   return cost;
-}
-
-/* Without a byte order mark or the NUL bytes of ASCII, UTF-16 is taken only
- * when buf[0, len) decodes (as codec) to text with almost no character that
- * bytes of another encoding read as UTF-16 give: Hangul syllables, Yi,
- * presentation forms, private-use, unassigned and control characters (abc FF
- * FE 中 is not UTF-16BE). At most one in 50. */
-static bool utf16_plausible(zhfix_ctx *ctx, enum zhfix__codec codec, const char *buf, size_t len)
-{
-  uint32_t *cp = malloc((len + 1) * sizeof *cp);
-  size_t n = (size_t)-1, cut, i, odd = 0;
-
-  if (!cp)
-    return false;
-  for (cut = 0; cut <= TAIL_CUT && cut < len && n == (size_t)-1; cut++)
-    n = zhfix__decode(&ctx->codecs, codec, buf, len - cut, cp, len + 1);
-  if (n == (size_t)-1 || n == 0) {
-    free(cp);
-    return false;
-  }
-  for (i = 0; i < n; i++) {
-    uint32_t c = cp[i];
-    int8_t type = u_charType((UChar32)c);
-    odd += (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0x1100 && c <= 0x11FF) ||
-           (c >= 0xA000 && c <= 0xA4CF) || (c >= 0xFB00 && c <= 0xFEFE) ||
-           type == U_UNASSIGNED || type == U_PRIVATE_USE_CHAR || type == U_SURROGATE ||
-           (type == U_CONTROL_CHAR && c != '\n' && c != '\r' && c != '\t');
-  }
-  free(cp);
-  return odd * 50 <= n;
 }
 
 /* Valid UTF-8, apart from a character cut at the end of the sample? */
@@ -206,22 +196,19 @@ zhfix_status zhfix_detect_encoding(zhfix_ctx *ctx, const char *buf, size_t len,
     guess->confidence = 1.0;
   }
   for (i = 0; i < sizeof candidates / sizeof *candidates; i++) {
-    bool four = false;
+    bool four = false, utf16;
     double c;
     if ((candidates[i].codec == ZHFIX__UTF16LE || candidates[i].codec == ZHFIX__UTF16BE) &&
         len % 2 != 0 && len > 64)
       continue;
     if (candidates[i].codec == ZHFIX__BIG5HKSCS && strcmp(guess->name, "Big5") == 0)
       continue; /* HKSCS only where plain Big5 fails */
-    if ((candidates[i].codec == ZHFIX__UTF16LE || candidates[i].codec == ZHFIX__UTF16BE) &&
-        !utf16_nuls && !utf16_plausible(ctx, candidates[i].codec, buf, len))
-      continue;
+    utf16 = candidates[i].codec == ZHFIX__UTF16LE || candidates[i].codec == ZHFIX__UTF16BE;
     /* Latin text with stray high bytes (s\xE4bin) is no double-byte code page. */
-    if (candidates[i].codec != ZHFIX__UTF16LE && candidates[i].codec != ZHFIX__UTF16BE &&
-        zhfix__latin_glued(buf, len))
+    if (!utf16 && zhfix__latin_glued(buf, len))
       continue;
     c = decoded_cost(ctx, candidates[i].codec, buf, len,
-                     candidates[i].codec == ZHFIX__GB18030 ? &four : NULL);
+                     candidates[i].codec == ZHFIX__GB18030 ? &four : NULL, utf16 && !utf16_nuls);
     if (c == OUT_OF_MEMORY || ctx->codecs.oom) {
       ctx->codecs.oom = false;
       return ZHFIX_ERR_NOMEM;
