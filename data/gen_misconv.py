@@ -213,11 +213,11 @@ def write_blob(f, name, items):
         offs.append(len(blob))
         blob += item + b"\0"
     f.write("static const char %s[%d] =\n" % (name, len(blob) + 1))
-    text = blob.decode("utf-8").split("\0")
-    for i in range(0, len(text) - 1, 16):
-        f.write('  "%s"%s\n' % ("".join(p + "\\0" for p in text[i:i + 16]),
-                                ";" if i + 16 >= len(text) - 1 else ""))
-    if len(text) == 1:
+    pieces = blob.decode("utf-8").split("\0")[:-1]  # (the blob ends with NUL)
+    for i in range(0, len(pieces), 16):
+        f.write('  "%s"%s\n' % ("".join(p + "\\0" for p in pieces[i:i + 16]),
+                                ";" if i + 16 >= len(pieces) else ""))
+    if not pieces:
         f.write('  "";\n')
     f.write(c_array("uint32_t", name + "_off", offs, "%d", 12))
 
@@ -249,21 +249,8 @@ def write_table(path, trad, simp, firsts, idents, reps, lexicons, pairs, inputs,
             idents[name] = ident
             f.write(c_array("uint32_t", name + "_rep", [ord(reps[name][c]) for c in chars], "0x%X"))
             lex = lexicons[name]
-            blob, offs = bytearray(), []
-            for key, word, _ in lex:
-                offs.append(len(blob))
-                blob += key + b"\0" + word + b"\0"
             f.write("/* %s side: %d words (key, NUL, word, NUL), sorted by key */\n" % (name, len(lex)))
-            f.write("static const char %s_lex[%d] =\n" % (name, len(blob) + 1))
-            text = blob.decode("utf-8").split("\0")
-            line = ""
-            for i, piece in enumerate(text[:-1]):
-                line += piece + "\\0"
-                if i % 16 == 15:
-                    f.write('  "%s"\n' % line)
-                    line = ""
-            f.write('  "%s";\n' % line)
-            f.write(c_array("uint32_t", name + "_lex_off", offs, "%d", 12))
+            write_blob(f, name + "_lex", [key + b"\0" + word for key, word, _ in lex])
             f.write(c_array("uint8_t", name + "_lex_cost", [c for _, _, c in lex], "%d", 20))
         chars = sorted((k for k in ts if len(k) == 1 and len(ts[k][0]) == 1 and ts[k][0] != k),
                        key=ord)
