@@ -462,11 +462,11 @@ void zhfix__misconv_evidence(zhfix_ctx *ctx, const char *text, size_t len)
         zhfix__find_u32(zhfix__misconv.never, zhfix__misconv.nnever, cp[n]) >= 0)
       never = true;
     if (++n == sizeof cp / sizeof *cp) {
-      zhfix__classify(cp, n, &c);
+      zhfix__script_counted(cp, n, &c);
       n = 0;
     }
   }
-  zhfix__classify(cp, n, &c);
+  zhfix__script_counted(cp, n, &c);
   if (c.han == 0)
     return;
   ctx->converter_han[1] += c.han;
