@@ -49,6 +49,8 @@ void zhfix_close(zhfix_ctx **ctx)
     zhfix__conv_close(c->conv);
   }
   zhfix__buf_free(&c->held);
+  zhfix__buf_free(&c->ahead);
+  zhfix__buf_free(&c->ahead_lines);
   zhfix__gb_close(&c->gb);
   zhfix__codecs_close(&c->codecs);
   free(c->codecs.u);

@@ -13,6 +13,7 @@
 #define UTF16_GAIN 2.5   /* nats: U+xx0A reads this much better as U+xx0D */
 #define UTF16_SITES 2    /* such characters in a segment to report it */
 #define DECODE_SLICE (64u << 10) /* input bytes decoded at a time */
+#define AHEAD_HOLD (4u << 20)    /* input bytes held at most until the converter is decided */
 
 static bool flush_before_finding(zhfix_ctx *ctx);
 
@@ -543,6 +544,8 @@ static zhfix_status put_out(zhfix_ctx *ctx, const char *p, size_t n, zhfix_write
   return ctx->batch.len >= BATCH ? flush_out(ctx) : ZHFIX_OK;
 }
 
+static zhfix_status ahead_replay(zhfix_ctx *ctx, zhfix_write_fn write, void *user);
+
 /* Process one window of a long line, s[0, len) without terminator, cut at a
  * safe point (see window_cut): its sentences, but the line goes on. */
 static zhfix_status do_window(zhfix_ctx *ctx, const char *s, size_t len, zhfix_write_fn write,
@@ -550,6 +553,8 @@ static zhfix_status do_window(zhfix_ctx *ctx, const char *s, size_t len, zhfix_w
 {
   zhfix_status st;
 
+  if (!ctx->ahead_done && (st = ahead_replay(ctx, write, user)) != ZHFIX_OK)
+    return st;
   if (!ctx->windowed) {
     ctx->windowed = true;
     ctx->win_col = ctx->win_byte = ctx->last_col = ctx->last_byte = 0;
@@ -701,7 +706,8 @@ static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term
       if (st == ZHFIX_OK)
         st = line_script(ctx);
     }
-    zhfix__misconv_evidence(ctx, s, body);
+    if (!ctx->ahead_replay)
+      zhfix__misconv_evidence(ctx, s, body);
   }
   ctx->windowed = false;
   ctx->win_col = ctx->win_byte = 0;
@@ -717,6 +723,51 @@ static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term
   if (ctx->auto_conv[0] && !ctx->conv) /* --to=auto, script not chosen yet */
     return zhfix__auto_line(ctx, ctx->out.data, ctx->out.len, !term, write, user);
   return put_out(ctx, ctx->out.data, ctx->out.len, write, user);
+}
+
+/* Process the lines held by line_in(), in order, and hold no more in this
+ * document. */
+static zhfix_status ahead_replay(zhfix_ctx *ctx, zhfix_write_fn write, void *user)
+{
+  const uint64_t *rec = (const uint64_t *)(void *)ctx->ahead_lines.data;
+  size_t n = ctx->ahead_lines.len / sizeof *rec, k, at = 0;
+  zhfix_status st = ZHFIX_OK;
+
+  ctx->ahead_done = true;
+  ctx->ahead_replay = true;
+  for (k = 0; k < n && st == ZHFIX_OK; k++) {
+    size_t len = (size_t)(rec[k] >> 1);
+    st = do_line(ctx, ctx->ahead.data + at, len, rec[k] & 1, write, user);
+    at += len;
+  }
+  ctx->ahead_replay = false;
+  ctx->ahead.len = ctx->ahead_lines.len = 0;
+  return st;
+}
+
+/* Take the line s[0, len) (term: it ends with its terminator). Until the
+ * document has decided what converted it (zhfix__misconv_evidence()), its
+ * lines are held, up to AHEAD_HOLD bytes, and processed once it has: every
+ * line of a document is repaired with the same decision, the first ones too. */
+static zhfix_status line_in(zhfix_ctx *ctx, const char *s, size_t len, bool term,
+                            zhfix_write_fn write, void *user)
+{
+  uint64_t rec = (uint64_t)len << 1 | term;
+
+  zhfix_status st;
+
+  if (!ctx->ahead_done && (ctx->converter_set || (ctx->flags & ZHFIX_NO_REPAIR)) &&
+      (st = ahead_replay(ctx, write, user)) != ZHFIX_OK)
+    return st;
+  if (ctx->ahead_done)
+    return do_line(ctx, s, len, term, write, user);
+  zhfix__misconv_evidence(ctx, s, len);
+  if (!zhfix__buf_add(&ctx->ahead, s, len) ||
+      !zhfix__buf_add(&ctx->ahead_lines, &rec, sizeof rec))
+    return ZHFIX_ERR_NOMEM;
+  if (ctx->converter != ZHFIX_CONVERTER_UNKNOWN || ctx->ahead.len >= AHEAD_HOLD)
+    return ahead_replay(ctx, write, user);
+  return ZHFIX_OK;
 }
 
 /* Decode buf[0, len) from the input encoding into ctx->decoded (UTF-8),
@@ -892,7 +943,7 @@ static zhfix_status feed_utf8(zhfix_ctx *ctx, const char *buf, size_t len, zhfix
     if (lf && !zhfix__buf_add(&ctx->pending, p, 1))
       return ZHFIX_ERR_NOMEM;
     p += lf;
-    st = do_line(ctx, ctx->pending.data, ctx->pending.len, true, write, user);
+    st = line_in(ctx, ctx->pending.data, ctx->pending.len, true, write, user);
     ctx->pending.len = 0;
     if (st != ZHFIX_OK)
       return st;
@@ -916,14 +967,14 @@ static zhfix_status feed_utf8(zhfix_ctx *ctx, const char *buf, size_t len, zhfix
         return ZHFIX_ERR_NOMEM;
       st = flush_windows(ctx, write, user);
       if (st == ZHFIX_OK)
-        st = do_line(ctx, ctx->pending.data, ctx->pending.len, true, write, user);
+        st = line_in(ctx, ctx->pending.data, ctx->pending.len, true, write, user);
       ctx->pending.len = 0;
     } else {
       const char *q = p;
       size_t m = n;
       st = cut_windows(ctx, &q, &m, write, user);
       if (st == ZHFIX_OK)
-        st = do_line(ctx, q, m, true, write, user);
+        st = line_in(ctx, q, m, true, write, user);
     }
     if (st != ZHFIX_OK)
       return st;
@@ -968,8 +1019,10 @@ static zhfix_status finish(zhfix_ctx *ctx, zhfix_write_fn write, void *user)
       st = feed_utf8(ctx, ctx->decoded.data, ctx->decoded.len, write, user);
   }
   if (st == ZHFIX_OK && ctx->pending.len)
-    st = do_line(ctx, ctx->pending.data, ctx->pending.len,
+    st = line_in(ctx, ctx->pending.data, ctx->pending.len,
                  ctx->pending.data[ctx->pending.len - 1] == '\r', write, user);
+  if (st == ZHFIX_OK && !ctx->ahead_done)
+    st = ahead_replay(ctx, write, user);
   if (st == ZHFIX_OK && ctx->auto_conv[0] && !ctx->conv && ctx->held.len) {
     ctx->linetext.len = 0;
     st = zhfix__auto_line(ctx, "", 0, true, write, user);
@@ -981,6 +1034,8 @@ static zhfix_status finish(zhfix_ctx *ctx, zhfix_write_fn write, void *user)
   if (!ctx->converter_set)
     ctx->converter = ZHFIX_CONVERTER_UNKNOWN;
   ctx->converter_han[0] = ctx->converter_han[1] = 0;
+  ctx->ahead.len = ctx->ahead_lines.len = 0;
+  ctx->ahead_done = false;
   ctx->win_col = ctx->win_byte = 0;
   ctx->in_pending.len = 0;
   ctx->line = 0;

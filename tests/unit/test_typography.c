@@ -163,16 +163,17 @@ static void doc_of(zhfix_ctx *ctx, const char *first, const char *first_want, co
   size_t size = strlen(first) + strlen(first_want) + k * strlen(body) + strlen(last) +
                 strlen(last_want) + 1, i;
   char *doc = malloc(size), *want = malloc(size);
+  char *d = doc, *w = want;
   assert_non_null(doc);
   assert_non_null(want);
-  strcpy(doc, first);
-  strcpy(want, first_want);
+  d = stpcpy(d, first);
+  w = stpcpy(w, first_want);
   for (i = 0; i < k; i++) {
-    strcat(doc, body);
-    strcat(want, body);
+    d = stpcpy(d, body);
+    w = stpcpy(w, body);
   }
-  strcat(doc, last);
-  strcat(want, last_want);
+  strcpy(d, last);
+  strcpy(w, last_want);
   run_on(ctx, doc, want);
   free(doc);
   free(want);
@@ -211,10 +212,28 @@ static void test_converter(void **state)
 
   /* Read from the document: 4000 Han characters of Traditional lines without
    * a character a character-only converter never writes make it CHARACTER,
-   * and the lines after the decision are repaired as such. */
+   * and every line is repaired as such: the lines before the decision are
+   * held until it. */
   assert_int_equal(zhfix_set_converter(ctx, ZHFIX_CONVERTER_UNKNOWN), ZHFIX_OK);
-  /* (before the decision: undecided, 復制 left alone) */
-  doc_of(ctx, line, line, clean, 200, line, fixed);
+  doc_of(ctx, line, fixed, clean, 200, line, fixed);
+  /* At most 4 MiB are held: lines before that are repaired undecided
+   * (復制 left alone). */
+  {
+    size_t size = 200 * strlen(clean) + sizeof fixed, i;
+    char ascii[65], *last = malloc(size), *last_want = malloc(size);
+    assert_non_null(last);
+    assert_non_null(last_want);
+    memset(ascii, 'x', 63);
+    ascii[63] = '\n';
+    ascii[64] = '\0';
+    last[0] = '\0';
+    for (i = 0; i < 200; i++)
+      strcat(last, clean);
+    strcpy(last_want, last);
+    doc_of(ctx, line, line, ascii, 65537, strcat(last, line), strcat(last_want, fixed));
+    free(last);
+    free(last_want);
+  }
   /* Each document decides anew: one 髮 (which such a converter never
    * writes) makes it OTHER. */
   doc_of(ctx, "他的頭髮很長。\n", "他的頭髮很長。\n", clean, 200, line, line);
