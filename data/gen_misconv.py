@@ -25,7 +25,9 @@ Outputs
   them chose them (classical 至于), so repair mode leaves them alone.
   Lexicons: per side, the words of jieba's dict.txt (Traditional side: each word
   converted alone by OpenCC's LEXICON_CONFIGS, so a converter's segmentation of
-  running text plays no part) that hold a character with alternatives, keyed by
+  running text plays no part; and, marked PHRASE_ONLY, the keys of
+  STPhrases and TWPhrases (through t2s) through the same configs, where jieba
+  lacks them) that hold a character with alternatives, keyed by
   the word with each such character written as its set's representative: the
   words a text's span could have been before a converter chose.
   Vocabularies: words only Taiwan uses and words only the mainland uses
@@ -58,6 +60,7 @@ DOUBLING_CONFIGS = ("s2twp.json", "tw2sp.json", "s2tw.json", "tw2s.json", "s2hk.
 PHRASE_DICTS = ("STPhrases", "TSPhrases", "TWPhrases", "TWPhrasesRev")
 LEXICON_CONFIGS = ("s2t.json", "s2tw.json", "s2twp.json", "s2hk.json")
 LEX_MIN_LEN, LEX_MAX_LEN, LEX_MIN_FREQ = 2, 4, 5
+PHRASE_ONLY = 0x80  # a lexicon cost's bit: the word is known only from OpenCC's phrases
 
 
 def alternatives(dicts):
@@ -91,10 +94,13 @@ def components(alt):
     return rep
 
 
-def lexicon(words, alt, rep):
+def lexicon(words, alt, rep, phrases=()):
     """[(key, word, cost)]: words of LEX_MIN_LEN..LEX_MAX_LEN characters, as
     frequent as LEX_MIN_FREQ, holding a character with alternatives; the key
-    writes each such character as its set's representative; cost: ln(freq) x 8."""
+    writes each such character as its set's representative; cost: ln(freq) x 8
+    (at most 127). phrases: more such words, known only as a phrase converter's
+    output: those the words lack get the cost of LEX_MIN_FREQ with bit 7 set
+    (PHRASE_ONLY)."""
     best = {}
     for w, f in words:
         if LEX_MIN_LEN <= len(w) <= LEX_MAX_LEN and f >= LEX_MIN_FREQ and \
@@ -103,7 +109,13 @@ def lexicon(words, alt, rep):
     out = []
     for w, f in best.items():
         key = "".join(rep.get(c, c) for c in w)
-        out.append((key.encode("utf-8"), w.encode("utf-8"), min(255, int(round(math.log(f) * 8)))))
+        out.append((key.encode("utf-8"), w.encode("utf-8"), min(127, int(round(math.log(f) * 8)))))
+    only = {w for w in phrases if w not in best and LEX_MIN_LEN <= len(w) <= LEX_MAX_LEN and
+            all(is_han(c) for c in w) and any(c in alt for c in w)}
+    for w in only:
+        key = "".join(rep.get(c, c) for c in w)
+        out.append((key.encode("utf-8"), w.encode("utf-8"),
+                    PHRASE_ONLY | int(round(math.log(LEX_MIN_FREQ) * 8))))
     return sorted(out)
 
 
@@ -312,10 +324,18 @@ def main():
     for config in LEXICON_CONFIGS:
         conv = opencc_lines(args.opencc, config, [w for w, _ in jieba])
         trad_words.extend((t, f) for t, (_, f) in zip(conv, jieba))
+    # OpenCC's phrases: words a one-character converter gets wrong (周数 ->
+    # 週數) that jieba lacks or has too rarely; their Simplified keys (those of
+    # TWPhrases through t2s) through LEXICON_CONFIGS, as jieba's words.
+    keys = sorted(set(rd("STPhrases")) |
+                  set(opencc_lines(args.opencc, "t2s.json", sorted(rd("TWPhrases")))))
+    phrase_words = set()
+    for config in LEXICON_CONFIGS:
+        phrase_words.update(opencc_lines(args.opencc, config, keys))
     reps = {"trad": components(trad), "simp": components(simp)}
     idents = {"trad": {k for k, v in st.items() if len(k) == 1 and k in v},
               "simp": {k for k, v in ts.items() if len(k) == 1 and k in v}}
-    lexicons = {"trad": lexicon(trad_words, trad, reps["trad"]),
+    lexicons = {"trad": lexicon(trad_words, trad, reps["trad"], phrase_words),
                 "simp": lexicon(jieba, simp, reps["simp"])}
     words = set()
     for name in PHRASE_DICTS:
@@ -330,7 +350,8 @@ def main():
                  "HKVariantsRev, STPhrases, TWPhrases (opencc %s, Apache-2.0), through "
                  "opencc_dict" % args.opencc_version,
                  "lexicons: jieba dict.txt (python3-jieba %s, MIT); Traditional: its words "
-                 "through %s" % (args.jieba_version, ", ".join(LEXICON_CONFIGS)),
+                 "and the keys of STPhrases and TWPhrases (through t2s.json) through %s"
+                 % (args.jieba_version, ", ".join(LEXICON_CONFIGS)),
                  "doublings: the phrases of %s, each converted twice by %s"
                  % (", ".join(PHRASE_DICTS), ", ".join(DOUBLING_CONFIGS)),
                  "vocabularies: the keys of TWPhrasesRev (Taiwan) and TWPhrases (mainland)"],

@@ -29,7 +29,11 @@
  * is Traditional; after a person or a phrase
  * converter a character is weighed only inside a value of OpenCC's phrase
  * dictionaries that the text spells there (phrase_explains()), with the
- * repair-mode margins. */
+ * repair-mode margins.
+ *
+ * The Traditional lexicon also holds OpenCC's phrases that jieba lacks (周数
+ * -> 週數, 滚动条 -> 捲軸), at the lowest frequency a word has: such a word
+ * also needs the model not to read the window much worse (PHRASE_MODEL). */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +50,7 @@
 #define REPAIR_LEXICON 7.5
 #define REPAIR_LEXICON_SIMP 10.5 /* Simplified text keeps old forms (计画, 其馀) */
 #define REPAIR_MODEL 8.0
+#define PHRASE_MODEL (-REPAIR_MODEL / 2) /* what a word known only as a phrase needs */
 #define WINDOW 2
 /* What converted the document (zhfix_set_converter()): Han characters of
  * Traditional lines without a character no character-only converter writes
@@ -54,6 +59,9 @@
  * Han characters of any lines after which, undecided, it is OTHER. */
 #define EVIDENCE_CHARACTER 4000
 #define EVIDENCE_ANY 40000
+/* A lexicon cost's bit: the word is known only as a value of OpenCC's phrase
+ * dictionaries (data/gen_misconv.py), not from the word list. */
+#define PHRASE_ONLY 0x80
 
 /* The doublings as code points, decoded once. */
 static struct doubling {
@@ -179,6 +187,19 @@ static double lm_window(const struct zhfix__text *t, size_t lo, size_t hi, int s
 {
   return zhfix__lm_cost_in(side == 0, lo ? t->cp[lo - 1] : 0, t->cp + lo, hi - lo,
                            hi < t->n ? t->cp[hi] : 0);
+}
+
+/* How much better (nats) the language model reads the WINDOW characters on
+ * each side of t->cp[i] with c there instead. */
+static double model_gain(struct zhfix__text *t, size_t i, uint32_t c, int side)
+{
+  size_t lo = i > WINDOW ? i - WINDOW : 0, hi = i + WINDOW + 1 < t->n ? i + WINDOW + 1 : t->n;
+  uint32_t orig = t->cp[i];
+  double lm = lm_window(t, lo, hi, side);
+  t->cp[i] = c;
+  lm -= lm_window(t, lo, hi, side);
+  t->cp[i] = orig;
+  return lm;
 }
 
 /* The representative of cp's set of alternatives, or cp. */
@@ -356,18 +377,25 @@ static void lex_range(int side, const char *key, size_t n, const uint32_t *kcp, 
 
 /* For each lexicon word whose key is key[0, n) (kcp[0, klen)), the character
  * at code point offset k: raise its score in cand/score (ncand entries) to the
- * word's cost. */
+ * word's cost; phrase[j]: the score is that of a word known only from OpenCC's
+ * phrases (PHRASE_ONLY; a word of the word list of the same cost wins). Such a
+ * word never scores for cand[0], the text's own character: a phrase converter
+ * writes it, right or wrong (被髮 of 被髮明), so it says nothing for it. */
 static void lex_scores(int side, const char *key, size_t n, const uint32_t *kcp, size_t klen,
-                       size_t k, const uint32_t *cand, int *score, size_t ncand)
+                       size_t k, const uint32_t *cand, int *score, bool *phrase, size_t ncand)
 {
   size_t lo, hi, j;
 
   lex_range(side, key, n, kcp, klen, &lo, &hi);
   for (; lo < hi; lo++) {
     uint32_t cp = word_char(side, lo, n, k);
-    for (j = 0; j < ncand; j++)
-      if (cand[j] == cp && zhfix__misconv.lex_cost[side][lo] > score[j])
-        score[j] = zhfix__misconv.lex_cost[side][lo];
+    int cost = zhfix__misconv.lex_cost[side][lo] & ~PHRASE_ONLY;
+    bool only = zhfix__misconv.lex_cost[side][lo] & PHRASE_ONLY;
+    for (j = only; j < ncand; j++)
+      if (cand[j] == cp && (cost > score[j] || (cost == score[j] && !only))) {
+        score[j] = cost;
+        phrase[j] = only;
+      }
   }
 }
 
@@ -493,6 +521,7 @@ static void choose(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, int side,
   const uint32_t *alt;
   uint32_t cand[8];
   int score[8];
+  bool phrase[8];
   size_t ncand, len, s, j, best = 0, lo;
   uint32_t rep[7];
   double gain, need;
@@ -505,8 +534,10 @@ static void choose(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, int side,
   cand[0] = t->cp[i];
   memcpy(cand + 1, alt, ncand * sizeof *alt);
   ncand++;
-  for (j = 0; j < ncand; j++)
+  for (j = 0; j < ncand; j++) {
     score[j] = 0;
+    phrase[j] = false;
+  }
   /* The representatives of t[i - 3, i + 4), once. */
   lo = i > 3 ? i - 3 : 0;
   for (j = lo; j < i + 4 && j < t->n; j++)
@@ -520,7 +551,7 @@ static void choose(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, int side,
       for (j = s; j < s + len && rep[j - lo]; j++)
         n += zhfix__utf8_encode(rep[j - lo], key + n);
       if (j == s + len)
-        lex_scores(side, key, n, rep + (s - lo), len, i - s, cand, score, ncand);
+        lex_scores(side, key, n, rep + (s - lo), len, i - s, cand, score, phrase, ncand);
     }
   for (j = 1; j < ncand; j++)
     if (score[j] > score[best])
@@ -537,16 +568,15 @@ static void choose(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, int side,
   if (side == 0 && ctx->converter == ZHFIX_CONVERTER_OTHER && best && gain >= need &&
       !phrase_explains(t, i))
     best = 0;
-  if (best && gain >= need && strict) {
-    size_t wlo = i > WINDOW ? i - WINDOW : 0, whi = i + WINDOW + 1 < t->n ? i + WINDOW + 1 : t->n;
-    uint32_t orig = t->cp[i];
-    double lm = lm_window(t, wlo, whi, side);
-    t->cp[i] = cand[best];
-    lm -= lm_window(t, wlo, whi, side);
-    t->cp[i] = orig;
-    if (gain < (side ? REPAIR_LEXICON_SIMP : REPAIR_LEXICON) || lm < REPAIR_MODEL)
-      best = 0;
-  }
+  /* A word known only from OpenCC's phrases has no frequency of its own:
+   * it also needs the model not to read the window much worse with it. */
+  if (best && gain >= need && !strict && phrase[best] &&
+      model_gain(t, i, cand[best], side) < PHRASE_MODEL)
+    best = 0;
+  if (best && gain >= need && strict &&
+      (gain < (side ? REPAIR_LEXICON_SIMP : REPAIR_LEXICON) ||
+       model_gain(t, i, cand[best], side) < REPAIR_MODEL))
+    best = 0;
   /* A member that is its own source (于 among 於 于) is never a converter's
    * first choice: text that has it chose it (classical 至于). */
   if (best && zhfix__find_u32(zhfix__misconv.ident[side], zhfix__misconv.nident[side],
