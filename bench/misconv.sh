@@ -2,7 +2,8 @@
 # Mis-conversion repair on Debian's zh_TW documentation (fetched with apt-get
 # download, never kept; GPL, MPL):
 #   manpages + debref  manpages-zh zh_TW and debian-reference-zh-tw (made from
-#                      their zh_CN text by OpenCC: they carry its errors, 演演算法)
+#                      their zh_CN text by OpenCC: they carry its errors, 演演算法,
+#                      which zhfix fixes on the clean original too)
 #   libreoffice-help   libreoffice-help-zh-tw (written in Traditional by people)
 #   maint-guide        maint-guide-zh-tw (written in Traditional by people)
 # Each text is damaged by converting it to Simplified and back with a
@@ -32,7 +33,7 @@ find x -name '*.html' -path '*libreoffice*' | sort | xargs cat | strip >lo.txt
 find x -name '*.html' -path '*maint-guide*' | sort | xargs cat | strip >mg.txt
 
 total() { echo "$1" | sed "s/.*$2=\([0-9]*\).*/\1/"; }
-sum_e=0 sum_f=0 sum_c=0
+sum_e=0 sum_f=0 sum_c=0 hum_e=0 hum_f=0 hum_c=0
 for t in mp:"manpages + debref" lo:"libreoffice-help" mg:"maint-guide"; do
   f=${t%%:*} name=${t#*:}
   python3 "$src/tests/charconv.py" t2s <"$f.txt" | python3 "$src/tests/charconv.py" s2tw >"$f.dam"
@@ -52,7 +53,12 @@ for t in mp:"manpages + debref" lo:"libreoffice-help" mg:"maint-guide"; do
   grep ': misconversion: ' "$f.err2" | sed 's/.*misconversion: //' | sort | uniq -c | sort -rn |
     head -n 8 | awk '{ printf "    %s %s %s %s\n", $1, $2, $3, $4 }'
   sum_e=$((sum_e + $(total "$s" errors))) sum_f=$((sum_f + $(total "$s" fixed))) sum_c=$((sum_c + c2))
+  if [ "$f" != mp ]; then
+    hum_e=$((hum_e + $(total "$s" errors))) hum_f=$((hum_f + $(total "$s" fixed))) hum_c=$((hum_c + c2))
+  fi
 done
-echo "all: --to t2tw fixed $sum_f of $sum_e introduced errors" \
-  "($(awk -v f=$sum_f -v e=$sum_e 'BEGIN { printf "%.1f", 100 * f / e }')%);" \
+pct() { awk -v f="$1" -v e="$2" 'BEGIN { printf "%.1f", 100 * f / e }'; }
+echo "written by people (libreoffice-help, maint-guide): --to t2tw fixed $hum_f of $hum_e" \
+  "introduced errors ($(pct $hum_f $hum_e)%); clean originals: $hum_c changes"
+echo "all: --to t2tw fixed $sum_f of $sum_e introduced errors ($(pct $sum_f $sum_e)%);" \
   "clean originals: $sum_c changes"
