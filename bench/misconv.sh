@@ -6,6 +6,9 @@
 #                      which zhfix fixes on the clean original too)
 #   libreoffice-help   libreoffice-help-zh-tw (written in Traditional by people)
 #   maint-guide        maint-guide-zh-tw (written in Traditional by people)
+#   firefox + thunderbird  the zh-TW strings of firefox-esr-l10n-zh-tw and
+#                      thunderbird-l10n-zh-tw (written by people; MPL), each line
+#                      once: a text the rules were not tuned on
 # Each text is damaged by converting it to Simplified and back with a
 # character-only converter (tests/charconv.py: OpenCC's TSCharacters, then
 # STCharacters + TWVariants, first candidate), then repaired by zhfix in repair
@@ -24,17 +27,29 @@ tmp=$(mktemp -d /tmp/zhfix-misconv.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 apt-get download manpages-zh debian-reference-zh-tw libreoffice-help-zh-tw maint-guide-zh-tw \
-  >apt.log 2>&1
+  firefox-esr-l10n-zh-tw thunderbird-l10n-zh-tw >apt.log 2>&1
 for deb in *.deb; do dpkg -x "$deb" x; done
 strip() { sed 's/<[^>]*>//g' | grep -v '^[[:space:]]*$' || :; }
 { find x -name '*.gz' -path '*/man/zh_TW/*' | sort | xargs zcat
   find x -name '*.html' -path '*zh-tw*' -path '*debian-reference*' | sort | xargs cat; } >mp.txt
 find x -name '*.html' -path '*libreoffice*' | sort | xargs cat | strip >lo.txt
 find x -name '*.html' -path '*maint-guide*' | sort | xargs cat | strip >mg.txt
+find x -name '*.xpi' | sort | python3 -c '
+import re, sys, zipfile
+seen = set()
+for xpi in sys.stdin.read().split():
+    z = zipfile.ZipFile(xpi)
+    for n in sorted(z.namelist()):
+        if n.endswith((".ftl", ".properties", ".dtd")):
+            for l in z.read(n).decode("utf-8", "replace").split("\n"):
+                l = l.strip()
+                if re.search("[\u4e00-\u9fff]", l) and l not in seen:
+                    seen.add(l)
+                    print(l)' >ui.txt
 
 total() { echo "$1" | sed "s/.*$2=\([0-9]*\).*/\1/"; }
 sum_e=0 sum_f=0 sum_c=0 hum_e=0 hum_f=0 hum_c=0
-for t in mp:"manpages + debref" lo:"libreoffice-help" mg:"maint-guide"; do
+for t in mp:"manpages + debref" lo:"libreoffice-help" mg:"maint-guide" ui:"firefox + thunderbird"; do
   f=${t%%:*} name=${t#*:}
   python3 "$src/tests/charconv.py" t2s <"$f.txt" | python3 "$src/tests/charconv.py" s2tw >"$f.dam"
   echo "$name: $(wc -c <"$f.txt") bytes"
@@ -58,7 +73,7 @@ for t in mp:"manpages + debref" lo:"libreoffice-help" mg:"maint-guide"; do
   fi
 done
 pct() { awk -v f="$1" -v e="$2" 'BEGIN { printf "%.1f", 100 * f / e }'; }
-echo "written by people (libreoffice-help, maint-guide): --to t2tw fixed $hum_f of $hum_e" \
+echo "written by people (libreoffice-help, maint-guide, firefox + thunderbird): --to t2tw fixed $hum_f of $hum_e" \
   "introduced errors ($(pct $hum_f $hum_e)%); clean originals: $hum_c changes"
 echo "all: --to t2tw fixed $sum_f of $sum_e introduced errors ($(pct $sum_f $sum_e)%);" \
   "clean originals: $sum_c changes"

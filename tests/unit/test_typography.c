@@ -199,6 +199,11 @@ static void test_converter(void **state)
   assert_int_equal(zhfix_set_converter(ctx, ZHFIX_CONVERTER_CHARACTER), ZHFIX_OK);
   run_on(ctx, line, fixed);
   run_on(ctx, line, fixed);
+  /* Words known only from OpenCC's phrases (周数 -> 週數, 滑杆 -> 滑桿; not
+   * in jieba's list), unless the model reads the alternative much worse
+   * (是只 -> 是隻, a phrase for 这是只猫). */
+  run_on(ctx, "一年的周數\n這個滑杆可定義欲列的寬度\n", "一年的週數\n這個滑桿可定義欲列的寬度\n");
+  run_on(ctx, "儲存整頁或是只儲存目前段落\n", "儲存整頁或是只儲存目前段落\n");
   assert_int_equal(zhfix_get_converter(ctx), ZHFIX_CONVERTER_CHARACTER);
   /* A person or a phrase converter: only what a phrase explains (被髮 is
    * s2t's 被发), with a target too; variants a person chose stay. */
