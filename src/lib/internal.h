@@ -401,6 +401,11 @@ int zhfix__mojibake_sloppy_byte(enum zhfix__codec d, uint32_t c);
  * passes run only on a line with such a pair or a C1 control. */
 bool zhfix__mojibake_latin_lead(uint32_t c);
 bool zhfix__mojibake_latin_pair(uint32_t c, uint32_t next);
+/* Would the mojibake stage's first pass leave the spans of t (a line as it
+ * came in) that it reads as GB18030 or Big5 as they are (no hypothesis of
+ * theirs has a candidate)? 1 yes, 0 no, -1 out of memory (ctx->codecs.oom is
+ * then set). t is not changed; ctx->scratch is used. */
+int zhfix__mojibake_cjk_quiet(zhfix_ctx *ctx, struct zhfix__text *t);
 
 /* ---- quick.c: lines every repair stage leaves alone ---- */
 
@@ -421,7 +426,10 @@ enum {
   ZHFIX__STAGE_UTF16 = 8, /* find_utf16_newline() may report: not quick */
   ZHFIX__STAGE_MISCONV = 16,
   ZHFIX__STAGE_ALL = 31,
-  ZHFIX__STAGE_FULL = 63  /* the scan stopped: not even the counts are known */
+  /* Of the mojibake stage, only the spans it reads as GB18030 or Big5 may
+   * change (zhfix__mojibake_cjk_quiet() can tell): not a stage of its own. */
+  ZHFIX__STAGE_CJK = 32,
+  ZHFIX__STAGE_FULL = 127 /* the scan stopped: not even the counts are known */
 };
 
 /* Scan the line s[0, len) (bytes, no terminator). Returns the stages that may

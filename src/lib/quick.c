@@ -524,7 +524,7 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
         brk |= ascii[*p++];
       if (brk & A_BREAK) {
         if (cjk_odd && cjk_tried(cjk_high, cjk_odd))
-          NEED(ZHFIX__STAGE_MOJIBAKE, "cjk span");
+          NEED(ZHFIX__STAGE_CJK, "cjk span");
         cjk_high = cjk_odd = 0;
       }
       prev2 = p - from >= 2 ? p[-2] : prev;
@@ -550,7 +550,7 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
        * controls: looks_misread() decides whether they are tried. */
       if (c < 0x20 || is_alpha(c)) {
         if (cjk_odd && cjk_tried(cjk_high, cjk_odd))
-          NEED(ZHFIX__STAGE_MOJIBAKE, "cjk span");
+          NEED(ZHFIX__STAGE_CJK, "cjk span");
         cjk_high = cjk_odd = 0;
       }
       if (c >= 0x40 && c <= 0x7E) {
@@ -716,7 +716,7 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
       NEED(ZHFIX__STAGE_MOJIBAKE, "single-byte span at end");
   /* The last CJK span: GB18030 and Big5 sources try it if looks_misread(). */
   if (cjk_tried(cjk_high, cjk_odd))
-    NEED(ZHFIX__STAGE_MOJIBAKE, "cjk span at end");
+    NEED(ZHFIX__STAGE_CJK, "cjk span at end");
   /* find_utf16_newline() reports two such characters at least, and none
    * where some U+xx0D is left. */
   if (u16 >= 2 && !has_0d)
