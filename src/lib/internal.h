@@ -107,6 +107,9 @@ size_t zhfix__utf8_decode(const char *p, const char *end, uint32_t *cp);
 bool zhfix__utf8_valid(const char *s, size_t len);
 /* Encode cp (a scalar value) into out[4]; returns the length 1-4. */
 size_t zhfix__utf8_encode(uint32_t cp, char out[4]);
+/* The first byte of p[0, end - p) that is not ASCII (>= 0x80), or end; 16
+ * bytes at a time where SSE2 is there. */
+const char *zhfix__ascii_end(const char *p, const char *end);
 
 /* ---- buf.c: a line as code points, each remembering where it came from ---- */
 
