@@ -1201,3 +1201,8 @@ void zhfix__fastcc_close(struct zhfix__fastcc *c)
   zhfix__buf_free(&c->t2);
   free(c);
 }
+
+bool zhfix__fastcc_keeps_ascii(const struct zhfix__fastcc *c)
+{
+  return c->ascii_all_inert;
+}

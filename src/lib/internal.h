@@ -273,6 +273,9 @@ void zhfix__conv_close(struct zhfix__conv *c);
 /* Convert valid, NUL-free UTF-8 in[0, len) and append the result to out. */
 zhfix_status zhfix__conv_run(struct zhfix__conv *c, const char *in, size_t len,
                              struct zhfix__buf *out);
+/* Does c leave ASCII text as it is (the fast engine, no key of its config
+ * holding an ASCII character)? Then such a line needs no zhfix__conv_run(). */
+bool zhfix__conv_keeps_ascii(const struct zhfix__conv *c);
 
 /* ---- fastcc.c: the fast conversion engine (OpenCC 1.1 semantics, exactly) ---- */
 
@@ -318,6 +321,9 @@ void zhfix__fastcc_close(struct zhfix__fastcc *c);
 /* Convert valid UTF-8 in[0, len) (NUL allowed: it is copied) and append the
  * result to out; false on out of memory. */
 bool zhfix__fastcc_run(struct zhfix__fastcc *c, const char *in, size_t len, struct zhfix__buf *out);
+/* Is no ASCII character in a key of any of c's dictionaries (so that ASCII
+ * converts to itself)? */
+bool zhfix__fastcc_keeps_ascii(const struct zhfix__fastcc *c);
 
 /* ---- repair stages (shift.c, ruby.c) ---- */
 

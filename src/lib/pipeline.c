@@ -665,7 +665,9 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
     find_left(ctx, s, len, 0, 0);
   if (need & ZHFIX__STAGE_UTF16)
     find_utf16_newline(ctx, 0, 0, s, len);
-  if (len && ctx->conv) {
+  /* (a line of ASCII converts to itself where no key holds ASCII) */
+  if (len && ctx->conv &&
+      !(q.han == 0 && zhfix__conv_keeps_ascii(ctx->conv) && zhfix__ascii_end(s, s + len) == s + len)) {
     *st = zhfix__conv_run(ctx->conv, s, len, &ctx->out);
     if (*st == ZHFIX_ERR_CONVERT)
       *st = zhfix__fail(ctx, *st, "line %llu: OpenCC could not convert the text",
