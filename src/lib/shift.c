@@ -295,7 +295,7 @@ bool zhfix__shift_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn r
 
   for (e = 1; e < t->n; e++) {
     uint32_t c = t->cp[e], after = context_after(t, e + 1);
-    size_t lo, s, i, k, marker;
+    size_t lo, s, i, k, marker, ann_open, ann_end; /* annotations around the run */
     bool damage = false;
     struct zhfix__syllable syl;
     struct best best;
@@ -319,10 +319,11 @@ bool zhfix__shift_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn r
      * eaten-lead marker before it, an annotation after the resync byte, or a
      * run that starts right at a splice (after an annotation); annotations
      * with a letter. */
-    k = annotation_end(t, e + 1);
-    i = lo < e ? annotation_start(t, lo) : lo;
+    ann_end = annotation_end(t, e + 1);
+    ann_open = lo < e ? annotation_start(t, lo) : lo;
     damage |= (marker < lo && has_letter(t, marker + 1, lo - 1)) ||
-              (k > e + 1 && has_letter(t, e + 2, k - 1)) || (i < lo && has_letter(t, i + 1, lo - 1));
+              (ann_end > e + 1 && has_letter(t, e + 2, ann_end - 1)) ||
+              (ann_open < lo && has_letter(t, ann_open + 1, lo - 1));
     /* A misaligned run ends at the first byte that realigns the decoder, so no
      * later run reaches back past this one: each character is searched at most
      * once, which keeps the stage linear in the length of the line. */
