@@ -17,11 +17,12 @@
 #   sentences  the project's clean sentences (tests/data, both scripts)
 # then the conversion stage alone (tests/opencc/opencc_diff --bench: both
 # engines on the same lines in memory, CPU time) and zhfix's start-up time on
-# an empty input. MB/s are per CPU second (user + sys) so that other load on a
-# shared machine distorts them less; RSS from GNU time's %M. Each command
+# an empty input. MB/s are per CPU second (perf's task-clock where perf
+# works, else user + sys from GNU time, 10 ms resolution) so that other load
+# on a shared machine distorts them less; RSS from GNU time's %M. Each command
 # runs RUNS times (default 3) and its best CPU time counts. After each config
 # the whole pipeline's rate is given as a multiple of libopencc's
-# (zhfix -t X over zhfix -R --engine=opencc -t X, same input, same run).
+# (zhfix -t X over zhfix -R --engine=opencc -t X, same input, run in turns).
 # Needs: opencc, fortunes-zh, time, python3, apt-get (network) or MODERN=FILE
 # (and MANPAGES=FILE, the manpages-zh text).
 # Usage: bench/convert.sh [BUILDDIR] [SIZE_MB]
@@ -83,24 +84,69 @@ cat "$src/tests/data/sentences.zh-Hans.txt" "$src/tests/data/sentences.zh-Hant.t
 inputs="$inputs sentences"
 for f in $inputs; do grow "$tmp/$f"; done
 
+# CPU time of one run of a command (input $in, output $tmp/out): perf's
+# task-clock where perf works (0.01 ms resolution), else user + sys from GNU
+# time (10 ms); sets $cpu (seconds), $secs (wall) and $kb (peak RSS).
+have_perf=
+perf stat -x, -e task-clock -o "$tmp/perf" true 2>/dev/null && have_perf=1
+once() {
+  if [ -n "$have_perf" ]; then
+    perf stat -x, -e task-clock -o "$tmp/perf" /usr/bin/time -f '%e %U %S %M' -o "$tmp/time" \
+      "$@" <"$in" >"$tmp/out" 2>"$tmp/err" || :
+  else
+    /usr/bin/time -f '%e %U %S %M' -o "$tmp/time" "$@" <"$in" >"$tmp/out" 2>"$tmp/err" || :
+  fi
+  read -r secs user sys kb <"$tmp/time"
+  if [ -n "$have_perf" ]; then
+    cpu=$(awk -F, '/task-clock/ { print $1 / 1000 }' "$tmp/perf")
+  else
+    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
+  fi
+}
+
+report() { # label best-cpu wall kb: one line; sets $rate (MB/s of $in)
+  rate=$(awk -v b="$(wc -c <"$in")" -v c="$2" 'BEGIN { print (c >= 0.0001 ? b / 1e6 / c : 0) }')
+  awk -v n="$1" -v r="$rate" -v s="$3" -v cpu="$2" -v k="$4" 'BEGIN {
+    if (r > 0) rate = sprintf("%8.1f MB/s", r); else rate = "  (<0.1 ms) "
+    printf "  %-32s %s %7.3f s cpu %7.2f s wall %7.1f MB RSS\n", n, rate, cpu, s, k / 1024 }'
+}
+
+less() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(b == "" || a < b) }'; }
+
 run() { # label input command...: best of RUNS by CPU time; sets $rate (MB/s)
   label=$1 in=$2
   shift 2
   best=
   i=0
   while [ $i -lt "$RUNS" ]; do
-    /usr/bin/time -f '%e %U %S %M' -o "$tmp/time" "$@" <"$in" >"$tmp/out" 2>"$tmp/err" || :
-    read -r secs user sys kb <"$tmp/time"
-    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
-    if [ -z "$best" ] || awk -v a="$cpu" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+    once "$@"
+    if less "$cpu" "$best"; then
       best=$cpu bsecs=$secs bkb=$kb
     fi
     i=$((i + 1))
   done
-  rate=$(awk -v b="$(wc -c <"$in")" -v c="$best" 'BEGIN { print (c >= 0.01 ? b / 1e6 / c : 0) }')
-  awk -v n="$label" -v r="$rate" -v s="$bsecs" -v cpu="$best" -v k="$bkb" 'BEGIN {
-    if (r > 0) rate = sprintf("%8.1f MB/s", r); else rate = "  (<10 ms)  "
-    printf "  %-32s %s %7.2f s cpu %7.2f s wall %7.1f MB RSS\n", n, rate, cpu, s, k / 1024 }'
+  report "$label" "$best" "$bsecs" "$bkb"
+}
+
+# The whole pipeline against libopencc through zhfix, for config $1 on input
+# $2, run in turns (RUNS each) so that both see the same load; sets
+# $libopencc and $rate (the pipeline's MB/s). The output of the last run of
+# libopencc is left in $tmp/opencc.out.
+pipeline_pair() {
+  in=$2
+  bz= bo=
+  i=0
+  while [ $i -lt "$RUNS" ]; do
+    once "$zhfix" -R --engine=opencc -t "$1"
+    less "$cpu" "$bo" && bo=$cpu os=$secs okb=$kb
+    cp "$tmp/out" "$tmp/opencc.out"
+    once "$zhfix" -t "$1"
+    less "$cpu" "$bz" && bz=$cpu zs=$secs zkb=$kb
+    i=$((i + 1))
+  done
+  report "zhfix -R --engine=opencc -t $1" "$bo" "$os" "$okb"
+  libopencc=$rate
+  report "zhfix -t $1 (repair + fast)" "$bz" "$zs" "$zkb"
 }
 
 echo "zhfix conversion benchmark; rough figures on a shared machine ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)); best of $RUNS"
@@ -113,11 +159,9 @@ for f in $inputs; do
   for c in t2s s2t s2twp; do
     run "zhfix -R -t $c (fast)" "$tmp/$f" "$zhfix" -R -t "$c"
     cp "$tmp/out" "$tmp/fast.out"
-    run "zhfix -R --engine=opencc -t $c" "$tmp/$f" "$zhfix" -R --engine=opencc -t "$c"
-    libopencc=$rate
-    cmp -s "$tmp/out" "$tmp/fast.out" || echo "  !! zhfix -R -t $c: the engines' outputs differ"
     run "opencc -c $c" "$tmp/$f" opencc -c "$c.json"
-    run "zhfix -t $c (repair + fast)" "$tmp/$f" "$zhfix" -t "$c"
+    pipeline_pair "$c" "$tmp/$f"
+    cmp -s "$tmp/opencc.out" "$tmp/fast.out" || echo "  !! zhfix -R -t $c: the engines' outputs differ"
     line=$(awk -v f="$f" -v c="$c" -v p="$rate" -v o="$libopencc" 'BEGIN {
       printf "  %-10s %-6s whole pipeline %7.1f MB/s / libopencc %5.2f MB/s = %5.1fx", f, c, p, o, (o > 0 ? p / o : 0) }')
     echo "$line"

@@ -110,3 +110,8 @@ zhfix_status zhfix__conv_run(struct zhfix__conv *c, const char *in, size_t len,
   opencc_convert_utf8_free(res);
   return ok ? ZHFIX_OK : ZHFIX_ERR_NOMEM;
 }
+
+bool zhfix__conv_keeps_ascii(const struct zhfix__conv *c)
+{
+  return c->fast && zhfix__fastcc_keeps_ascii(c->fast);
+}

@@ -304,6 +304,7 @@ struct zhfix__fastcc {
                                    * to its value */
   bool astral_inert;              /* no key of any dictionary has an astral character */
   uint64_t ascii_inert[2];        /* ASCII characters in no key of any dictionary */
+  bool ascii_all_inert;           /* all of them */
   uint64_t *segmemo[MAXMEMBERS];  /* per seg member, per node: MEMO(off, len) in arena */
   struct cinfo *cinfo;            /* per BMP code point, made on first use */
   struct cmemo *cmemo;            /* per BMP code point, made on first use */
@@ -887,8 +888,11 @@ static bool run_seg1(struct zhfix__fastcc *c, const unsigned char *s, size_t len
     if (t[0] < 0x80 && ((c->ascii_inert[t[0] >> 6] >> (t[0] & 63)) & 1)) {
       /* ASCII that no key contains: copied, as a run of bytes. */
       const unsigned char *q = t + 1;
-      while (q < end && *q < 0x80 && ((c->ascii_inert[*q >> 6] >> (*q & 63)) & 1))
-        q++;
+      if (c->ascii_all_inert)
+        q = (const unsigned char *)zhfix__ascii_end((const char *)q, (const char *)end);
+      else
+        while (q < end && *q < 0x80 && ((c->ascii_inert[*q >> 6] >> (*q & 63)) & 1))
+          q++;
       if (o > olim || (size_t)(olim - o) < (size_t)(q - t))
         goto slow;
       memcpy(o, t, (size_t)(q - t));
@@ -1134,6 +1138,7 @@ static void plan(struct zhfix__fastcc *c)
     if (all[k]->astral)
       c->astral_inert = false;
   }
+  c->ascii_all_inert = c->ascii_inert[0] == ~0ull && c->ascii_inert[1] == ~0ull;
 }
 
 struct zhfix__fastcc *zhfix__fastcc_open(const char *config, char *why, size_t whylen)
@@ -1195,4 +1200,9 @@ void zhfix__fastcc_close(struct zhfix__fastcc *c)
   zhfix__buf_free(&c->t1);
   zhfix__buf_free(&c->t2);
   free(c);
+}
+
+bool zhfix__fastcc_keeps_ascii(const struct zhfix__fastcc *c)
+{
+  return c->ascii_all_inert;
 }

@@ -107,6 +107,9 @@ size_t zhfix__utf8_decode(const char *p, const char *end, uint32_t *cp);
 bool zhfix__utf8_valid(const char *s, size_t len);
 /* Encode cp (a scalar value) into out[4]; returns the length 1-4. */
 size_t zhfix__utf8_encode(uint32_t cp, char out[4]);
+/* The first byte of p[0, end - p) that is not ASCII (>= 0x80), or end; 16
+ * bytes at a time where SSE2 is there. */
+const char *zhfix__ascii_end(const char *p, const char *end);
 
 /* ---- buf.c: a line as code points, each remembering where it came from ---- */
 
@@ -270,6 +273,9 @@ void zhfix__conv_close(struct zhfix__conv *c);
 /* Convert valid, NUL-free UTF-8 in[0, len) and append the result to out. */
 zhfix_status zhfix__conv_run(struct zhfix__conv *c, const char *in, size_t len,
                              struct zhfix__buf *out);
+/* Does c leave ASCII text as it is (the fast engine, no key of its config
+ * holding an ASCII character)? Then such a line needs no zhfix__conv_run(). */
+bool zhfix__conv_keeps_ascii(const struct zhfix__conv *c);
 
 /* ---- fastcc.c: the fast conversion engine (OpenCC 1.1 semantics, exactly) ---- */
 
@@ -315,6 +321,9 @@ void zhfix__fastcc_close(struct zhfix__fastcc *c);
 /* Convert valid UTF-8 in[0, len) (NUL allowed: it is copied) and append the
  * result to out; false on out of memory. */
 bool zhfix__fastcc_run(struct zhfix__fastcc *c, const char *in, size_t len, struct zhfix__buf *out);
+/* Is no ASCII character in a key of any of c's dictionaries (so that ASCII
+ * converts to itself)? */
+bool zhfix__fastcc_keeps_ascii(const struct zhfix__fastcc *c);
 
 /* ---- repair stages (shift.c, ruby.c) ---- */
 
@@ -401,6 +410,11 @@ int zhfix__mojibake_sloppy_byte(enum zhfix__codec d, uint32_t c);
  * passes run only on a line with such a pair or a C1 control. */
 bool zhfix__mojibake_latin_lead(uint32_t c);
 bool zhfix__mojibake_latin_pair(uint32_t c, uint32_t next);
+/* Would the mojibake stage's first pass leave the spans of t (a line as it
+ * came in) that it reads as GB18030 or Big5 as they are (no hypothesis of
+ * theirs has a candidate)? 1 yes, 0 no, -1 out of memory (ctx->codecs.oom is
+ * then set). t is not changed; ctx->scratch is used. */
+int zhfix__mojibake_cjk_quiet(zhfix_ctx *ctx, struct zhfix__text *t);
 
 /* ---- quick.c: lines every repair stage leaves alone ---- */
 
@@ -421,7 +435,10 @@ enum {
   ZHFIX__STAGE_UTF16 = 8, /* find_utf16_newline() may report: not quick */
   ZHFIX__STAGE_MISCONV = 16,
   ZHFIX__STAGE_ALL = 31,
-  ZHFIX__STAGE_FULL = 63  /* the scan stopped: not even the counts are known */
+  /* Of the mojibake stage, only the spans it reads as GB18030 or Big5 may
+   * change (zhfix__mojibake_cjk_quiet() can tell): not a stage of its own. */
+  ZHFIX__STAGE_CJK = 32,
+  ZHFIX__STAGE_FULL = 127 /* the scan stopped: not even the counts are known */
 };
 
 /* Scan the line s[0, len) (bytes, no terminator). Returns the stages that may

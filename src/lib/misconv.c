@@ -481,8 +481,8 @@ void zhfix__misconv_evidence(zhfix_ctx *ctx, const char *text, size_t len)
   bool never = false;
   size_t n = 0, l;
 
-  if (ctx->converter != ZHFIX_CONVERTER_UNKNOWN)
-    return;
+  if (ctx->converter != ZHFIX_CONVERTER_UNKNOWN || zhfix__ascii_end(text, end) == end)
+    return; /* (decided; or no Han) */
   for (p = text; p < end; p += l ? l : 1) {
     if ((l = zhfix__utf8_decode(p, end, &cp[n])) == 0)
       continue;

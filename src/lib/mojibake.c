@@ -512,6 +512,65 @@ static size_t span_piece(const struct zhfix__text *t, size_t i, size_t j, enum z
   return i;
 }
 
+/* The spans of t read as code page d, each replaced by its best hypothesis
+ * (reported). Sets *changed. With report NULL nothing is replaced: *changed
+ * tells that some span has a candidate. False on out of memory only. */
+static bool source_pass(zhfix_ctx *ctx, struct zhfix__text *t, enum zhfix__codec d,
+                        zhfix__edit_fn report, bool *seen, bool *changed)
+{
+  size_t i, j, k;
+
+  for (i = 0; i < t->n;) {
+    struct cand best = {0};
+    size_t high = 0;
+    if (!span_char(d, t->cp[i])) {
+      i++;
+      continue;
+    }
+    /* Single-byte sources need Latin-1 letters or signs (A1-FF): cp1252's
+     * own punctuation alone (——, “”) is just text, and so are no-break
+     * spaces (web pages indent paragraphs with them: four of them are not
+     * GBK's 牋牋). */
+    if (!single_byte(d) && t->cp[i] < 0x80) {
+      i++; /* CJK spans start, and end, with non-ASCII */
+      continue;
+    }
+    for (j = i; j < t->n && span_char(d, t->cp[j]); j++)
+      ;
+    while (!single_byte(d) && j > i && t->cp[j - 1] < 0x80)
+      j--;
+    if ((k = span_piece(t, i, j, d)) == i) {
+      i = j > i ? j : i + 1;
+      continue;
+    }
+    j = k;
+    for (k = i; k < j; k++)
+      high += t->cp[k] != 0xA0 &&
+              (d == ZHFIX__CP1252 ? t->cp[k] >= 0xA0 && t->cp[k] <= 0xFF : t->cp[k] >= 0x80);
+    if (high >= (seen_from(seen, d) ? 1 : MIN_HIGH) &&
+        (single_byte(d) || seen_from(seen, d) || looks_misread(t, i, j)) &&
+        !best_for_span(ctx, t, i, j, d, seen, &best))
+      return false;
+    if (best.cp && !report) {
+      free(best.cp);
+      *changed = true;
+      return true;
+    }
+    if (best.cp) {
+      bool ok = apply(ctx, t, best.from, best.to, best.cp, best.n, best.kind, best.margin,
+                      report);
+      seen[best.hyp] = true;
+      j = best.from + best.n;
+      free(best.cp);
+      if (!ok)
+        return false;
+      *changed = true;
+    }
+    i = j;
+  }
+  return true;
+}
+
 /* One pass of the code page hypotheses over the line. Sets *changed. */
 static bool codepage_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report,
                           bool *seen, bool *changed)
@@ -519,56 +578,23 @@ static bool codepage_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn 
   static const enum zhfix__codec sources[] = {ZHFIX__CP1252, ZHFIX__CP1251, ZHFIX__CP1250,
                                               ZHFIX__MACROMAN, ZHFIX__CP437, ZHFIX__GB18030,
                                               ZHFIX__BIG5};
-  size_t s, i, j, k;
+  size_t s;
 
   *changed = false;
-  for (s = 0; s < sizeof sources / sizeof *sources; s++) {
-    enum zhfix__codec d = sources[s];
-    for (i = 0; i < t->n;) {
-      struct cand best = {0};
-      size_t high = 0;
-      if (!span_char(d, t->cp[i])) {
-        i++;
-        continue;
-      }
-      /* Single-byte sources need Latin-1 letters or signs (A1-FF): cp1252's
-       * own punctuation alone (——, “”) is just text, and so are no-break
-       * spaces (web pages indent paragraphs with them: four of them are not
-       * GBK's 牋牋). */
-      if (!single_byte(d) && t->cp[i] < 0x80) {
-        i++; /* CJK spans start, and end, with non-ASCII */
-        continue;
-      }
-      for (j = i; j < t->n && span_char(d, t->cp[j]); j++)
-        ;
-      while (!single_byte(d) && j > i && t->cp[j - 1] < 0x80)
-        j--;
-      if ((k = span_piece(t, i, j, d)) == i) {
-        i = j > i ? j : i + 1;
-        continue;
-      }
-      j = k;
-      for (k = i; k < j; k++)
-        high += t->cp[k] != 0xA0 &&
-                (d == ZHFIX__CP1252 ? t->cp[k] >= 0xA0 && t->cp[k] <= 0xFF : t->cp[k] >= 0x80);
-      if (high >= (seen_from(seen, d) ? 1 : MIN_HIGH) &&
-          (single_byte(d) || seen_from(seen, d) || looks_misread(t, i, j)) &&
-          !best_for_span(ctx, t, i, j, d, seen, &best))
-        return false;
-      if (best.cp) {
-        bool ok = apply(ctx, t, best.from, best.to, best.cp, best.n, best.kind, best.margin,
-                        report);
-        seen[best.hyp] = true;
-        j = best.from + best.n;
-        free(best.cp);
-        if (!ok)
-          return false;
-        *changed = true;
-      }
-      i = j;
-    }
-  }
+  for (s = 0; s < sizeof sources / sizeof *sources; s++)
+    if (!source_pass(ctx, t, sources[s], report, seen, changed))
+      return false;
   return true;
+}
+
+int zhfix__mojibake_cjk_quiet(zhfix_ctx *ctx, struct zhfix__text *t)
+{
+  bool seen[sizeof hypotheses / sizeof *hypotheses] = {false}, changed = false;
+
+  if (!source_pass(ctx, t, ZHFIX__GB18030, NULL, seen, &changed) ||
+      (!changed && !source_pass(ctx, t, ZHFIX__BIG5, NULL, seen, &changed)) || ctx->codecs.oom)
+    return -1;
+  return !changed;
 }
 
 /* ---- UTF-8 of any alphabet read as a single-byte code page ---- */

@@ -598,7 +598,9 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
   else
     need = zhfix__quick_scan(s, len, &q);
   /* Stages of their own (shift, ruby, mojibake): the full path. */
-  if (need & ~(ZHFIX__STAGE_MISCONV | ZHFIX__STAGE_UTF16)) {
+  if (need & ~(ZHFIX__STAGE_MISCONV | ZHFIX__STAGE_UTF16 | ZHFIX__STAGE_CJK)) {
+    if (need & ZHFIX__STAGE_CJK)
+      need |= ZHFIX__STAGE_MOJIBAKE;
     if (need != ZHFIX__STAGE_FULL)
       ctx->skip = ZHFIX__STAGE_ALL & ~need;
     return false;
@@ -616,12 +618,24 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
             : zhfix__misconv_quiet(s, len, sides))
       need &= ~ZHFIX__STAGE_MISCONV;
   }
-  if (need & ZHFIX__STAGE_MISCONV) {
+  if (need & (ZHFIX__STAGE_MISCONV | ZHFIX__STAGE_CJK)) {
     if (!load(ctx, s, len)) {
       *st = ZHFIX_ERR_NOMEM;
       return true;
     }
     loaded = true;
+  }
+  /* A span the mojibake stage reads as GB18030 or Big5 (no-break spaces or
+   * rare characters between Han): its hypotheses tried on their own. */
+  if (need & ZHFIX__STAGE_CJK) {
+    if (zhfix__mojibake_cjk_quiet(ctx, &ctx->text) != 1) {
+      ctx->codecs.oom = false; /* (the full path tries again) */
+      ctx->skip = ZHFIX__STAGE_ALL & ~need & ~ZHFIX__STAGE_MOJIBAKE;
+      return false;
+    }
+    need &= ~ZHFIX__STAGE_CJK;
+  }
+  if (need & ZHFIX__STAGE_MISCONV) {
     ctx->dry_changed = false;
     /* The scan's counts are the line's: its script, as the stage (and
      * line_script()) would classify it, the model deciding a tie. */
@@ -656,7 +670,9 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
     find_left(ctx, s, len, 0, 0);
   if (need & ZHFIX__STAGE_UTF16)
     find_utf16_newline(ctx, 0, 0, s, len);
-  if (len && ctx->conv) {
+  /* (a line of ASCII converts to itself where no key holds ASCII) */
+  if (len && ctx->conv &&
+      !(q.han == 0 && zhfix__conv_keeps_ascii(ctx->conv) && zhfix__ascii_end(s, s + len) == s + len)) {
     *st = zhfix__conv_run(ctx->conv, s, len, &ctx->out);
     if (*st == ZHFIX_ERR_CONVERT)
       *st = zhfix__fail(ctx, *st, "line %llu: OpenCC could not convert the text",

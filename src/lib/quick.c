@@ -250,12 +250,14 @@ static bool pinyin_letter(uint32_t c)
 }
 
 /* Does the ")" at close end "(letters)" or "?letters)" (shift.c
- * annotation_start(), eaten_lead_marker())? Read backwards from close; s is
- * the start of the line. Letters above ASCII are two bytes (U+00C0-U+024F). */
+ * annotation_start(), eaten_lead_marker(), with a letter, not only tone
+ * digits: has_letter())? Read backwards from close; s is the start of the
+ * line. Letters above ASCII are two bytes (U+00C0-U+024F). */
 static bool closes_annotation(const unsigned char *s, const unsigned char *close)
 {
   const unsigned char *p = close;
   size_t n = 0;
+  bool letter = false;
 
   while (p > s && n <= ANNOT_LOOK) {
     uint32_t c = p[-1];
@@ -268,23 +270,27 @@ static bool closes_annotation(const unsigned char *s, const unsigned char *close
       p--;
     }
     if (!pinyin_letter(c))
-      return n > 0 && (c == '(' || c == '?');
+      return n > 0 && letter && (c == '(' || c == '?');
+    letter |= c > '9';
     n++;
   }
   return n > ANNOT_LOOK; /* too long to tell cheaply: say yes */
 }
 
-/* Does "(letters)" follow at p, the byte after a "(" (shift.c annotation_end())? */
+/* Does "(letters)" follow at p, the byte after a "(" (shift.c annotation_end(),
+ * with a letter)? */
 static bool annotation_follows(const unsigned char *p, const unsigned char *end)
 {
   size_t n = 0, l;
   uint32_t c;
+  bool letter = false;
 
   while (p < end && (l = next_cp(p, end, &c)) > 0) {
     if (c == ')')
-      return n > 0;
+      return n > 0 && letter;
     if (!pinyin_letter(c))
       return false;
+    letter |= c > '9';
     if (++n > ANNOT_LOOK)
       return true;
     p += l;
@@ -524,7 +530,7 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
         brk |= ascii[*p++];
       if (brk & A_BREAK) {
         if (cjk_odd && cjk_tried(cjk_high, cjk_odd))
-          NEED(ZHFIX__STAGE_MOJIBAKE, "cjk span");
+          NEED(ZHFIX__STAGE_CJK, "cjk span");
         cjk_high = cjk_odd = 0;
       }
       prev2 = p - from >= 2 ? p[-2] : prev;
@@ -550,7 +556,7 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
        * controls: looks_misread() decides whether they are tried. */
       if (c < 0x20 || is_alpha(c)) {
         if (cjk_odd && cjk_tried(cjk_high, cjk_odd))
-          NEED(ZHFIX__STAGE_MOJIBAKE, "cjk span");
+          NEED(ZHFIX__STAGE_CJK, "cjk span");
         cjk_high = cjk_odd = 0;
       }
       if (c >= 0x40 && c <= 0x7E) {
@@ -716,7 +722,7 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
       NEED(ZHFIX__STAGE_MOJIBAKE, "single-byte span at end");
   /* The last CJK span: GB18030 and Big5 sources try it if looks_misread(). */
   if (cjk_tried(cjk_high, cjk_odd))
-    NEED(ZHFIX__STAGE_MOJIBAKE, "cjk span at end");
+    NEED(ZHFIX__STAGE_CJK, "cjk span at end");
   /* find_utf16_newline() reports two such characters at least, and none
    * where some U+xx0D is left. */
   if (u16 >= 2 && !has_0d)

@@ -82,6 +82,16 @@ static size_t eaten_lead_marker(const struct zhfix__text *t, size_t pos)
   return t->cp[i] == '?' && i < pos - 2 && i > 0 ? i : pos;
 }
 
+/* Does t->cp[from, to), the inside of an annotation, hold a letter? Pinyin
+ * does; "(1)" after a command's name (ls(1)) is no annotation. */
+static bool has_letter(const struct zhfix__text *t, size_t from, size_t to)
+{
+  for (; from < to; from++)
+    if (t->cp[from] > '9')
+      return true;
+  return false;
+}
+
 /* Can c be part of a misaligned run: a two-byte GB18030 character, or folded punctuation. */
 static bool run_char(struct zhfix__gb *gb, uint32_t c)
 {
@@ -285,7 +295,7 @@ bool zhfix__shift_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn r
 
   for (e = 1; e < t->n; e++) {
     uint32_t c = t->cp[e], after = context_after(t, e + 1);
-    size_t lo, s, i, k, marker;
+    size_t lo, s, i, k, marker, ann_open, ann_end; /* annotations around the run */
     bool damage = false;
     struct zhfix__syllable syl;
     struct best best;
@@ -307,9 +317,13 @@ bool zhfix__shift_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn r
     marker = eaten_lead_marker(t, lo);
     /* Evidence of damage: a rare or private-use character in the run, an
      * eaten-lead marker before it, an annotation after the resync byte, or a
-     * run that starts right at a splice (after an annotation). */
-    damage |= marker < lo || annotation_end(t, e + 1) > e + 1 ||
-              (lo < e && annotation_start(t, lo) < lo);
+     * run that starts right at a splice (after an annotation); annotations
+     * with a letter. */
+    ann_end = annotation_end(t, e + 1);
+    ann_open = lo < e ? annotation_start(t, lo) : lo;
+    damage |= (marker < lo && has_letter(t, marker + 1, lo - 1)) ||
+              (ann_end > e + 1 && has_letter(t, e + 2, ann_end - 1)) ||
+              (ann_open < lo && has_letter(t, ann_open + 1, lo - 1));
     /* A misaligned run ends at the first byte that realigns the decoder, so no
      * later run reaches back past this one: each character is searched at most
      * once, which keeps the stage linear in the length of the line. */

@@ -1,6 +1,10 @@
 /* UTF-8 decoding and encoding, bounded by (ptr, end). */
 #include "internal.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 size_t zhfix__utf8_decode(const char *p, const char *end, uint32_t *cp)
 {
   const unsigned char *s = (const unsigned char *)p;
@@ -71,4 +75,19 @@ bool zhfix__utf8_valid(const char *s, size_t len)
   while (i < len && (l = zhfix__utf8_decode(s + i, s + len, &cp)) > 0)
     i += l;
   return i == len;
+}
+
+const char *zhfix__ascii_end(const char *p, const char *end)
+{
+#ifdef __SSE2__
+  while (end - p >= 16) {
+    unsigned m = (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)p));
+    if (m)
+      return p + __builtin_ctz(m);
+    p += 16;
+  }
+#endif
+  while (p < end && (unsigned char)*p < 0x80)
+    p++;
+  return p;
 }

@@ -217,6 +217,41 @@ static void test_set_engine(void **state)
   zhfix_close(&ctx);
 }
 
+/* zhfix__conv_keeps_ascii(): where it says so, every ASCII character (but
+ * NUL, which conv_run() never gets) converts to itself, on both sides of Han;
+ * and libopencc never says so. The Debian configs the fast engine reads. */
+static void test_keeps_ascii(void **state)
+{
+  static const char *const configs[] = {"s2t", "t2s", "s2tw", "tw2s", "s2twp", "tw2sp", "s2hk",
+                                        "hk2s", "t2tw", "tw2t", "t2hk", "hk2t", "t2jp", "jp2t"};
+  char ascii[128], err[256] = "";
+  size_t i, keeps = 0;
+  (void)state;
+
+  for (i = 1; i < 128; i++)
+    ascii[i - 1] = (char)i;
+  for (i = 0; i < sizeof configs / sizeof *configs; i++) {
+    struct zhfix__conv *c = zhfix__conv_open(configs[i], false, err, sizeof err), *o;
+    struct zhfix__buf out = {0};
+    if (!c)
+      fail_msg("%s: %s", configs[i], err);
+    if (zhfix__conv_keeps_ascii(c)) {
+      keeps++;
+      assert_int_equal(zhfix__conv_run(c, ascii, 127, &out), ZHFIX_OK);
+      assert_int_equal(out.len, 127);
+      assert_memory_equal(out.data, ascii, 127);
+    }
+    zhfix__buf_free(&out);
+    zhfix__conv_close(c);
+    o = zhfix__conv_open(configs[i], true, err, sizeof err);
+    assert_non_null(o);
+    assert_false(zhfix__conv_keeps_ascii(o));
+    zhfix__conv_close(o);
+  }
+  /* (the character configs at least: s2t, t2s ...) */
+  assert_true(keeps >= 2);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -228,6 +263,7 @@ int main(void)
     cmocka_unit_test(test_semantics),
     cmocka_unit_test(test_fallback),
     cmocka_unit_test(test_set_engine),
+    cmocka_unit_test(test_keeps_ascii),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

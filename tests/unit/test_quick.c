@@ -487,6 +487,79 @@ static void test_clean_is_quick(void **state)
   assert_true((quick + misconv) * 10 >= nsentences * 9);
 }
 
+/* Load the UTF-8 line s into t as code points. */
+static void load_text(struct zhfix__text *t, const char *s)
+{
+  size_t len = strlen(s), i = 0, l;
+  uint32_t c;
+  t->n = 0;
+  assert_true(zhfix__text_reserve(t, len));
+  while (i < len && (l = zhfix__utf8_decode(s + i, s + len, &c)) > 0) {
+    t->src[t->n] = (uint32_t)t->n;
+    t->cp[t->n++] = c;
+    i += l;
+  }
+}
+
+/* Lines whose only doubt is a span the mojibake stage reads as GB18030 or
+ * Big5 (no-break spaces between Han): the scan says so (ZHFIX__STAGE_CJK),
+ * and zhfix__mojibake_cjk_quiet() tells clean text from mojibake. */
+static void test_cjk_spans(void **state)
+{
+  static const struct {
+    const char *line;
+    int quiet;
+  } cases[] = {
+    {"参见第\xc2\xa0" "9.6.3\xc2\xa0节“使用 UUID 访问分区”。", 1},
+    {"參見第\xc2\xa0" "9.6.3\xc2\xa0節「使用 UUID 存取分割區」。", 1},
+    {"非常\xc2\xa0\xc2\xa0重要的文件", 1},
+    /* 参数设置 (UTF-8 read as GBK) with a no-break space between */
+    {"\xe9\x8d\x99\xe5\x82\x9b\xe6\x9a\x9f\xc2\xa0\xe7\x92\x81\xe5\x89\xa7\xe7\x96\x86", 0},
+  };
+  zhfix_ctx *ctx = NULL;
+  struct zhfix__text t = {0};
+  size_t i;
+  (void)state;
+
+  assert_int_equal(zhfix_open(&ctx, 0), ZHFIX_OK);
+  for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+    struct zhfix__quick q;
+    unsigned need = zhfix__quick_scan(cases[i].line, strlen(cases[i].line), &q);
+    if ((need & ~ZHFIX__STAGE_MISCONV) != ZHFIX__STAGE_CJK)
+      fail_msg("%s: stages %u", cases[i].line, need);
+    load_text(&t, cases[i].line);
+    assert_int_equal(zhfix__mojibake_cjk_quiet(ctx, &t), cases[i].quiet);
+  }
+  zhfix__text_free(&t);
+  zhfix_close(&ctx);
+}
+
+/* A "(1)" after a command's name is no annotation: the byte-shift stage is
+ * not asked about the run after it; "(ye4)" is one. */
+static void test_digit_annotation(void **state)
+{
+  static const char *const digits[] = {
+    "xmessage(1)：在一個視窗中顯示一條訊息或疑問（X）",
+    "見ls(1)的說明X。",
+  };
+  static const char *const pinyin[] = {
+    "xmessage(ye4)：在一個視窗中顯示一條訊息或疑問（X）",
+    "見ls(yè)的說明X。",
+  };
+  struct zhfix__quick q;
+  size_t i;
+  (void)state;
+
+  for (i = 0; i < sizeof digits / sizeof *digits; i++) {
+    unsigned need = zhfix__quick_scan(digits[i], strlen(digits[i]), &q);
+    if (need == ZHFIX__STAGE_FULL || (need & ZHFIX__STAGE_SHIFT))
+      fail_msg("%s: stages %u", digits[i], need);
+    need = zhfix__quick_scan(pinyin[i], strlen(pinyin[i]), &q);
+    if (need == ZHFIX__STAGE_FULL || !(need & ZHFIX__STAGE_SHIFT))
+      fail_msg("%s: stages %u", pinyin[i], need);
+  }
+}
+
 /* The scan's table knows every character mojibake.c's spans take. */
 static void test_pages_table(void **state)
 {
@@ -511,6 +584,8 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_pages_table),
     cmocka_unit_test(test_clean_is_quick),
+    cmocka_unit_test(test_cjk_spans),
+    cmocka_unit_test(test_digit_annotation),
     cmocka_unit_test(test_golden),
     cmocka_unit_test(test_misconv_filter),
     cmocka_unit_test(test_misconv_quiet),
