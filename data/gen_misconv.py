@@ -94,13 +94,15 @@ def components(alt):
     return rep
 
 
-def lexicon(words, alt, rep, phrases=()):
+def lexicon(words, alt, rep, phrases=(), firsts=frozenset()):
     """[(key, word, cost)]: words of LEX_MIN_LEN..LEX_MAX_LEN characters, as
     frequent as LEX_MIN_FREQ, holding a character with alternatives; the key
     writes each such character as its set's representative; cost: ln(freq) x 8
     (at most 127). phrases: more such words, known only as a phrase converter's
     output: those the words lack get the cost of LEX_MIN_FREQ with bit 7 set
-    (PHRASE_ONLY)."""
+    (PHRASE_ONLY), if they hold a member not in firsts (misconv.c lets such a
+    word vote only for another member than the text's, and only after a
+    one-character converter, which writes the firsts)."""
     best = {}
     for w, f in words:
         if LEX_MIN_LEN <= len(w) <= LEX_MAX_LEN and f >= LEX_MIN_FREQ and \
@@ -111,7 +113,7 @@ def lexicon(words, alt, rep, phrases=()):
         key = "".join(rep.get(c, c) for c in w)
         out.append((key.encode("utf-8"), w.encode("utf-8"), min(127, int(round(math.log(f) * 8)))))
     only = {w for w in phrases if w not in best and LEX_MIN_LEN <= len(w) <= LEX_MAX_LEN and
-            all(is_han(c) for c in w) and any(c in alt for c in w)}
+            all(is_han(c) for c in w) and any(c in alt and c not in firsts for c in w)}
     for w in only:
         key = "".join(rep.get(c, c) for c in w)
         out.append((key.encode("utf-8"), w.encode("utf-8"),
@@ -335,7 +337,7 @@ def main():
     reps = {"trad": components(trad), "simp": components(simp)}
     idents = {"trad": {k for k, v in st.items() if len(k) == 1 and k in v},
               "simp": {k for k, v in ts.items() if len(k) == 1 and k in v}}
-    lexicons = {"trad": lexicon(trad_words, trad, reps["trad"], phrase_words),
+    lexicons = {"trad": lexicon(trad_words, trad, reps["trad"], phrase_words, firsts["trad"]),
                 "simp": lexicon(jieba, simp, reps["simp"])}
     words = set()
     for name in PHRASE_DICTS:
