@@ -170,8 +170,9 @@ typedef enum zhfix_converter {
  * characters): the first that holds a character no character-only converter
  * writes gives OTHER; 4000 Han characters of such lines without one give
  * CHARACTER; 40000 Han characters of any lines without a decision give OTHER.
- * Until it is decided, zhfix_feed() holds the document's lines (at most 4 MiB
- * of input; then they are repaired as undecided) and writes them once it is,
+ * Until it is decided, zhfix_feed() holds the document's lines and the
+ * windows of its long lines (4 MiB of input at most: then those are repaired
+ * as undecided, and holding starts again) and writes them once it is,
  * so every line is repaired with the decision; a document that ends undecided
  * is repaired as such at zhfix_finish() (zhfix --jobs processes the part up to
  * the decision in one thread). Not with ZHFIX_NO_REPAIR or a converter set.
@@ -259,8 +260,8 @@ const char *zhfix_script_name(zhfix_script script);
  * in windows cut after a sentence end, sentence by sentence (its output is that
  * of the line cut after each 。！？), so memory stays bounded.
  * Until the document has decided what converted it (zhfix_set_converter()),
- * and with the target "auto" until it has chosen a script, complete lines are
- * held too (at most 4 MiB each way) and written later.
+ * and with the target "auto" until it has chosen a script, complete lines and
+ * windows are held too (at most 4 MiB at a time each way) and written later.
  * Line terminators ("\n", "\r\n") are written unchanged.
  * @param buf,len  input bytes (any bytes; len may be 0)
  * @param write    output callback, called zero or more times

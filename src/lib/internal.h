@@ -507,9 +507,8 @@ struct zhfix_ctx {
   zhfix_converter converter;   /* misconv.c: what converted the document (decided once) */
   bool converter_set;          /* zhfix_set_converter() fixed it for every document */
   uint64_t converter_han[2];   /* Han characters read for it: of Traditional lines, of all */
-  struct zhfix__buf ahead;     /* pipeline.c: input lines held until it is decided */
-  struct zhfix__buf ahead_lines; /* their lengths in bytes, as uint64_t: len * 2 + terminated */
-  bool ahead_done;             /* this document holds no more lines (decided, or too many) */
+  struct zhfix__buf ahead;     /* pipeline.c: input lines and windows held until it is decided */
+  struct zhfix__buf ahead_lines; /* each one's length in bytes and kind, as uint64_t: len * 4 + kind */
   bool ahead_replay;           /* the held lines are being processed (evidence already read) */
   char errmsg[256];
 };

@@ -14,6 +14,7 @@
 #define UTF16_SITES 2    /* such characters in a segment to report it */
 #define DECODE_SLICE (64u << 10) /* input bytes decoded at a time */
 #define AHEAD_HOLD (4u << 20)    /* input bytes held at most until the converter is decided */
+enum { AHEAD_LINE, AHEAD_TERM, AHEAD_WINDOW }; /* what is held: a last line, a line, a window */
 
 static bool flush_before_finding(zhfix_ctx *ctx);
 
@@ -484,7 +485,8 @@ static zhfix_status do_sentences(zhfix_ctx *ctx, const char *s, size_t len)
     if (!(cp = linetext_cps(ctx, &k)))
       return ZHFIX_ERR_NOMEM;
     zhfix__classify(cp, k, &c);
-    zhfix__misconv_evidence(ctx, s, n);
+    if (!ctx->ahead_replay)
+      zhfix__misconv_evidence(ctx, s, n);
     ctx->win_count.han += c.han;
     ctx->win_count.simplified_only += c.simplified_only;
     ctx->win_count.traditional_only += c.traditional_only;
@@ -544,17 +546,16 @@ static zhfix_status put_out(zhfix_ctx *ctx, const char *p, size_t n, zhfix_write
   return ctx->batch.len >= BATCH ? flush_out(ctx) : ZHFIX_OK;
 }
 
-static zhfix_status ahead_replay(zhfix_ctx *ctx, zhfix_write_fn write, void *user);
+static zhfix_status hold(zhfix_ctx *ctx, const char *s, size_t len, unsigned kind,
+                         zhfix_write_fn write, void *user);
 
 /* Process one window of a long line, s[0, len) without terminator, cut at a
  * safe point (see window_cut): its sentences, but the line goes on. */
-static zhfix_status do_window(zhfix_ctx *ctx, const char *s, size_t len, zhfix_write_fn write,
-                              void *user)
+static zhfix_status window_now(zhfix_ctx *ctx, const char *s, size_t len, zhfix_write_fn write,
+                               void *user)
 {
   zhfix_status st;
 
-  if (!ctx->ahead_done && (st = ahead_replay(ctx, write, user)) != ZHFIX_OK)
-    return st;
   if (!ctx->windowed) {
     ctx->windowed = true;
     ctx->win_col = ctx->win_byte = ctx->last_col = ctx->last_byte = 0;
@@ -566,6 +567,13 @@ static zhfix_status do_window(zhfix_ctx *ctx, const char *s, size_t len, zhfix_w
   if (st != ZHFIX_OK)
     return st;
   return put_out(ctx, ctx->out.data, ctx->out.len, write, user);
+}
+
+/* A window, or held (see line_in()). */
+static zhfix_status do_window(zhfix_ctx *ctx, const char *s, size_t len, zhfix_write_fn write,
+                              void *user)
+{
+  return hold(ctx, s, len, AHEAD_WINDOW, write, user);
 }
 
 /* The report of a trial run of a stage: it would change the line. */
@@ -741,19 +749,18 @@ static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term
   return put_out(ctx, ctx->out.data, ctx->out.len, write, user);
 }
 
-/* Process the lines held by line_in(), in order, and hold no more in this
- * document. */
+/* Process what hold() holds, in order. */
 static zhfix_status ahead_replay(zhfix_ctx *ctx, zhfix_write_fn write, void *user)
 {
   const uint64_t *rec = (const uint64_t *)(void *)ctx->ahead_lines.data;
   size_t n = ctx->ahead_lines.len / sizeof *rec, k, at = 0;
   zhfix_status st = ZHFIX_OK;
 
-  ctx->ahead_done = true;
   ctx->ahead_replay = true;
   for (k = 0; k < n && st == ZHFIX_OK; k++) {
-    size_t len = (size_t)(rec[k] >> 1);
-    st = do_line(ctx, ctx->ahead.data + at, len, rec[k] & 1, write, user);
+    size_t len = (size_t)(rec[k] >> 2);
+    st = (rec[k] & 3) == AHEAD_WINDOW ? window_now(ctx, ctx->ahead.data + at, len, write, user)
+         : do_line(ctx, ctx->ahead.data + at, len, (rec[k] & 3) == AHEAD_TERM, write, user);
     at += len;
   }
   ctx->ahead_replay = false;
@@ -761,22 +768,25 @@ static zhfix_status ahead_replay(zhfix_ctx *ctx, zhfix_write_fn write, void *use
   return st;
 }
 
-/* Take the line s[0, len) (term: it ends with its terminator). Until the
- * document has decided what converted it (zhfix__misconv_evidence()), its
- * lines are held, up to AHEAD_HOLD bytes, and processed once it has: every
- * line of a document is repaired with the same decision, the first ones too. */
-static zhfix_status line_in(zhfix_ctx *ctx, const char *s, size_t len, bool term,
-                            zhfix_write_fn write, void *user)
+/* Take s[0, len) of the kind AHEAD_*. Until the document has decided what
+ * converted it (zhfix__misconv_evidence()), its lines and the windows of its
+ * long lines are held, and processed once it has: every line of a document
+ * is repaired with the same decision, the first ones too. AHEAD_HOLD bytes at
+ * most are held: then what is held is processed undecided, and holding
+ * starts again. */
+static zhfix_status hold(zhfix_ctx *ctx, const char *s, size_t len, unsigned kind,
+                         zhfix_write_fn write, void *user)
 {
-  uint64_t rec = (uint64_t)len << 1 | term;
-
+  uint64_t rec = (uint64_t)len << 2 | kind;
   zhfix_status st;
 
-  if (!ctx->ahead_done && (ctx->converter_set || (ctx->flags & ZHFIX_NO_REPAIR)) &&
-      (st = ahead_replay(ctx, write, user)) != ZHFIX_OK)
-    return st;
-  if (ctx->ahead_done)
-    return do_line(ctx, s, len, term, write, user);
+  if (ctx->converter != ZHFIX_CONVERTER_UNKNOWN || ctx->converter_set ||
+      (ctx->flags & ZHFIX_NO_REPAIR)) {
+    if (ctx->ahead_lines.len && (st = ahead_replay(ctx, write, user)) != ZHFIX_OK)
+      return st;
+    return kind == AHEAD_WINDOW ? window_now(ctx, s, len, write, user)
+                                : do_line(ctx, s, len, kind == AHEAD_TERM, write, user);
+  }
   zhfix__misconv_evidence(ctx, s, len);
   if (!zhfix__buf_add(&ctx->ahead, s, len) ||
       !zhfix__buf_add(&ctx->ahead_lines, &rec, sizeof rec))
@@ -784,6 +794,13 @@ static zhfix_status line_in(zhfix_ctx *ctx, const char *s, size_t len, bool term
   if (ctx->converter != ZHFIX_CONVERTER_UNKNOWN || ctx->ahead.len >= AHEAD_HOLD)
     return ahead_replay(ctx, write, user);
   return ZHFIX_OK;
+}
+
+/* A line (term: it ends with its terminator), or held (hold()). */
+static zhfix_status line_in(zhfix_ctx *ctx, const char *s, size_t len, bool term,
+                            zhfix_write_fn write, void *user)
+{
+  return hold(ctx, s, len, term ? AHEAD_TERM : AHEAD_LINE, write, user);
 }
 
 /* Decode buf[0, len) from the input encoding into ctx->decoded (UTF-8),
@@ -1037,7 +1054,7 @@ static zhfix_status finish(zhfix_ctx *ctx, zhfix_write_fn write, void *user)
   if (st == ZHFIX_OK && ctx->pending.len)
     st = line_in(ctx, ctx->pending.data, ctx->pending.len,
                  ctx->pending.data[ctx->pending.len - 1] == '\r', write, user);
-  if (st == ZHFIX_OK && !ctx->ahead_done)
+  if (st == ZHFIX_OK && ctx->ahead_lines.len)
     st = ahead_replay(ctx, write, user);
   if (st == ZHFIX_OK && ctx->auto_conv[0] && !ctx->conv && ctx->held.len) {
     ctx->linetext.len = 0;
@@ -1051,7 +1068,6 @@ static zhfix_status finish(zhfix_ctx *ctx, zhfix_write_fn write, void *user)
     ctx->converter = ZHFIX_CONVERTER_UNKNOWN;
   ctx->converter_han[0] = ctx->converter_han[1] = 0;
   ctx->ahead.len = ctx->ahead_lines.len = 0;
-  ctx->ahead_done = false;
   ctx->win_col = ctx->win_byte = 0;
   ctx->in_pending.len = 0;
   ctx->line = 0;

@@ -236,6 +236,15 @@ static void test_converter(void **state)
       strcat(last, clean);
     strcpy(last_want, last);
     doc_of(ctx, line, line, ascii, 65537, strcat(last, line), strcat(last_want, fixed));
+    /* The windows of a line longer than 1 MiB are held like lines. */
+    {
+      char *longline = malloc((1u << 20) + 4096 + 2);
+      assert_non_null(longline);
+      memset(longline, 'a', (1u << 20) + 4096);
+      strcpy(longline + (1u << 20) + 4096, "\n");
+      doc_of(ctx, line, fixed, longline, 1, last, last_want);
+      free(longline);
+    }
     free(last);
     free(last_want);
   }
