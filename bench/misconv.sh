@@ -48,7 +48,7 @@ for xpi in sys.stdin.read().split():
                     print(l)' >ui.txt
 
 total() { echo "$1" | sed "s/.*$2=\([0-9]*\).*/\1/"; }
-sum_e=0 sum_f=0 sum_c=0 hum_e=0 hum_f=0 hum_c=0
+sum_e=0 sum_f=0 sum_c=0 sum_n=0 hum_e=0 hum_f=0 hum_c=0 hum_n=0
 for t in mp:"manpages + debref" lo:"libreoffice-help" mg:"maint-guide" ui:"firefox + thunderbird"; do
   f=${t%%:*} name=${t#*:}
   python3 "$src/tests/charconv.py" t2s <"$f.txt" | python3 "$src/tests/charconv.py" s2tw >"$f.dam"
@@ -68,12 +68,15 @@ for t in mp:"manpages + debref" lo:"libreoffice-help" mg:"maint-guide" ui:"firef
   grep ': misconversion: ' "$f.err2" | sed 's/.*misconversion: //' | sort | uniq -c | sort -rn |
     head -n 8 | awk '{ printf "    %s %s %s %s\n", $1, $2, $3, $4 }'
   sum_e=$((sum_e + $(total "$s" errors))) sum_f=$((sum_f + $(total "$s" fixed))) sum_c=$((sum_c + c2))
+  sum_n=$((sum_n + $(total "$s" false)))
   if [ "$f" != mp ]; then
     hum_e=$((hum_e + $(total "$s" errors))) hum_f=$((hum_f + $(total "$s" fixed))) hum_c=$((hum_c + c2))
+    hum_n=$((hum_n + $(total "$s" false)))
   fi
 done
 pct() { awk -v f="$1" -v e="$2" 'BEGIN { printf "%.1f", 100 * f / e }'; }
 echo "written by people (libreoffice-help, maint-guide, firefox + thunderbird): --to t2tw fixed $hum_f of $hum_e" \
-  "introduced errors ($(pct $hum_f $hum_e)%); clean originals: $hum_c changes"
-echo "all: --to t2tw fixed $sum_f of $sum_e introduced errors ($(pct $sum_f $sum_e)%);" \
-  "clean originals: $sum_c changes"
+  "introduced errors ($(pct $hum_f $hum_e)%), changed $hum_n characters the damage had left" \
+  "right; clean originals: $hum_c changes"
+echo "all: --to t2tw fixed $sum_f of $sum_e introduced errors ($(pct $sum_f $sum_e)%)," \
+  "changed $sum_n characters the damage had left right; clean originals: $sum_c changes"

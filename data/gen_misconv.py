@@ -41,6 +41,8 @@ Outputs
   Phrase values: the values of 2-8 Han characters of STPhrases and TWPhrases
   that hold a member of a Traditional set: what a phrase converter writes,
   right or wrong where its segmentation erred (被髮 in 被髮明).
+  Equal spellings: the values of one key of STPhrases that differ in a
+  character (才能 纔能): either is right, and the repair keeps the text's.
   Doublings: a phrase converter that is not idempotent duplicates characters
   when run twice (s2twp: 算法 -> 演算法 -> 演演算法). For every phrase of
   OpenCC's phrase dictionaries, each config's output converted again by the
@@ -220,6 +222,19 @@ def phrase_values(tables, trad):
     return sorted(out)
 
 
+def equal_spellings(table):
+    """"A\tB" (UTF-8, sorted) for each two values A, B of one key of the
+    phrase table, of as many Han characters: OpenCC's own word that the phrase
+    may be spelled either way (才能 纔能, 回覆 回復)."""
+    out = set()
+    for values in table.values():
+        for a in values:
+            for b in values:
+                if a != b and len(a) == len(b) and all(is_han(c) for c in a + b):
+                    out.add((a + "\t" + b).encode("utf-8"))
+    return sorted(out)
+
+
 def write_blob(f, name, items):
     """A sorted list of UTF-8 strings as one NUL-separated string and offsets."""
     blob, offs = bytearray(), []
@@ -237,7 +252,7 @@ def write_blob(f, name, items):
 
 
 def write_table(path, trad, simp, firsts, idents, reps, lexicons, pairs, inputs, ts, vocab,
-                never, phrases):
+                never, phrases, equal):
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write(banner(inputs).replace("gen_tables.py", "gen_misconv.py"))
         f.write('#include "internal.h"\n\n')
@@ -282,6 +297,8 @@ def write_table(path, trad, simp, firsts, idents, reps, lexicons, pairs, inputs,
         f.write(c_array("uint32_t", "trad_never", [ord(c) for c in never], "0x%X"))
         f.write("/* %d phrase values holding a Traditional member, sorted */\n" % len(phrases))
         write_blob(f, "trad_phrase", phrases)
+        f.write("/* %d pairs of spellings one phrase may have (A TAB B), sorted */\n" % len(equal))
+        write_blob(f, "trad_equal", equal)
         f.write("/* %d doublings: damaged form, then repaired form (UTF-8), sorted */\n"
                 % len(pairs))
         f.write("static const char *const doubling[%d] = {\n" % (2 * len(pairs)))
@@ -295,10 +312,11 @@ def write_table(path, trad, simp, firsts, idents, reps, lexicons, pairs, inputs,
                 "  {trad_lex, simp_lex}, {trad_lex_off, simp_lex_off}, {trad_lex_cost, simp_lex_cost},\n"
                 "  {%d, %d}, doubling, %d,\n"
                 "  t2s_from, t2s_to, %d, {tw_vocab, cn_vocab}, {%d, %d},\n"
-                "  trad_never, %d, trad_phrase, trad_phrase_off, %d\n};\n"
+                "  trad_never, %d, trad_phrase, trad_phrase_off, %d,\n"
+                "  trad_equal, trad_equal_off, %d\n};\n"
                 % (len(trad), len(simp), len(firsts["trad"]), len(firsts["simp"]),
                    len(idents["trad"]), len(idents["simp"]), len(lexicons["trad"]), len(lexicons["simp"]), len(pairs),
-                   len(chars), len(vocab[0]), len(vocab[1]), len(never), len(phrases)))
+                   len(chars), len(vocab[0]), len(vocab[1]), len(never), len(phrases), len(equal)))
 
 
 def main():
@@ -357,7 +375,8 @@ def main():
                  "doublings: the phrases of %s, each converted twice by %s"
                  % (", ".join(PHRASE_DICTS), ", ".join(DOUBLING_CONFIGS)),
                  "vocabularies: the keys of TWPhrasesRev (Taiwan) and TWPhrases (mainland)"],
-                ts, vocabularies(ts, rd("TWPhrases"), rd("TWPhrasesRev")), never, phrases)
+                ts, vocabularies(ts, rd("TWPhrases"), rd("TWPhrasesRev")), never, phrases,
+                equal_spellings(rd("STPhrases")))
 
 
 if __name__ == "__main__":

@@ -79,6 +79,9 @@ struct zhfix__misconv_table {
   const char *phrase;                /* STPhrases/TWPhrases values holding a member: NUL-separated, sorted */
   const uint32_t *phrase_off;        /* offset of each value in phrase */
   size_t nphrase;
+  const char *equal;                 /* "A\tB": two spellings of one STPhrases key, sorted */
+  const uint32_t *equal_off;
+  size_t nequal;
 };
 
 extern const struct zhfix__misconv_table zhfix__misconv;

@@ -33,7 +33,9 @@
  *
  * The Traditional lexicon also holds OpenCC's phrases that jieba lacks (周数
  * -> 週數, 滚动条 -> 捲軸), at the lowest frequency a word has: such a word
- * also needs the model not to read the window much worse (PHRASE_MODEL). */
+ * also needs the model not to read the window much worse (PHRASE_MODEL).
+ * Where STPhrases has a phrase both ways (才能 纔能, 回覆 回復), the text's
+ * spelling stays (equal_spelling()). */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -473,6 +475,39 @@ static bool phrase_explains(const struct zhfix__text *t, size_t i)
   return false;
 }
 
+/* Does a span of 2-8 characters around t->cp[i] spell one value of an
+ * STPhrases key, and with c at i another (才能 纔能)? Then OpenCC has the
+ * phrase both ways, and the text's spelling is not an error. */
+static bool equal_spelling(const struct zhfix__text *t, size_t i, uint32_t c)
+{
+  const char *blob = zhfix__misconv.equal;
+  const uint32_t *off = zhfix__misconv.equal_off;
+  size_t len, s, j;
+  char key[2 * 8 * 4 + 2];
+
+  for (len = 2; len <= 8; len++)
+    for (s = i + 1 >= len ? i + 1 - len : 0; s <= i && s + len <= t->n; s++) {
+      size_t n = 0, a = 0, b = zhfix__misconv.nequal;
+      for (j = s; j < s + len; j++)
+        n += zhfix__utf8_encode(t->cp[j], key + n);
+      key[n++] = '\t';
+      for (j = s; j < s + len; j++)
+        n += zhfix__utf8_encode(j == i ? c : t->cp[j], key + n);
+      key[n] = '\0';
+      while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        int d = strcmp(blob + off[mid], key);
+        if (d == 0)
+          return true;
+        if (d < 0)
+          a = mid + 1;
+        else
+          b = mid;
+      }
+    }
+  return false;
+}
+
 void zhfix__misconv_evidence(zhfix_ctx *ctx, const char *text, size_t len)
 {
   const char *end = text + len, *p;
@@ -576,6 +611,8 @@ static void choose(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, int side,
   if (best && gain >= need && strict &&
       (gain < (side ? REPAIR_LEXICON_SIMP : REPAIR_LEXICON) ||
        model_gain(t, i, cand[best], side) < REPAIR_MODEL))
+    best = 0;
+  if (best && gain >= need && side == 0 && equal_spelling(t, i, cand[best]))
     best = 0;
   /* A member that is its own source (于 among 於 于) is never a converter's
    * first choice: text that has it chose it (classical 至于). */

@@ -139,7 +139,8 @@ static void test_misconversion(void **state)
   run("t2tw", ZHFIX_PUNCT_OFF, 0, "把檔案復制到目錄。\n", "把檔案復制到目錄。\n");
   run("t2s", ZHFIX_PUNCT_OFF, 0, "请画出一张图。\n", "请画出一张图。\n");
   run("s2t", ZHFIX_PUNCT_OFF, 0, "请画出一张图。\n", "請畫出一張圖。\n");
-  /* Good text, classical and modern, is left alone. */
+  /* Good text, classical and modern, is left alone (纔能: see test_converter). */
+  run(NULL, ZHFIX_PUNCT_OFF, 0, "要有私鑰纔能這麼做。\n", "要有私鑰纔能這麼做。\n");
   run(NULL, ZHFIX_PUNCT_OFF, 0, "至于頓丘，他的頭髮很長。\n", "至于頓丘，他的頭髮很長。\n");
   run("t2tw", ZHFIX_PUNCT_OFF, 0, "他的頭髮很長，皇后發明了乾麵。\n",
       "他的頭髮很長，皇后發明了乾麵。\n");
@@ -204,6 +205,9 @@ static void test_converter(void **state)
    * (是只 -> 是隻, a phrase for 这是只猫). */
   run_on(ctx, "一年的周數\n這個滑杆可定義欲列的寬度\n", "一年的週數\n這個滑桿可定義欲列的寬度\n");
   run_on(ctx, "儲存整頁或是只儲存目前段落\n", "儲存整頁或是只儲存目前段落\n");
+  /* A phrase OpenCC has both ways (才能 纔能, 回覆 回復) keeps the text's. */
+  run_on(ctx, "無法回復以往的設定\n", "無法回復以往的設定\n");
+  run_on(ctx, "要有私鑰纔能這麼做。\n", "要有私鑰纔能這麼做。\n");
   assert_int_equal(zhfix_get_converter(ctx), ZHFIX_CONVERTER_CHARACTER);
   /* A person or a phrase converter: only what a phrase explains (被髮 is
    * s2t's 被发), with a target too; variants a person chose stay. */
