@@ -37,7 +37,7 @@ Outputs
   Never written: the Traditional members of those sets that a character-only
   converter never writes (Simplified text, each character through
   STCharacters' first candidate, then TWVariants or HKVariants or neither,
-  never gives 髮, 製, 瞭): text that holds them did not come out of one.
+  never gives 髮, 製, 彙): text that holds them did not come out of one.
   Phrase values: the values of 2-8 Han characters of STPhrases and TWPhrases
   that hold a member of a Traditional set: what a phrase converter writes,
   right or wrong where its segmentation erred (被髮 in 被髮明).

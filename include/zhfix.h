@@ -155,7 +155,7 @@ typedef enum zhfix_converter {
                                       repair needs the word list and the language
                                       model to agree, as in Simplified text) */
   ZHFIX_CONVERTER_CHARACTER = 1, /**< a character-only converter: the text holds none
-                                      of the characters it never writes (髮 製 瞭 ...),
+                                      of the characters it never writes (髮 製 彙 ...),
                                       so its first choices (發 制 了 ...) are suspects */
   ZHFIX_CONVERTER_OTHER = 2      /**< a person or a phrase converter: only a character
                                       that a phrase of OpenCC's dictionaries explains
