@@ -128,3 +128,49 @@ size_t zhfix__decode(struct zhfix__codecs *c, enum zhfix__codec codec, const cha
     return (size_t)-1;
   return (size_t)clen;
 }
+
+size_t zhfix__decode_lossy(struct zhfix__codecs *c, enum zhfix__codec codec, const char *bytes,
+                           size_t n, uint32_t *cp, size_t max, size_t *bad, size_t *cut)
+{
+  UErrorCode err = U_ZERO_ERROR;
+  const char *src = bytes, *end = bytes + n;
+  int32_t clen;
+  UChar *u, *tgt;
+  UConverter *cnv = c->cnv[codec];
+
+  *bad = *cut = 0;
+  /* One UTF-16 unit per byte at most: a code page's one- and two-byte
+   * characters are in the BMP, and its four-byte ones (GB18030) a pair. */
+  if (codec == ZHFIX__UTF8 || n > INT32_MAX / 2 || !(u = u16(c, n + 1)))
+    return (size_t)-1;
+  tgt = u;
+  ucnv_resetToUnicode(cnv);
+  for (;;) {
+    char invalid[32];
+    int8_t ilen = (int8_t)sizeof invalid;
+    UErrorCode ierr = U_ZERO_ERROR;
+
+    err = U_ZERO_ERROR;
+    ucnv_toUnicode(cnv, &tgt, u + n + 1, &src, end, NULL, true, &err);
+    if (err != U_ILLEGAL_CHAR_FOUND && err != U_INVALID_CHAR_FOUND &&
+        err != U_TRUNCATED_CHAR_FOUND)
+      break;
+    /* The bytes the converter gave up on: skipped, counted; it goes on after them. */
+    ucnv_getInvalidChars(cnv, invalid, &ilen, &ierr);
+    if (U_FAILURE(ierr) || ilen <= 0)
+      return (size_t)-1;
+    if (err == U_TRUNCATED_CHAR_FOUND) {
+      *cut += (size_t)ilen;
+      err = U_ZERO_ERROR;
+      break;
+    }
+    *bad += (size_t)ilen;
+  }
+  if (U_FAILURE(err))
+    return (size_t)-1;
+  err = U_ZERO_ERROR;
+  u_strToUTF32((UChar32 *)cp, (int32_t)max, &clen, u, (int32_t)(tgt - u), &err);
+  if (U_FAILURE(err))
+    return (size_t)-1;
+  return (size_t)clen;
+}

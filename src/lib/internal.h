@@ -253,6 +253,12 @@ bool zhfix__encode(struct zhfix__codecs *c, enum zhfix__codec codec, const uint3
  * or (size_t)-1 on an illegal or truncated sequence or too many code points. */
 size_t zhfix__decode(struct zhfix__codecs *c, enum zhfix__codec codec, const char *bytes, size_t n,
                      uint32_t *cp, size_t max);
+/* Decode bytes[0, n) of a legacy code page (not UTF-8) into at most max code
+ * points, skipping the bytes of each illegal or unmapped sequence: *bad gets
+ * their count, *cut the bytes of a character cut off at the end. Returns the
+ * count of code points, or (size_t)-1 on too many code points or out of memory. */
+size_t zhfix__decode_lossy(struct zhfix__codecs *c, enum zhfix__codec codec, const char *bytes,
+                           size_t n, uint32_t *cp, size_t max, size_t *bad, size_t *cut);
 
 /* ---- convert.c: the single conversion wrapper (fast engine or libopencc) ---- */
 
