@@ -3,11 +3,12 @@
  * Encoding, in the way chardetng and compact_enc_det score short legacy CJK
  * input: a byte order mark decides at once; valid UTF-8 with non-ASCII text
  * decides next (legacy CJK text is almost never valid UTF-8); otherwise every
- * candidate code page decodes the bytes strictly (one invalid sequence kills
- * it) and the one whose text the language model finds likeliest wins: common
- * Han characters and their pairs cost little, private-use characters, controls
- * and Han glued to ASCII letters cost much. All candidates explain the same
- * bytes, so their total costs compare directly.
+ * candidate code page decodes the bytes and the one whose text the language
+ * model finds likeliest wins: common Han characters and their pairs cost
+ * little, private-use characters, controls and Han glued to ASCII letters cost
+ * much, and so does each invalid byte (a damaged file keeps its code page; in
+ * chardetng one invalid sequence kills a candidate). All candidates explain
+ * the same bytes, so their total costs compare directly.
  *
  * Script: characters only Simplified text uses, and only Traditional text uses
  * (tables/script.c, from OpenCC's character dictionaries) are counted; a line
@@ -21,10 +22,13 @@
 
 #include "internal.h"
 
-#define TAIL_CUT 3          /* bytes a sample may end inside a character */
+#define TAIL_CUT 3          /* bytes a sample may end inside a UTF-16 character */
+#define CUT_CHAR 10.0       /* nats: a character cut off at the end of the sample */
+#define BAD_SHARE 4         /* a code page with more than one invalid byte in this
+                               many characters is not the sample's */
 #define MIXED_MIN 1         /* characters of the minority script to call a line mixed */
 #define MIXED_SHARE 0.1     /* ... and its share of the script-specific characters */
-#define BROKEN_BYTE 20.0    /* nats: an invalid byte in text taken as UTF-8 */
+#define BROKEN_BYTE 20.0    /* nats: an invalid byte (in UTF-8 or a code page) */
 #define OUT_OF_MEMORY -2.0 /* from the cost functions: an allocation failed */
 #define MAX_CHAR_COST 11.0  /* nats per character: above, a decode is not text */
 #define EXTENSION_PAIR 8.0  /* nats: a pair from a code page's rare extension */
@@ -80,24 +84,55 @@ static bool utf16_plausible(const uint32_t *cp, size_t n)
   return odd * 50 <= n;
 }
 
-/* Decode buf[0, len) with codec, allowing a sample cut inside its last
- * character; cost of the text, or -1 if the bytes are not in the codec (or,
- * with need_plausible, not plausible UTF-16: see utf16_plausible()). */
+/* Is b[0, k) the start of a UTF-8 character that the sample cuts off? */
+static bool utf8_cut(const unsigned char *b, size_t k)
+{
+  size_t need = b[0] >= 0xC2 && b[0] <= 0xDF ? 2 : b[0] >= 0xE0 && b[0] <= 0xEF ? 3
+                : b[0] >= 0xF0 && b[0] <= 0xF4 ? 4 : 0;
+  size_t j;
+  if (k == 0 || k >= need)
+    return false;
+  for (j = 1; j < k; j++)
+    if ((b[j] & 0xC0) != 0x80)
+      return false;
+  /* the second byte's narrower ranges: no overlong form, surrogate or > U+10FFFF */
+  return k < 2 || !((b[0] == 0xE0 && b[1] < 0xA0) || (b[0] == 0xED && b[1] > 0x9F) ||
+                    (b[0] == 0xF0 && b[1] < 0x90) || (b[0] == 0xF4 && b[1] > 0x8F));
+}
+
+/* Decode buf[0, len) with codec; the cost of its text, or -1 if it is not
+ * text in codec. A legacy code page decodes tolerantly: each byte of an
+ * illegal or unmapped sequence is damage and costs BROKEN_BYTE, as in text
+ * taken as UTF-8 (a GBK file with one stray byte is still GBK), and more than
+ * one such byte in BAD_SHARE characters rules the code page out. UTF-16
+ * decodes strictly (one lost byte misaligns all that follows) and, with
+ * need_plausible, must look like UTF-16 text (see utf16_plausible()). A
+ * character cut off at the end costs CUT_CHAR: a sample may end inside one,
+ * but a free cut would let a reading of a short input drop the bytes it
+ * cannot explain. */
 static double decoded_cost(zhfix_ctx *ctx, enum zhfix__codec codec, const char *buf, size_t len,
                            bool *four_byte, bool need_plausible)
 {
   uint32_t *cp = malloc((len + 1) * sizeof *cp);
-  size_t n = (size_t)-1, cut, i;
+  size_t n = (size_t)-1, cut = 0, bad = 0, i;
   double cost = -1;
 
   if (!cp)
     return OUT_OF_MEMORY;
-  for (cut = 0; cut <= TAIL_CUT && cut < len && n == (size_t)-1; cut++)
-    n = zhfix__decode(&ctx->codecs, codec, buf, len - cut, cp, len + 1);
-  if (n != (size_t)-1 && n > 0 && (!need_plausible || utf16_plausible(cp, n))) {
+  if (codec == ZHFIX__UTF16LE || codec == ZHFIX__UTF16BE) {
+    for (cut = 0; cut <= TAIL_CUT && cut < len; cut++)
+      if ((n = zhfix__decode(&ctx->codecs, codec, buf, len - cut, cp, len + 1)) != (size_t)-1)
+        break;
+  } else {
+    n = zhfix__decode_lossy(&ctx->codecs, codec, buf, len, cp, len + 1, &bad, &cut);
+  }
+  if (n != (size_t)-1 && n > 0 && bad * BAD_SHARE <= n &&
+      (!need_plausible || utf16_plausible(cp, n))) {
     cost = zhfix__lm_cost(0, cp, n, 0) + extension_cost(codec, buf, len);
     if (cost > MAX_CHAR_COST * (double)n)
       cost = -1; /* decodes, but to nothing that reads as text */
+    else
+      cost += BROKEN_BYTE * (double)bad + (cut ? CUT_CHAR : 0);
     if (four_byte) { /* GB18030 needs four bytes for what GBK does not have */
       *four_byte = false;
       for (i = 0; i < n; i++)
@@ -118,7 +153,7 @@ static bool utf8_ok(const char *buf, size_t len, bool *non_ascii)
   while (i < len) {
     l = zhfix__utf8_decode(buf + i, buf + len, &cp);
     if (!l)
-      return len - i <= TAIL_CUT && (unsigned char)buf[i] >= 0xC2;
+      return utf8_cut((const unsigned char *)buf + i, len - i);
     *non_ascii |= cp >= 0x80;
     i += l;
   }
@@ -126,12 +161,13 @@ static bool utf8_ok(const char *buf, size_t len, bool *non_ascii)
 }
 
 /* Cost of buf as UTF-8 whose invalid bytes are damage, or -1 if it has none
- * of the text a UTF-8 file would have. */
+ * of the text a UTF-8 file would have. A character cut at the end costs as
+ * in decoded_cost(). */
 static double broken_utf8_cost(const char *buf, size_t len)
 {
   uint32_t *cp = malloc((len + 1) * sizeof *cp);
   size_t i = 0, n = 0, bad = 0, l;
-  double cost = -1;
+  double cost = -1, cut = 0;
 
   if (!cp)
     return OUT_OF_MEMORY;
@@ -139,13 +175,16 @@ static double broken_utf8_cost(const char *buf, size_t len)
     if ((l = zhfix__utf8_decode(buf + i, buf + len, &cp[n])) > 0) {
       n++;
       i += l;
+    } else if (utf8_cut((const unsigned char *)buf + i, len - i)) {
+      cut = CUT_CHAR;
+      break;
     } else {
       bad++;
       i++;
     }
   }
   if (n > bad)
-    cost = zhfix__lm_cost(0, cp, n, 0) + BROKEN_BYTE * (double)bad;
+    cost = zhfix__lm_cost(0, cp, n, 0) + BROKEN_BYTE * (double)bad + cut;
   free(cp);
   return cost;
 }
@@ -155,7 +194,7 @@ zhfix_status zhfix_detect_encoding(zhfix_ctx *ctx, const char *buf, size_t len,
 {
   const unsigned char *b = (const unsigned char *)buf;
   size_t i, nul = 0, odd_nul = 0;
-  double best = -1;
+  double best = -1, second = -1;
   bool non_ascii, utf16_nuls;
 
   if (!ctx || !guess || (!buf && len))
@@ -191,10 +230,8 @@ zhfix_status zhfix_detect_encoding(zhfix_ctx *ctx, const char *buf, size_t len,
    * each invalid byte costs as much as a private-use character. */
   if (!utf16_nuls && (best = broken_utf8_cost(buf, len)) == OUT_OF_MEMORY)
     return ZHFIX_ERR_NOMEM;
-  if (best >= 0) {
+  if (best >= 0)
     guess->name = "UTF-8";
-    guess->confidence = 1.0;
-  }
   for (i = 0; i < sizeof candidates / sizeof *candidates; i++) {
     bool four = false, utf16;
     double c;
@@ -213,15 +250,20 @@ zhfix_status zhfix_detect_encoding(zhfix_ctx *ctx, const char *buf, size_t len,
       ctx->codecs.oom = false;
       return ZHFIX_ERR_NOMEM;
     }
-    if (c < 0 || (best >= 0 && c >= best))
+    if (c < 0)
       continue;
-    if (best >= 0) /* confidence: how clearly the winner beats the runner-up */
-      guess->confidence = 1.0 - c / best;
-    else
-      guess->confidence = 1.0;
+    if (best >= 0 && c >= best) { /* (a tie keeps the earlier) */
+      if (second < 0 || c < second)
+        second = c;
+      continue;
+    }
+    second = best;
     best = c;
     guess->name = candidates[i].codec == ZHFIX__GB18030 && !four ? "GBK" : candidates[i].name;
   }
+  /* confidence: how clearly the winner beats the runner-up */
+  if (best >= 0)
+    guess->confidence = second > 0 ? 1.0 - best / second : 1.0;
   return ZHFIX_OK;
 }
 
