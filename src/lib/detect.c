@@ -8,7 +8,8 @@
  * little, private-use characters, controls and Han glued to ASCII letters cost
  * much, and so does each invalid byte (a damaged file keeps its code page; in
  * chardetng one invalid sequence kills a candidate). All candidates explain
- * the same bytes, so their total costs compare directly.
+ * the same bytes, so their total costs compare directly; a Japanese or Korean
+ * reading pays the odds against it in a Chinese tool's input.
  *
  * Script: characters only Simplified text uses, and only Traditional text uses
  * (tables/script.c, from OpenCC's character dictionaries) are counted; a line
@@ -24,6 +25,8 @@
 
 #define TAIL_CUT 3          /* bytes a sample may end inside a UTF-16 character */
 #define CUT_CHAR 10.0       /* nats: a character cut off at the end of the sample */
+#define FOREIGN_READING 7.0 /* nats: the odds, about 1 in 1000, that the input of a
+                               Chinese tool is Japanese or Korean text */
 #define BAD_SHARE 4         /* a code page with more than one invalid byte in this
                                many characters is not the sample's */
 #define MIXED_MIN 1         /* characters of the minority script to call a line mixed */
@@ -100,6 +103,29 @@ static bool utf8_cut(const unsigned char *b, size_t k)
                     (b[0] == 0xF0 && b[1] < 0x90) || (b[0] == 0xF4 && b[1] > 0x8F));
 }
 
+/* zhfix reads Chinese: a reading of the sample as Japanese or Korean text
+ * (in their code pages, or with kana or Hangul) pays FOREIGN_READING, so that
+ * a Chinese reading wins when the evidence is equal. The model costs kana and
+ * Hangul by script, not by word: two Big5 characters 中文 read in GBK as the
+ * kana いゅ cost less than themselves, six GBK characters as Hangul syllables
+ * nearly the same. A Shift_JIS reading needs a two-byte character: stray
+ * bytes 0xA1-0xDF in ASCII text read as halfwidth katakana are no evidence of
+ * it. The cost of the reading cp[0, n) of codec, or -1 to rule it out. */
+static double foreign_cost(enum zhfix__codec codec, const uint32_t *cp, size_t n)
+{
+  bool foreign = codec == ZHFIX__SJIS || codec == ZHFIX__EUCKR, two_byte = false;
+  size_t i;
+
+  for (i = 0; i < n; i++) {
+    uint32_t c = cp[i];
+    foreign |= (c >= 0x3040 && c <= 0x30FF) || (c >= 0xAC00 && c <= 0xD7A3);
+    two_byte |= c >= 0x100 && !(c >= 0xFF61 && c <= 0xFF9F) && !zhfix__is_pua(c);
+  }
+  if (codec == ZHFIX__SJIS && !two_byte)
+    return -1;
+  return foreign ? FOREIGN_READING : 0;
+}
+
 /* Decode buf[0, len) with codec; the cost of its text, or -1 if it is not
  * text in codec. A legacy code page decodes tolerantly: each byte of an
  * illegal or unmapped sequence is damage and costs BROKEN_BYTE, as in text
@@ -109,13 +135,13 @@ static bool utf8_cut(const unsigned char *b, size_t k)
  * need_plausible, must look like UTF-16 text (see utf16_plausible()). A
  * character cut off at the end costs CUT_CHAR: a sample may end inside one,
  * but a free cut would let a reading of a short input drop the bytes it
- * cannot explain. */
+ * cannot explain. A Japanese or Korean reading costs more (foreign_cost()). */
 static double decoded_cost(zhfix_ctx *ctx, enum zhfix__codec codec, const char *buf, size_t len,
                            bool *four_byte, bool need_plausible)
 {
   uint32_t *cp = malloc((len + 1) * sizeof *cp);
   size_t n = (size_t)-1, cut = 0, bad = 0, i;
-  double cost = -1;
+  double cost = -1, foreign;
 
   if (!cp)
     return OUT_OF_MEMORY;
@@ -129,10 +155,10 @@ static double decoded_cost(zhfix_ctx *ctx, enum zhfix__codec codec, const char *
   if (n != (size_t)-1 && n > 0 && bad * BAD_SHARE <= n &&
       (!need_plausible || utf16_plausible(cp, n))) {
     cost = zhfix__lm_cost(0, cp, n, 0) + extension_cost(codec, buf, len);
-    if (cost > MAX_CHAR_COST * (double)n)
+    if (cost > MAX_CHAR_COST * (double)n || (foreign = foreign_cost(codec, cp, n)) < 0)
       cost = -1; /* decodes, but to nothing that reads as text */
     else
-      cost += BROKEN_BYTE * (double)bad + (cut ? CUT_CHAR : 0);
+      cost += foreign + BROKEN_BYTE * (double)bad + (cut ? CUT_CHAR : 0);
     if (four_byte) { /* GB18030 needs four bytes for what GBK does not have */
       *four_byte = false;
       for (i = 0; i < n; i++)
@@ -252,7 +278,7 @@ zhfix_status zhfix_detect_encoding(zhfix_ctx *ctx, const char *buf, size_t len,
     }
     if (c < 0)
       continue;
-    if (best >= 0 && c >= best) { /* (a tie keeps the earlier) */
+    if (best >= 0 && c >= best) { /* (a tie keeps the earlier: UTF-8 first, then Chinese) */
       if (second < 0 || c < second)
         second = c;
       continue;
