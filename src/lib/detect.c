@@ -27,8 +27,9 @@
 #define CUT_CHAR 10.0       /* nats: a character cut off at the end of the sample */
 #define FOREIGN_READING 7.0 /* nats: the odds, about 1 in 1000, that the input of a
                                Chinese tool is Japanese or Korean text */
-#define BAD_SHARE 4         /* a code page with more than one invalid byte in this
-                               many characters is not the sample's */
+#define LINE_SWITCH 5.0     /* nats: a line read in another encoding than the line before */
+#define BAD_SHARE 4         /* a code page with fewer characters outside ASCII than
+                               this per invalid byte is not the sample's */
 #define MIXED_MIN 1         /* characters of the minority script to call a line mixed */
 #define MIXED_SHARE 0.1     /* ... and its share of the script-specific characters */
 #define BROKEN_BYTE 20.0    /* nats: an invalid byte (in UTF-8 or a code page) */
@@ -129,8 +130,10 @@ static double foreign_cost(enum zhfix__codec codec, const uint32_t *cp, size_t n
 /* Decode buf[0, len) with codec; the cost of its text, or -1 if it is not
  * text in codec. A legacy code page decodes tolerantly: each byte of an
  * illegal or unmapped sequence is damage and costs BROKEN_BYTE, as in text
- * taken as UTF-8 (a GBK file with one stray byte is still GBK), and more than
- * one such byte in BAD_SHARE characters rules the code page out. UTF-16
+ * taken as UTF-8 (a GBK file with one stray byte is still GBK); but the code
+ * page must explain most of the bytes that are not ASCII: fewer than
+ * BAD_SHARE of its characters outside ASCII per invalid byte rule it out
+ * (raw \xFF\xFE \xE4\xB8 is no GBK text with one character 涓). UTF-16
  * decodes strictly (one lost byte misaligns all that follows) and, with
  * need_plausible, must look like UTF-16 text (see utf16_plausible()). A
  * character cut off at the end costs CUT_CHAR: a sample may end inside one,
@@ -140,7 +143,7 @@ static double decoded_cost(zhfix_ctx *ctx, enum zhfix__codec codec, const char *
                            bool *four_byte, bool need_plausible)
 {
   uint32_t *cp = malloc((len + 1) * sizeof *cp);
-  size_t n = (size_t)-1, cut = 0, bad = 0, i;
+  size_t n = (size_t)-1, cut = 0, bad = 0, wide = 0, i;
   double cost = -1, foreign;
 
   if (!cp)
@@ -152,7 +155,9 @@ static double decoded_cost(zhfix_ctx *ctx, enum zhfix__codec codec, const char *
   } else {
     n = zhfix__decode_lossy(&ctx->codecs, codec, buf, len, cp, len + 1, &bad, &cut);
   }
-  if (n != (size_t)-1 && n > 0 && bad * BAD_SHARE <= n &&
+  for (i = 0; i < n && n != (size_t)-1; i++)
+    wide += cp[i] >= 0x80;
+  if (n != (size_t)-1 && n > 0 && bad * BAD_SHARE <= wide &&
       (!need_plausible || utf16_plausible(cp, n))) {
     cost = zhfix__lm_cost(0, cp, n, 0) + extension_cost(codec, buf, len);
     if (cost > MAX_CHAR_COST * (double)n || (foreign = foreign_cost(codec, cp, n)) < 0)
@@ -186,33 +191,117 @@ static bool utf8_ok(const char *buf, size_t len, bool *non_ascii)
   return true;
 }
 
-/* Cost of buf as UTF-8 whose invalid bytes are damage, or -1 if it has none
- * of the text a UTF-8 file would have. A character cut at the end costs as
- * in decoded_cost(). */
-static double broken_utf8_cost(const char *buf, size_t len)
+/* Has buf[0, len) a line of UTF-8 (valid, whole) with a Han character? */
+static bool utf8_han_line(const char *buf, size_t len)
 {
-  uint32_t *cp = malloc((len + 1) * sizeof *cp);
-  size_t i = 0, n = 0, bad = 0, l;
-  double cost = -1, cut = 0;
+  size_t i = 0, l;
+  bool valid = true, han = false;
+  uint32_t c;
 
-  if (!cp)
-    return OUT_OF_MEMORY;
   while (i < len) {
-    if ((l = zhfix__utf8_decode(buf + i, buf + len, &cp[n])) > 0) {
-      n++;
+    if (buf[i] == '\n') {
+      if (valid && han)
+        return true;
+      valid = true;
+      han = false;
+      i++;
+    } else if ((l = zhfix__utf8_decode(buf + i, buf + len, &c)) > 0) {
+      han |= zhfix__is_han(c);
       i += l;
-    } else if (utf8_cut((const unsigned char *)buf + i, len - i)) {
-      cut = CUT_CHAR;
-      break;
     } else {
-      bad++;
+      valid = false;
       i++;
     }
   }
-  if (n > bad)
-    cost = zhfix__lm_cost(0, cp, n, 0) + BROKEN_BYTE * (double)bad + cut;
+  return valid && han;
+}
+
+/* Cost of buf as UTF-8 whose lines that are not UTF-8 are each in a legacy
+ * code page or damaged, or -1 if it has none of the text a UTF-8 file would
+ * have. This is how the pipeline reads input taken as UTF-8: process_line()
+ * decodes such a line whole from GB18030 or Big5 (zhfix__raw_repair()) when
+ * it reads as Chinese, or keeps its invalid bytes. So a file that mixes UTF-8
+ * lines with GBK or Big5 lines reads best as UTF-8, and each line comes out
+ * right; a file in one code page reads best in it, as each change of reading
+ * between lines costs LINE_SWITCH. Only with a line of Chinese in UTF-8 is a
+ * line read in a code page: without, the choice of code page line by line
+ * would fit short lines of one code page better than the code page itself,
+ * and a GBK file with a Big5 line reads well as GBK (the mojibake stage
+ * restores the Big5 line). An invalid byte costs BROKEN_BYTE, a character cut
+ * at the end CUT_CHAR, as in decoded_cost(). */
+static double mixed_utf8_cost(zhfix_ctx *ctx, const char *buf, size_t len)
+{
+  static const enum zhfix__codec legacy[] = {ZHFIX__GB18030, ZHFIX__BIG5};
+  uint32_t *cp = malloc((len + 1) * sizeof *cp), prev = 0;
+  size_t start = 0, chars = 0, broken = 0;
+  double total = 0;
+  int reading = -1; /* of the line before: -1 UTF-8, else an index in legacy[] */
+  bool mixed = utf8_han_line(buf, len);
+
+  if (!cp)
+    return OUT_OF_MEMORY;
+  while (start < len) {
+    const char *s = buf + start, *nl = memchr(s, '\n', len - start);
+    size_t l = nl ? (size_t)(nl - s) + 1 : len - start, i = 0, n = 0, bad = 0, k;
+    double cut = 0, best;
+    uint32_t last;
+    int chosen = -1;
+
+    while (i < l) {
+      size_t cl = zhfix__utf8_decode(s + i, s + l, &cp[n]);
+      if (cl > 0) {
+        n++;
+        i += cl;
+      } else if (start + l == len && utf8_cut((const unsigned char *)s + i, l - i)) {
+        cut = CUT_CHAR;
+        break;
+      } else {
+        bad++;
+        i++;
+      }
+    }
+    best = zhfix__lm_cost(prev, cp, n, 0) + BROKEN_BYTE * (double)bad + cut +
+           (reading != -1 ? LINE_SWITCH : 0);
+    last = n ? cp[n - 1] : prev;
+    for (k = 0; mixed && (bad || cut) && k < sizeof legacy / sizeof *legacy &&
+                !zhfix__latin_glued(s, l);
+         k++) {
+      size_t lbad, lcut, ln = zhfix__decode_lossy(&ctx->codecs, legacy[k], s, l, cp, len + 1,
+                                                  &lbad, &lcut), j;
+      double c, foreign;
+      bool han = false;
+      if (ctx->codecs.oom)
+        break;
+      if (ln == (size_t)-1 || ln == 0 || lbad > 0)
+        continue; /* (a line the pipeline decodes is whole in the code page) */
+      for (j = 0; j < ln; j++)
+        han |= zhfix__is_han(cp[j]);
+      c = zhfix__lm_cost(prev, cp, ln, 0);
+      if (!han || c > MAX_CHAR_COST * (double)ln || (foreign = foreign_cost(legacy[k], cp, ln)) < 0)
+        continue;
+      c += foreign + (lcut ? CUT_CHAR : 0) + (reading != (int)k ? LINE_SWITCH : 0);
+      if (c < best) {
+        best = c;
+        chosen = (int)k;
+        last = cp[ln - 1];
+        n = ln;
+      }
+    }
+    if (chosen == -1) {
+      chars += n;
+      broken += bad;
+    } else {
+      chars += n;
+    }
+    total += best;
+    reading = chosen;
+    prev = last;
+    start += l;
+  }
   free(cp);
-  return cost;
+  if (ctx->codecs.oom)
+    return OUT_OF_MEMORY;
+  return chars > broken ? total : -1;
 }
 
 zhfix_status zhfix_detect_encoding(zhfix_ctx *ctx, const char *buf, size_t len,
@@ -252,10 +341,12 @@ zhfix_status zhfix_detect_encoding(zhfix_ctx *ctx, const char *buf, size_t len,
   }
   guess->name = "unknown";
   guess->confidence = 0;
-  /* UTF-8 with some bytes broken (a cut character, a stray byte) competes too:
-   * each invalid byte costs as much as a private-use character. */
-  if (!utf16_nuls && (best = broken_utf8_cost(buf, len)) == OUT_OF_MEMORY)
+  /* UTF-8 with some bytes broken (a cut character, a stray byte) or some lines
+   * in a legacy code page competes too. */
+  if (!utf16_nuls && (best = mixed_utf8_cost(ctx, buf, len)) == OUT_OF_MEMORY) {
+    ctx->codecs.oom = false;
     return ZHFIX_ERR_NOMEM;
+  }
   if (best >= 0)
     guess->name = "UTF-8";
   for (i = 0; i < sizeof candidates / sizeof *candidates; i++) {
