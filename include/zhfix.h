@@ -212,8 +212,8 @@ void zhfix_set_change_cb(zhfix_ctx *ctx, zhfix_change_fn fn, void *user);
  * @param[out] guess  filled in; guess->name is a static string
  * @return ZHFIX_OK, ZHFIX_ERR_ARG, ZHFIX_ERR_NOMEM
  * @note Candidates: BOM, UTF-8, UTF-16LE/BE, GB18030/GBK, Big5, Big5-HKSCS,
- *       Shift_JIS, EUC-KR; each decodes the sample strictly and the language
- *       model scores the text (see src/lib/detect.c).
+ *       Shift_JIS, EUC-KR; each decodes the sample, its invalid bytes costing
+ *       as damage, and the language model scores the text (see src/lib/detect.c).
  */
 zhfix_status zhfix_detect_encoding(zhfix_ctx *ctx, const char *buf, size_t len,
                                    zhfix_encoding_guess *guess);
