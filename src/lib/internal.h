@@ -246,7 +246,9 @@ struct zhfix__codecs {
 bool zhfix__codecs_open(struct zhfix__codecs *c);
 void zhfix__codecs_close(struct zhfix__codecs *c);
 /* Encode cp[0, n) exactly into out (replacing its contents); false if a
- * character has no mapping in the code page or on out of memory. */
+ * character has no mapping in the code page or on out of memory. GB18030 also
+ * takes the 24 characters glibc reads for two-byte codes that ICU reads as
+ * private-use (codec.c: gb2005[]) back to those codes. */
 bool zhfix__encode(struct zhfix__codecs *c, enum zhfix__codec codec, const uint32_t *cp, size_t n,
                    struct zhfix__buf *out);
 /* Decode bytes[0, n) strictly into at most max code points; returns the count,
