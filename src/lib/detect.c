@@ -27,7 +27,7 @@
 #define CUT_CHAR 10.0       /* nats: a character cut off at the end of the sample */
 #define FOREIGN_READING 7.0 /* nats: the odds, about 1 in 1000, that the input of a
                                Chinese tool is Japanese or Korean text */
-#define LINE_SWITCH 5.0     /* nats: a line read in another encoding than the line before */
+#define LINE_SWITCH 20.0    /* nats: a line read in another encoding than the line before */
 #define BAD_SHARE 4         /* a code page with fewer characters outside ASCII than
                                this per invalid byte is not the sample's */
 #define MIXED_MIN 1         /* characters of the minority script to call a line mixed */
@@ -191,44 +191,17 @@ static bool utf8_ok(const char *buf, size_t len, bool *non_ascii)
   return true;
 }
 
-/* Has buf[0, len) a line of UTF-8 (valid, whole) with a Han character? */
-static bool utf8_han_line(const char *buf, size_t len)
-{
-  size_t i = 0, l;
-  bool valid = true, han = false;
-  uint32_t c;
-
-  while (i < len) {
-    if (buf[i] == '\n') {
-      if (valid && han)
-        return true;
-      valid = true;
-      han = false;
-      i++;
-    } else if ((l = zhfix__utf8_decode(buf + i, buf + len, &c)) > 0) {
-      han |= zhfix__is_han(c);
-      i += l;
-    } else {
-      valid = false;
-      i++;
-    }
-  }
-  return valid && han;
-}
-
 /* Cost of buf as UTF-8 whose lines that are not UTF-8 are each in a legacy
  * code page or damaged, or -1 if it has none of the text a UTF-8 file would
  * have. This is how the pipeline reads input taken as UTF-8: process_line()
  * decodes such a line whole from GB18030 or Big5 (zhfix__raw_repair()) when
  * it reads as Chinese, or keeps its invalid bytes. So a file that mixes UTF-8
  * lines with GBK or Big5 lines reads best as UTF-8, and each line comes out
- * right; a file in one code page reads best in it, as each change of reading
- * between lines costs LINE_SWITCH. Only with a line of Chinese in UTF-8 is a
- * line read in a code page: without, the choice of code page line by line
- * would fit short lines of one code page better than the code page itself,
- * and a GBK file with a Big5 line reads well as GBK (the mojibake stage
- * restores the Big5 line). An invalid byte costs BROKEN_BYTE, a character cut
- * at the end CUT_CHAR, as in decoded_cost(). */
+ * right, and so does a file that mixes GBK and Big5 lines. A file in one code
+ * page reads best in it, as each change of reading between lines costs
+ * LINE_SWITCH: with less (5 nats), a file of short Big5 lines read better
+ * line by line, some of them as GBK. An invalid byte costs BROKEN_BYTE, a
+ * character cut at the end CUT_CHAR, as in decoded_cost(). */
 static double mixed_utf8_cost(zhfix_ctx *ctx, const char *buf, size_t len)
 {
   static const enum zhfix__codec legacy[] = {ZHFIX__GB18030, ZHFIX__BIG5};
@@ -236,7 +209,6 @@ static double mixed_utf8_cost(zhfix_ctx *ctx, const char *buf, size_t len)
   size_t start = 0, chars = 0, broken = 0;
   double total = 0;
   int reading = -1; /* of the line before: -1 UTF-8, else an index in legacy[] */
-  bool mixed = utf8_han_line(buf, len);
 
   if (!cp)
     return OUT_OF_MEMORY;
@@ -263,7 +235,7 @@ static double mixed_utf8_cost(zhfix_ctx *ctx, const char *buf, size_t len)
     best = zhfix__lm_cost(prev, cp, n, 0) + BROKEN_BYTE * (double)bad + cut +
            (reading != -1 ? LINE_SWITCH : 0);
     last = n ? cp[n - 1] : prev;
-    for (k = 0; mixed && (bad || cut) && k < sizeof legacy / sizeof *legacy &&
+    for (k = 0; (bad || cut) && k < sizeof legacy / sizeof *legacy &&
                 !zhfix__latin_glued(s, l);
          k++) {
       size_t lbad, lcut, ln = zhfix__decode_lossy(&ctx->codecs, legacy[k], s, l, cp, len + 1,
