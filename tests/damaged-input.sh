@@ -28,7 +28,7 @@ cp "$data/sentences.zh-Hans.txt" utf-8.src
 # GB18030 beyond GBK: Extension A 㐀 (four bytes) in every line.
 LC_ALL=C.UTF-8 sed 's/^\(...\)/\1㐀/' gbk.src >gb18030.src
 
-echo "1..78"
+echo "1..82"
 
 # The new user's file: a GBK line, then a line with a byte no encoding has.
 { printf '我们今天去公园散步，天气很好。\n' | iconv -f UTF-8 -t GBK; printf 'x \377 y\n'; } >report1.txt
@@ -134,6 +134,27 @@ mixed "UTF-8, GBK, Big5, UTF-8" UTF-8 GBK BIG5 UTF-8
 mixed "Big5, GBK, UTF-8, Big5" BIG5 GBK UTF-8 BIG5
 mixed "8 GBK lines, one UTF-8" GBK GBK GBK GBK UTF-8 GBK GBK GBK GBK
 mixed "8 Big5 lines, one UTF-8" BIG5 BIG5 BIG5 BIG5 UTF-8 BIG5 BIG5 BIG5 BIG5
+mixed "Big5, GBK, Big5, Big5" BIG5 GBK BIG5 BIG5
+mixed "GBK, GBK, Big5, GBK, GBK" GBK GBK BIG5 GBK GBK
+# Big5 自 (A6DB) is, read as GB18030 by glibc, the vertical form ︑ (U+FE11),
+# which ICU encodes in four bytes: the Big5 line of a file read as GBK (here
+# by --from; beyond the detection sample too) stayed as mojibake.
+{ head -n 3 gbk.src | iconv -f UTF-8 -t GBK; grep -m 1 '自' big5.src | iconv -f UTF-8 -t BIG5; } >zi.txt
+{ head -n 3 gbk.src; grep -m 1 '自' big5.src; } >zi.expected
+if zhfix zi.txt 2>/dev/null | cmp -s - zi.expected &&
+   zhfix --from=GBK zi.txt 2>/dev/null | cmp -s - zi.expected; then
+  ok "a Big5 line with 自 in a GBK file: as written"
+else
+  not_ok "a Big5 line with 自 in a GBK file: $(zhfix --from=GBK zi.txt 2>&1 | tail -n 1)"
+fi
+# ... and GB18030 text with those vertical forms stays as it is.
+printf '他说︐我们明天再去公园散步。\n今天天气很好︑适合出门。\n' >vertical.expected
+iconv -f UTF-8 -t GB18030 vertical.expected >vertical.txt
+if zhfix vertical.txt 2>/dev/null | cmp -s - vertical.expected; then
+  ok "GB18030 with vertical forms ︐ ︑: as written"
+else
+  not_ok "GB18030 with vertical forms: $(zhfix vertical.txt 2>&1 | head -n 1)"
+fi
 # One code page throughout is read as that code page, not line by line.
 { head -n 8 gbk.src | iconv -f UTF-8 -t GBK; } >gbk8.txt
 if [ "$(zhfix --detect gbk8.txt | cut -d, -f1)" = "gbk8.txt: GBK" ]; then
