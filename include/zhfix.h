@@ -221,9 +221,12 @@ zhfix_status zhfix_detect_encoding(zhfix_ctx *ctx, const char *buf, size_t len,
 /**
  * Decode the input from @p encoding (an iconv name such as "GB18030", "BIG5",
  * "UTF-16LE") to UTF-8 before repair; NULL, "UTF-8" or "ASCII" for none (the
- * default). Bytes invalid in the encoding are passed through as they are.
- * Takes effect for the next document (call before the first zhfix_feed()).
- * @return ZHFIX_OK, ZHFIX_ERR_ARG, ZHFIX_ERR_CODEC (iconv does not know it)
+ * default). Bytes invalid in the encoding are passed through as they are, and
+ * so is a line of valid UTF-8 in which the encoding finds invalid bytes (a
+ * UTF-8 line in a GBK file; lines up to 64 KiB, in encodings whose line feed
+ * is the byte 0A). Takes effect for the next document (call before the first
+ * zhfix_feed()).
+ * @return ZHFIX_OK, ZHFIX_ERR_ARG, ZHFIX_ERR_CODEC (iconv does not know it, or fails)
  */
 zhfix_status zhfix_set_input_encoding(zhfix_ctx *ctx, const char *encoding);
 

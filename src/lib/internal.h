@@ -475,7 +475,9 @@ struct zhfix_ctx {
   zhfix_stats stats;           /* counts for this document */
   bool doc_done;               /* zhfix_finish() ran: the next feed starts a document */
   iconv_t in_cd;               /* input encoding -> UTF-8, or (iconv_t)-1 */
-  struct zhfix__buf in_pending;/* input bytes of an incomplete character */
+  struct zhfix__buf in_pending;/* input bytes of an incomplete character (or line) */
+  bool in_lines;               /* the input encoding writes a line feed as the byte 0A */
+  bool in_long;                /* in a line longer than LINE_HOLD, decoded in part */
   struct zhfix__buf decoded;   /* scratch: decoded input */
   struct zhfix__buf linetext;  /* the repaired text of the current line (script, findings) */
   /* A line longer than `window` bytes is processed in windows (pipeline.c). */
