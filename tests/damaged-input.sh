@@ -25,10 +25,11 @@ encodable() { # ENCODING SOURCE: the lines of SOURCE that iconv can encode
 encodable GBK "$data/sentences.zh-Hans.txt" >gbk.src
 encodable BIG5 "$data/sentences.zh-Hant.txt" >big5.src
 cp "$data/sentences.zh-Hans.txt" utf-8.src
+head -n 10 utf-8.src >utf8.txt
 # GB18030 beyond GBK: Extension A 㐀 (four bytes) in every line.
 LC_ALL=C.UTF-8 sed 's/^\(...\)/\1㐀/' gbk.src >gb18030.src
 
-echo "1..82"
+echo "1..83"
 
 # The new user's file: a GBK line, then a line with a byte no encoding has.
 { printf '我们今天去公园散步，天气很好。\n' | iconv -f UTF-8 -t GBK; printf 'x \377 y\n'; } >report1.txt
@@ -154,6 +155,20 @@ if zhfix vertical.txt 2>/dev/null | cmp -s - vertical.expected; then
   ok "GB18030 with vertical forms ︐ ︑: as written"
 else
   not_ok "GB18030 with vertical forms: $(zhfix vertical.txt 2>&1 | head -n 1)"
+fi
+# A UTF-8 line beyond the first 64 KiB (detection read GBK), and with --from:
+# it passes through as it is, in one thread and in two.
+for i in 1 2 3 4 5 6 7 8 9 10; do cat gbk.src; done >far.src
+{ cat far.src; sed -n 30p utf-8.src; head -n 20 gbk.src; } >far.expected
+{ iconv -f UTF-8 -t GBK far.src; sed -n 30p utf-8.src; head -n 20 gbk.src | iconv -f UTF-8 -t GBK; } >far.txt
+[ "$(wc -c <far.txt)" -gt 100000 ]
+if [ "$(zhfix --detect far.txt | cut -d, -f1)" = "far.txt: GBK" ] &&
+   zhfix far.txt 2>/dev/null | cmp -s - far.expected &&
+   zhfix --jobs=2 far.txt 2>/dev/null | cmp -s - far.expected &&
+   zhfix --from=GBK utf8.txt 2>/dev/null | cmp -s - utf8.txt; then
+  ok "a UTF-8 line after 64 KiB of GBK, and a UTF-8 file read --from=GBK: as written"
+else
+  not_ok "a UTF-8 line after 64 KiB of GBK: $(zhfix far.txt 2>/dev/null | cmp - far.expected 2>&1)"
 fi
 # One code page throughout is read as that code page, not line by line.
 { head -n 8 gbk.src | iconv -f UTF-8 -t GBK; } >gbk8.txt
