@@ -127,6 +127,27 @@ static double foreign_cost(enum zhfix__codec codec, const uint32_t *cp, size_t n
   return foreign ? FOREIGN_READING : 0;
 }
 
+/* The language model's cost of text cp[0, n), line by line: each line read
+ * by the model (Simplified or Traditional) that reads it better, as the
+ * pipeline does. Over the whole text, one model would make a file of
+ * Simplified and Traditional lines (a GBK file with both, a file mixing GBK
+ * and Big5 lines) read worse than it is, and worse than line by line
+ * (mixed_utf8_cost()). */
+static double lines_cost(const uint32_t *cp, size_t n)
+{
+  size_t i = 0, j;
+  double cost = 0;
+
+  while (i < n) {
+    for (j = i; j < n && cp[j] != '\n'; j++)
+      ;
+    j += j < n; /* with its line feed */
+    cost += zhfix__lm_cost(i ? cp[i - 1] : 0, cp + i, j - i, 0);
+    i = j;
+  }
+  return cost;
+}
+
 /* Decode buf[0, len) with codec; the cost of its text, or -1 if it is not
  * text in codec. A legacy code page decodes tolerantly: each byte of an
  * illegal or unmapped sequence is damage and costs BROKEN_BYTE, as in text
@@ -159,7 +180,7 @@ static double decoded_cost(zhfix_ctx *ctx, enum zhfix__codec codec, const char *
     wide += cp[i] >= 0x80;
   if (n != (size_t)-1 && n > 0 && bad * BAD_SHARE <= wide &&
       (!need_plausible || utf16_plausible(cp, n))) {
-    cost = zhfix__lm_cost(0, cp, n, 0) + extension_cost(codec, buf, len);
+    cost = lines_cost(cp, n) + extension_cost(codec, buf, len);
     if (cost > MAX_CHAR_COST * (double)n || (foreign = foreign_cost(codec, cp, n)) < 0)
       cost = -1; /* decodes, but to nothing that reads as text */
     else
