@@ -29,7 +29,7 @@ head -n 10 utf-8.src >utf8.txt
 # GB18030 beyond GBK: Extension A 㐀 (four bytes) in every line.
 LC_ALL=C.UTF-8 sed 's/^\(...\)/\1㐀/' gbk.src >gb18030.src
 
-echo "1..83"
+echo "1..84"
 
 # The new user's file: a GBK line, then a line with a byte no encoding has.
 { printf '我们今天去公园散步，天气很好。\n' | iconv -f UTF-8 -t GBK; printf 'x \377 y\n'; } >report1.txt
@@ -170,7 +170,15 @@ if [ "$(zhfix --detect far.txt | cut -d, -f1)" = "far.txt: GBK" ] &&
 else
   not_ok "a UTF-8 line after 64 KiB of GBK: $(zhfix far.txt 2>/dev/null | cmp - far.expected 2>&1)"
 fi
-# One code page throughout is read as that code page, not line by line.
+# One code page throughout is read as that code page, not line by line, also
+# when its lines are Simplified and Traditional by turns.
+{ head -n 20 gbk.src; head -n 20 big5.src; } | sort >st.expected
+iconv -f UTF-8 -t GBK st.expected >st.txt
+if [ "$(zhfix --detect st.txt | cut -d, -f1)" = "st.txt: GBK" ] && zhfix st.txt | cmp -s - st.expected; then
+  ok "GBK with Simplified and Traditional lines: GBK, as written"
+else
+  not_ok "GBK with Simplified and Traditional lines: $(zhfix --detect st.txt)"
+fi
 { head -n 8 gbk.src | iconv -f UTF-8 -t GBK; } >gbk8.txt
 if [ "$(zhfix --detect gbk8.txt | cut -d, -f1)" = "gbk8.txt: GBK" ]; then
   ok "8 GBK lines: GBK"
