@@ -15,6 +15,7 @@
  * (tables/script.c, from OpenCC's character dictionaries) are counted; a line
  * with both in strength is mixed, and a line with neither is judged by which
  * of the two language models reads it better. */
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,13 +133,14 @@ static double foreign_cost(enum zhfix__codec codec, const uint32_t *cp, size_t n
  * pipeline does. Over the whole text, one model would make a file of
  * Simplified and Traditional lines (a GBK file with both, a file mixing GBK
  * and Big5 lines) read worse than it is, and worse than line by line
- * (mixed_utf8_cost()). */
-static double lines_cost(const uint32_t *cp, size_t n)
+ * (mixed_utf8_cost()). Once past bound, it may stop at a line's end: the
+ * cost it returns is then more than bound, and less than the whole. */
+static double lines_cost(const uint32_t *cp, size_t n, double bound)
 {
   size_t i = 0, j;
   double cost = 0;
 
-  while (i < n) {
+  while (i < n && cost <= bound) { /* (past the bound, the rest does not matter) */
     for (j = i; j < n && cp[j] != '\n'; j++)
       ;
     j += j < n; /* with its line feed */
@@ -159,9 +161,11 @@ static double lines_cost(const uint32_t *cp, size_t n)
  * need_plausible, must look like UTF-16 text (see utf16_plausible()). A
  * character cut off at the end costs CUT_CHAR: a sample may end inside one,
  * but a free cut would let a reading of a short input drop the bytes it
- * cannot explain. A Japanese or Korean reading costs more (foreign_cost()). */
+ * cannot explain. A Japanese or Korean reading costs more (foreign_cost()).
+ * A reading that costs more than limit (if limit >= 0; the best so far) loses
+ * whatever its cost: it may return a cost between limit and its own. */
 static double decoded_cost(zhfix_ctx *ctx, enum zhfix__codec codec, const char *buf, size_t len,
-                           bool *four_byte, bool need_plausible)
+                           bool *four_byte, bool need_plausible, double limit)
 {
   uint32_t *cp = malloc((len + 1) * sizeof *cp);
   size_t n = (size_t)-1, cut = 0, bad = 0, wide = 0, i;
@@ -180,11 +184,14 @@ static double decoded_cost(zhfix_ctx *ctx, enum zhfix__codec codec, const char *
     wide += cp[i] >= 0x80;
   if (n != (size_t)-1 && n > 0 && bad * BAD_SHARE <= wide &&
       (!need_plausible || utf16_plausible(cp, n))) {
-    cost = lines_cost(cp, n) + extension_cost(codec, buf, len);
-    if (cost > MAX_CHAR_COST * (double)n || (foreign = foreign_cost(codec, cp, n)) < 0)
+    double ext = extension_cost(codec, buf, len),
+           extra = BROKEN_BYTE * (double)bad + (cut ? CUT_CHAR : 0);
+    if ((foreign = foreign_cost(codec, cp, n)) >= 0)
+      cost = lines_cost(cp, n, limit >= 0 ? limit - ext - foreign - extra : HUGE_VAL) + ext;
+    if (foreign < 0 || cost > MAX_CHAR_COST * (double)n)
       cost = -1; /* decodes, but to nothing that reads as text */
     else
-      cost += foreign + BROKEN_BYTE * (double)bad + (cut ? CUT_CHAR : 0);
+      cost += foreign + extra;
     if (four_byte) { /* GB18030 needs four bytes for what GBK does not have */
       *four_byte = false;
       for (i = 0; i < n; i++)
@@ -355,7 +362,8 @@ zhfix_status zhfix_detect_encoding(zhfix_ctx *ctx, const char *buf, size_t len,
     if (!utf16 && zhfix__latin_glued(buf, len))
       continue;
     c = decoded_cost(ctx, candidates[i].codec, buf, len,
-                     candidates[i].codec == ZHFIX__GB18030 ? &four : NULL, utf16 && !utf16_nuls);
+                     candidates[i].codec == ZHFIX__GB18030 ? &four : NULL, utf16 && !utf16_nuls,
+                     best);
     if (c == OUT_OF_MEMORY || ctx->codecs.oom) {
       ctx->codecs.oom = false;
       return ZHFIX_ERR_NOMEM;
