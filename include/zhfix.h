@@ -215,8 +215,8 @@ void zhfix_set_change_cb(zhfix_ctx *ctx, zhfix_change_fn fn, void *user);
  * @param[out] guess  filled in; guess->name is a static string
  * @return ZHFIX_OK, ZHFIX_ERR_ARG, ZHFIX_ERR_NOMEM
  * @note Candidates: BOM, UTF-8, UTF-16LE/BE, GB18030/GBK, Big5, Big5-HKSCS,
- *       Shift_JIS, EUC-KR; each decodes the sample strictly and the language
- *       model scores the text (see src/lib/detect.c).
+ *       Shift_JIS, EUC-KR; each decodes the sample, its invalid bytes costing
+ *       as damage, and the language model scores the text (see src/lib/detect.c).
  */
 zhfix_status zhfix_detect_encoding(zhfix_ctx *ctx, const char *buf, size_t len,
                                    zhfix_encoding_guess *guess);
@@ -224,9 +224,12 @@ zhfix_status zhfix_detect_encoding(zhfix_ctx *ctx, const char *buf, size_t len,
 /**
  * Decode the input from @p encoding (an iconv name such as "GB18030", "BIG5",
  * "UTF-16LE") to UTF-8 before repair; NULL, "UTF-8" or "ASCII" for none (the
- * default). Bytes invalid in the encoding are passed through as they are.
- * Takes effect for the next document (call before the first zhfix_feed()).
- * @return ZHFIX_OK, ZHFIX_ERR_ARG, ZHFIX_ERR_CODEC (iconv does not know it)
+ * default). Bytes invalid in the encoding are passed through as they are, and
+ * so is a line of valid UTF-8 in which the encoding finds invalid bytes (a
+ * UTF-8 line in a GBK file; lines up to 64 KiB, in encodings whose line feed
+ * is the byte 0A). Takes effect for the next document (call before the first
+ * zhfix_feed()).
+ * @return ZHFIX_OK, ZHFIX_ERR_ARG, ZHFIX_ERR_CODEC (iconv does not know it, or fails)
  */
 zhfix_status zhfix_set_input_encoding(zhfix_ctx *ctx, const char *encoding);
 

@@ -67,6 +67,33 @@ static UChar *u16(struct zhfix__codecs *c, size_t n)
   return c->u;
 }
 
+/* glibc reads GB18030 as GB18030-2005 does: 24 two-byte codes that ICU and
+ * Windows cp936 read as private-use characters are the characters Unicode
+ * gave them later (A6D9 ︐, the vertical forms U+FE10-FE19, and FE51 𠂇 ...
+ * FEA0 龻). Big5 自 (A6DB) read as GB18030 by glibc (zhfix's input decoding of
+ * a GBK file) is ︑, by ICU U+E78F. Pairs: the character, ICU's private-use
+ * character (from ICU 72 and glibc 2.36, all two-byte codes compared). */
+static const uint32_t gb2005[][2] = {
+  {0xFE10, 0xE78D},  {0xFE12, 0xE78E},  {0xFE11, 0xE78F},  {0xFE13, 0xE790}, {0xFE14, 0xE791},
+  {0xFE15, 0xE792},  {0xFE16, 0xE793},  {0xFE17, 0xE794},  {0xFE18, 0xE795}, {0xFE19, 0xE796},
+  {0x20087, 0xE816}, {0x20089, 0xE817}, {0x200CC, 0xE818}, {0x9FB4, 0xE81E}, {0x9FB5, 0xE826},
+  {0x9FB6, 0xE82B},  {0x9FB7, 0xE82C},  {0x215D7, 0xE831}, {0x9FB8, 0xE832}, {0x2298F, 0xE83B},
+  {0x9FB9, 0xE843},  {0x9FBA, 0xE854},  {0x241FE, 0xE855}, {0x9FBB, 0xE864},
+};
+
+/* The private-use character ICU reads for the two-byte GB18030 code that
+ * glibc reads as c, or 0. */
+static uint32_t gb2005_pua(uint32_t c)
+{
+  size_t i;
+  if (c < 0x9FB4 || (c > 0x9FBB && c < 0xFE10) || (c > 0xFE19 && c < 0x20087))
+    return 0;
+  for (i = 0; i < sizeof gb2005 / sizeof *gb2005; i++)
+    if (gb2005[i][0] == c)
+      return gb2005[i][1];
+  return 0;
+}
+
 bool zhfix__encode(struct zhfix__codecs *c, enum zhfix__codec codec, const uint32_t *cp, size_t n,
                    struct zhfix__buf *out)
 {
@@ -74,6 +101,8 @@ bool zhfix__encode(struct zhfix__codecs *c, enum zhfix__codec codec, const uint3
   int32_t ulen, len;
   size_t i;
   UChar *u;
+  uint32_t *mapped = NULL;
+  bool ok;
 
   out->len = 0;
   if (codec == ZHFIX__UTF8) {
@@ -81,6 +110,18 @@ bool zhfix__encode(struct zhfix__codecs *c, enum zhfix__codec codec, const uint3
       if (!zhfix__buf_add_cp(out, cp[i]))
         return !(c->oom = true);
     return true;
+  }
+  /* Text read by glibc goes back to the two bytes it was read from. */
+  for (i = 0; codec == ZHFIX__GB18030 && i < n && !gb2005_pua(cp[i]); i++)
+    ;
+  if (codec == ZHFIX__GB18030 && i < n) {
+    if (!(mapped = malloc(n * sizeof *mapped)))
+      return !(c->oom = true);
+    for (i = 0; i < n; i++)
+      mapped[i] = gb2005_pua(cp[i]) ? gb2005_pua(cp[i]) : cp[i];
+    ok = zhfix__encode(c, codec, mapped, n, out);
+    free(mapped);
+    return ok;
   }
   if (n > INT32_MAX / 4 || !(u = u16(c, 2 * n + 1)))
     return false;
@@ -124,6 +165,52 @@ size_t zhfix__decode(struct zhfix__codecs *c, enum zhfix__codec codec, const cha
   if (U_FAILURE(err))
     return (size_t)-1;
   u_strToUTF32((UChar32 *)cp, (int32_t)max, &clen, u, ulen, &err);
+  if (U_FAILURE(err))
+    return (size_t)-1;
+  return (size_t)clen;
+}
+
+size_t zhfix__decode_lossy(struct zhfix__codecs *c, enum zhfix__codec codec, const char *bytes,
+                           size_t n, uint32_t *cp, size_t max, size_t *bad, size_t *cut)
+{
+  UErrorCode err = U_ZERO_ERROR;
+  const char *src = bytes, *end = bytes + n;
+  int32_t clen;
+  UChar *u, *tgt;
+  UConverter *cnv = c->cnv[codec];
+
+  *bad = *cut = 0;
+  /* One UTF-16 unit per byte at most: a code page's one- and two-byte
+   * characters are in the BMP, and its four-byte ones (GB18030) a pair. */
+  if (codec == ZHFIX__UTF8 || n > INT32_MAX / 2 || !(u = u16(c, n + 1)))
+    return (size_t)-1;
+  tgt = u;
+  ucnv_resetToUnicode(cnv);
+  for (;;) {
+    char invalid[32];
+    int8_t ilen = (int8_t)sizeof invalid;
+    UErrorCode ierr = U_ZERO_ERROR;
+
+    err = U_ZERO_ERROR;
+    ucnv_toUnicode(cnv, &tgt, u + n + 1, &src, end, NULL, true, &err);
+    if (err != U_ILLEGAL_CHAR_FOUND && err != U_INVALID_CHAR_FOUND &&
+        err != U_TRUNCATED_CHAR_FOUND)
+      break;
+    /* The bytes the converter gave up on: skipped, counted; it goes on after them. */
+    ucnv_getInvalidChars(cnv, invalid, &ilen, &ierr);
+    if (U_FAILURE(ierr) || ilen <= 0)
+      return (size_t)-1;
+    if (err == U_TRUNCATED_CHAR_FOUND) {
+      *cut += (size_t)ilen;
+      err = U_ZERO_ERROR;
+      break;
+    }
+    *bad += (size_t)ilen;
+  }
+  if (U_FAILURE(err))
+    return (size_t)-1;
+  err = U_ZERO_ERROR;
+  u_strToUTF32((UChar32 *)cp, (int32_t)max, &clen, u, (int32_t)(tgt - u), &err);
   if (U_FAILURE(err))
     return (size_t)-1;
   return (size_t)clen;

@@ -1,4 +1,5 @@
 /* Handles: open/close, options, per-handle error state, status names. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,6 +189,7 @@ const char *zhfix_get_engine(const zhfix_ctx *ctx, const char **why)
 zhfix_status zhfix_set_input_encoding(zhfix_ctx *ctx, const char *encoding)
 {
   iconv_t cd = (iconv_t)-1;
+  bool lines = false;
 
   if (!ctx)
     return ZHFIX_ERR_ARG;
@@ -196,14 +198,28 @@ zhfix_status zhfix_set_input_encoding(zhfix_ctx *ctx, const char *encoding)
     /* GBK text is decoded as GB18030, its superset: user-defined cells become
      * private-use characters instead of errors. */
     const char *from = zhfix__gb_label(encoding) ? "GB18030" : encoding;
+    char nl = '\n', got[8], *in = &nl, *out = got;
+    size_t inleft = 1, outleft = sizeof got;
     cd = iconv_open("UTF-8", from);
     if (cd == (iconv_t)-1)
       return zhfix__fail(ctx, ZHFIX_ERR_CODEC, "unknown input encoding '%s'", encoding);
+    /* Lines are bytes ending in 0A (pipeline.c decodes them one by one) unless
+     * the encoding writes a line feed otherwise (UTF-16, UTF-32). */
+    if (iconv(cd, &in, &inleft, &out, &outleft) != (size_t)-1) {
+      lines = out == got + 1 && got[0] == '\n';
+    } else if (errno != EINVAL && errno != EILSEQ) {
+      int e = errno;
+      iconv_close(cd);
+      return zhfix__fail(ctx, ZHFIX_ERR_CODEC, "iconv: %s", strerror(e));
+    }
+    iconv(cd, NULL, NULL, NULL, NULL);
   }
   if (ctx->in_cd != (iconv_t)-1)
     iconv_close(ctx->in_cd);
   ctx->in_cd = cd;
   ctx->in_pending.len = 0;
+  ctx->in_lines = lines;
+  ctx->in_long = false;
   return ZHFIX_OK;
 }
 

@@ -252,13 +252,21 @@ struct zhfix__codecs {
 bool zhfix__codecs_open(struct zhfix__codecs *c);
 void zhfix__codecs_close(struct zhfix__codecs *c);
 /* Encode cp[0, n) exactly into out (replacing its contents); false if a
- * character has no mapping in the code page or on out of memory. */
+ * character has no mapping in the code page or on out of memory. GB18030 also
+ * takes the 24 characters glibc reads for two-byte codes that ICU reads as
+ * private-use (codec.c: gb2005[]) back to those codes. */
 bool zhfix__encode(struct zhfix__codecs *c, enum zhfix__codec codec, const uint32_t *cp, size_t n,
                    struct zhfix__buf *out);
 /* Decode bytes[0, n) strictly into at most max code points; returns the count,
  * or (size_t)-1 on an illegal or truncated sequence or too many code points. */
 size_t zhfix__decode(struct zhfix__codecs *c, enum zhfix__codec codec, const char *bytes, size_t n,
                      uint32_t *cp, size_t max);
+/* Decode bytes[0, n) of a legacy code page (not UTF-8) into at most max code
+ * points, skipping the bytes of each illegal or unmapped sequence: *bad gets
+ * their count, *cut the bytes of a character cut off at the end. Returns the
+ * count of code points, or (size_t)-1 on too many code points or out of memory. */
+size_t zhfix__decode_lossy(struct zhfix__codecs *c, enum zhfix__codec codec, const char *bytes,
+                           size_t n, uint32_t *cp, size_t max, size_t *bad, size_t *cut);
 
 /* ---- convert.c: the single conversion wrapper (fast engine or libopencc) ---- */
 
@@ -487,7 +495,9 @@ struct zhfix_ctx {
   zhfix_stats stats;           /* counts for this document */
   bool doc_done;               /* zhfix_finish() ran: the next feed starts a document */
   iconv_t in_cd;               /* input encoding -> UTF-8, or (iconv_t)-1 */
-  struct zhfix__buf in_pending;/* input bytes of an incomplete character */
+  struct zhfix__buf in_pending;/* input bytes of an incomplete character (or line) */
+  bool in_lines;               /* the input encoding writes a line feed as the byte 0A */
+  bool in_long;                /* in a line longer than LINE_HOLD, decoded in part */
   struct zhfix__buf decoded;   /* scratch: decoded input */
   struct zhfix__buf linetext;  /* the repaired text of the current line (script, findings) */
   /* A line longer than `window` bytes is processed in windows (pipeline.c). */

@@ -1697,17 +1697,19 @@ bool zhfix__latin_glued(const char *s, size_t len)
 {
   const unsigned char *b = (const unsigned char *)s;
   size_t i = 0, pairs = 0;
-  bool glued = true;
+  bool glued = true, after_letter = false; /* an ASCII letter of its own right before */
 
 #define LETTER(c) (((c) | 0x20) >= 'a' && ((c) | 0x20) <= 'z')
   while (i < len && glued) {
     if (b[i] < 0x81 || i + 1 >= len) {
+      after_letter = LETTER(b[i]);
       i++;
       continue;
     }
     pairs++;
-    glued = LETTER(b[i + 1]) && ((i > 0 && b[i - 1] < 0x80 && LETTER(b[i - 1])) ||
-                                 (i + 2 < len && LETTER(b[i + 2])));
+    /* (the byte before may be the trail of the pair before: no letter then) */
+    glued = LETTER(b[i + 1]) && (after_letter || (i + 2 < len && LETTER(b[i + 2])));
+    after_letter = false;
     i += b[i + 1] >= 0x30 && b[i + 1] <= 0x39 ? 4 : 2;
   }
 #undef LETTER

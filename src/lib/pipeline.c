@@ -15,6 +15,7 @@
 #define DECODE_SLICE (64u << 10) /* input bytes decoded at a time */
 #define AHEAD_HOLD (4u << 20)    /* input bytes held at most until the converter is decided */
 enum { AHEAD_LINE, AHEAD_TERM, AHEAD_WINDOW }; /* what is held: a last line, a line, a window */
+#define LINE_HOLD (64u << 10)    /* bytes of a line held back for its end (decode_input) */
 
 static bool flush_before_finding(zhfix_ctx *ctx);
 
@@ -803,27 +804,23 @@ static zhfix_status line_in(zhfix_ctx *ctx, const char *s, size_t len, bool term
   return hold(ctx, s, len, term ? AHEAD_TERM : AHEAD_LINE, write, user);
 }
 
-/* Decode buf[0, len) from the input encoding into ctx->decoded (UTF-8),
- * keeping an incomplete character for the next call (or, at the end of the
- * document, passing it through). Bytes invalid in the encoding pass through. */
-static zhfix_status decode_input(zhfix_ctx *ctx, const char *buf, size_t len, bool last)
+/* Decode *in[0, *inleft) from the input encoding, appending UTF-8 to
+ * ctx->decoded; bytes invalid in the encoding pass through as they are (*invalid
+ * set). Stops before an incomplete character unless last. */
+static zhfix_status decode_run(zhfix_ctx *ctx, char **in, size_t *inleft, bool last,
+                               bool *invalid)
 {
-  char *in, *out;
-  size_t inleft, outleft;
+  char *out;
+  size_t outleft;
 
-  if (!zhfix__buf_add(&ctx->in_pending, buf, len))
-    return ZHFIX_ERR_NOMEM;
-  ctx->decoded.len = 0;
-  in = ctx->in_pending.data;
-  inleft = ctx->in_pending.len;
-  while (inleft > 0) {
+  while (*inleft > 0) {
     size_t before;
-    if (!zhfix__buf_reserve(&ctx->decoded, 4 * inleft + 16))
+    if (!zhfix__buf_reserve(&ctx->decoded, 4 * *inleft + 16))
       return ZHFIX_ERR_NOMEM;
     out = ctx->decoded.data + ctx->decoded.len;
     outleft = ctx->decoded.cap - ctx->decoded.len;
     before = outleft;
-    if (iconv(ctx->in_cd, &in, &inleft, &out, &outleft) != (size_t)-1) {
+    if (iconv(ctx->in_cd, in, inleft, &out, &outleft) != (size_t)-1) {
       ctx->decoded.len += before - outleft;
       break;
     }
@@ -835,12 +832,92 @@ static zhfix_status decode_input(zhfix_ctx *ctx, const char *buf, size_t len, bo
     if (errno != EILSEQ && errno != EINVAL)
       return zhfix__fail(ctx, ZHFIX_ERR_CODEC, "iconv: %s", strerror(errno));
     /* Invalid (or incomplete at the end): the byte passes through as it is. */
-    ctx->decoded.data[ctx->decoded.len++] = *in++;
-    inleft--;
+    ctx->decoded.data[ctx->decoded.len++] = *(*in)++;
+    (*inleft)--;
+    *invalid = true;
     iconv(ctx->in_cd, NULL, NULL, NULL, NULL);
   }
-  memmove(ctx->in_pending.data, in, inleft);
+  return ZHFIX_OK;
+}
+
+/* A line of UTF-8 with text beyond ASCII? */
+static bool utf8_text_line(const char *s, size_t len)
+{
+  size_t i;
+  for (i = 0; i < len && (unsigned char)s[i] < 0x80; i++)
+    ;
+  return i < len && zhfix__utf8_valid(s, len);
+}
+
+/* Decode buf[0, len) from the input encoding into ctx->decoded (UTF-8),
+ * keeping an incomplete character for the next call (or, at the end of the
+ * document, passing it through). Bytes invalid in the encoding pass through.
+ * A line in valid UTF-8 that the encoding finds invalid bytes in (a UTF-8
+ * line in a GBK file, beyond what detection saw or with --from) passes
+ * through as it is: read in the encoding, it became mojibake whose invalid
+ * bytes broke it up. So a line not ended yet waits for its end, up to
+ * LINE_HOLD bytes; a longer one is decoded as it comes, without the check, so
+ * that the output does not depend on where the input was cut. */
+static zhfix_status decode_input(zhfix_ctx *ctx, const char *buf, size_t len, bool last)
+{
+  char *data, *in, *end, *p;
+  size_t inleft, old = ctx->in_pending.len;
+  bool invalid = false;
+  zhfix_status st;
+
+  if (!zhfix__buf_add(&ctx->in_pending, buf, len))
+    return ZHFIX_ERR_NOMEM;
+  ctx->decoded.len = 0;
+  data = in = ctx->in_pending.data;
+  end = data + ctx->in_pending.len;
+  if (ctx->in_lines && !last) {
+    /* The start of the line not ended yet: what was kept from the call
+     * before has no line feed (a held line, or an incomplete character). */
+    char *tail = end;
+    while (tail > data + old && tail[-1] != '\n')
+      tail--;
+    if (tail == data + old)
+      tail = data;
+    if ((size_t)(end - tail) <= LINE_HOLD)
+      end = tail;
+  }
+  for (p = in; ctx->in_lines && p < end;) {
+    char *nl = memchr(p, '\n', (size_t)(end - p)), *le = nl ? nl + 1 : end;
+    size_t mark;
+    char *q = p;
+    if (!ctx->in_long && (nl || last) && (size_t)(le - p) <= LINE_HOLD &&
+        utf8_text_line(p, (size_t)(le - p))) {
+      inleft = (size_t)(p - in); /* the lines before, as they are */
+      if ((st = decode_run(ctx, &in, &inleft, true, &invalid)) != ZHFIX_OK)
+        return st;
+      mark = ctx->decoded.len;
+      inleft = (size_t)(le - p);
+      invalid = false;
+      if ((st = decode_run(ctx, &q, &inleft, true, &invalid)) != ZHFIX_OK)
+        return st;
+      if (invalid) { /* UTF-8, not the encoding: as it is */
+        ctx->decoded.len = mark;
+        if (!zhfix__buf_add(&ctx->decoded, p, (size_t)(le - p)))
+          return ZHFIX_ERR_NOMEM;
+      }
+      in = le;
+    }
+    if (nl)
+      ctx->in_long = false;
+    p = le;
+  }
+  inleft = (size_t)(end - in);
+  if ((st = decode_run(ctx, &in, &inleft, last, &invalid)) != ZHFIX_OK)
+    return st;
+  /* A line decoded in part: the rest of it comes unchecked. */
+  if (ctx->in_lines && end > data && end[-1] != '\n' && !last)
+    ctx->in_long = true;
+  inleft = (size_t)(ctx->in_pending.data + ctx->in_pending.len - in);
+  if (in != data) /* (a held line alone stays where it is) */
+    memmove(ctx->in_pending.data, in, inleft);
   ctx->in_pending.len = inleft;
+  if (last)
+    ctx->in_long = false;
   return ZHFIX_OK;
 }
 

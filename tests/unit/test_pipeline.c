@@ -169,6 +169,55 @@ static void test_chunks(void **state)
   }
 }
 
+/* Input in GBK (zhfix_set_input_encoding) fed k bytes at a time: GBK lines
+ * decoded, a stray FF kept, a line of UTF-8 (一行: E4B8 is a GBK pair, 80
+ * invalid) as it is, also after a line longer than LINE_HOLD (66000 bytes of
+ * 中, decoded as it comes), and a last line without a line feed. */
+static void feed_gbk(size_t chunk, struct sink *out)
+{
+  static const char head[] = "\xd6\xd0\xce\xc4\n"    /* 中文 */
+                             "\xe4\xb8\x80\xe8\xa1\x8c\n" /* 一行, UTF-8 */
+                             "\xba\xc3\xff\xb5\xc4\n";     /* 好 FF 的 */
+  static const char tail[] = "\n\xe4\xb8\x80\xe8\xa1\x8c\n\xcc\xec\xc6\xf8"; /* 一行, 天气 */
+  size_t long_len = 66000, len = sizeof head - 1 + long_len + sizeof tail - 1, i;
+  char *bytes = malloc(len);
+  zhfix_ctx *ctx = NULL;
+
+  assert_non_null(bytes);
+  memcpy(bytes, head, sizeof head - 1);
+  for (i = 0; i < long_len; i += 2)
+    memcpy(bytes + sizeof head - 1 + i, "\xd6\xd0", 2);
+  memcpy(bytes + sizeof head - 1 + long_len, tail, sizeof tail - 1);
+  assert_int_equal(zhfix_open(&ctx, 0), ZHFIX_OK);
+  assert_int_equal(zhfix_set_input_encoding(ctx, "GBK"), ZHFIX_OK);
+  for (i = 0; i < len; i += chunk)
+    assert_int_equal(zhfix_feed(ctx, bytes + i, len - i < chunk ? len - i : chunk, to_sink, out),
+                     ZHFIX_OK);
+  assert_int_equal(zhfix_finish(ctx, to_sink, out), ZHFIX_OK);
+  zhfix_close(&ctx);
+  free(bytes);
+}
+
+static void test_input_lines(void **state)
+{
+  static const char head[] = "中文\n一行\n好\xff的\n";
+  static const char tail[] = "\n一行\n天气";
+  static const size_t chunks[] = {1, 3, 7, 65536, 1 << 20};
+  size_t k, i, long_len = 33000 * 3;
+  (void)state;
+
+  for (k = 0; k < sizeof chunks / sizeof *chunks; k++) {
+    struct sink out = {0};
+    feed_gbk(chunks[k], &out);
+    assert_int_equal(out.len, sizeof head - 1 + long_len + sizeof tail - 1);
+    assert_memory_equal(out.data, head, sizeof head - 1);
+    for (i = 0; i < long_len; i += 3)
+      assert_memory_equal(out.data + sizeof head - 1 + i, "中", 3);
+    assert_memory_equal(out.data + sizeof head - 1 + long_len, tail, sizeof tail - 1);
+    free(out.data);
+  }
+}
+
 static void test_changes(void **state)
 {
   struct sink out = {0};
@@ -371,6 +420,7 @@ int main(void)
     cmocka_unit_test(test_passthrough),
     cmocka_unit_test(test_lines),
     cmocka_unit_test(test_chunks),
+    cmocka_unit_test(test_input_lines),
     cmocka_unit_test(test_changes),
     cmocka_unit_test(test_line_column),
     cmocka_unit_test(test_no_repair),
