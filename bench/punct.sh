@@ -8,8 +8,8 @@
 # the ASCII lines of zhfix's own C sources (their other lines quote Chinese).
 # Usage: bench/punct.sh ZHFIX [SRCDIR]
 set -eu
-zhfix=$1
-src=${2:-$(dirname "$0")/..}
+src=$(cd "${2:-$(dirname "$0")/..}" && pwd)
+zhfix=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 tmp=$(mktemp -d /tmp/zhfix-punct.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
