@@ -522,7 +522,6 @@ struct zhfix_ctx {
   uint64_t converter_han[2];   /* Han characters read for it: of Traditional lines, of all */
   struct zhfix__buf ahead;     /* pipeline.c: input lines and windows held until it is decided */
   struct zhfix__buf ahead_lines; /* each one's length in bytes and kind, as uint64_t: len * 4 + kind */
-  bool ahead_replay;           /* the held lines are being processed (evidence already read) */
   char errmsg[256];
 };
 

@@ -486,8 +486,6 @@ static zhfix_status do_sentences(zhfix_ctx *ctx, const char *s, size_t len)
     if (!(cp = linetext_cps(ctx, &k)))
       return ZHFIX_ERR_NOMEM;
     zhfix__classify(cp, k, &c);
-    if (!ctx->ahead_replay)
-      zhfix__misconv_evidence(ctx, s, n);
     ctx->win_count.han += c.han;
     ctx->win_count.simplified_only += c.simplified_only;
     ctx->win_count.traditional_only += c.traditional_only;
@@ -731,8 +729,6 @@ static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term
       if (st == ZHFIX_OK)
         st = line_script(ctx);
     }
-    if (!ctx->ahead_replay)
-      zhfix__misconv_evidence(ctx, s, body);
   }
   ctx->windowed = false;
   ctx->win_col = ctx->win_byte = 0;
@@ -750,6 +746,14 @@ static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term
   return put_out(ctx, ctx->out.data, ctx->out.len, write, user);
 }
 
+/* Process s[0, len) of the kind AHEAD_* now. */
+static zhfix_status take(zhfix_ctx *ctx, const char *s, size_t len, unsigned kind,
+                         zhfix_write_fn write, void *user)
+{
+  return kind == AHEAD_WINDOW ? window_now(ctx, s, len, write, user)
+                              : do_line(ctx, s, len, kind == AHEAD_TERM, write, user);
+}
+
 /* Process what hold() holds, in order. */
 static zhfix_status ahead_replay(zhfix_ctx *ctx, zhfix_write_fn write, void *user)
 {
@@ -757,42 +761,36 @@ static zhfix_status ahead_replay(zhfix_ctx *ctx, zhfix_write_fn write, void *use
   size_t n = ctx->ahead_lines.len / sizeof *rec, k, at = 0;
   zhfix_status st = ZHFIX_OK;
 
-  ctx->ahead_replay = true;
   for (k = 0; k < n && st == ZHFIX_OK; k++) {
     size_t len = (size_t)(rec[k] >> 2);
-    st = (rec[k] & 3) == AHEAD_WINDOW ? window_now(ctx, ctx->ahead.data + at, len, write, user)
-         : do_line(ctx, ctx->ahead.data + at, len, (rec[k] & 3) == AHEAD_TERM, write, user);
+    st = take(ctx, ctx->ahead.data + at, len, (unsigned)(rec[k] & 3), write, user);
     at += len;
   }
-  ctx->ahead_replay = false;
   ctx->ahead.len = ctx->ahead_lines.len = 0;
   return st;
 }
 
-/* Take s[0, len) of the kind AHEAD_*. Until the document has decided what
- * converted it (zhfix__misconv_evidence()), its lines and the windows of its
- * long lines are held, and processed once it has: every line of a document
- * is repaired with the same decision, the first ones too. AHEAD_HOLD bytes at
+/* Take s[0, len) of the kind AHEAD_*: every line and window of a document
+ * comes through here, and the evidence of what converted the document
+ * (zhfix__misconv_evidence()) is read here. Until it is decided, the lines and
+ * windows are held, and processed once it is: every line of a document is
+ * repaired with the same decision, the first ones too. AHEAD_HOLD bytes at
  * most are held: then what is held is processed undecided, and holding
  * starts again. */
 static zhfix_status hold(zhfix_ctx *ctx, const char *s, size_t len, unsigned kind,
                          zhfix_write_fn write, void *user)
 {
   uint64_t rec = (uint64_t)len << 2 | kind;
-  zhfix_status st;
+  bool now;
 
-  if (ctx->converter != ZHFIX_CONVERTER_UNKNOWN || ctx->converter_set ||
-      (ctx->flags & ZHFIX_NO_REPAIR)) {
-    if (ctx->ahead_lines.len && (st = ahead_replay(ctx, write, user)) != ZHFIX_OK)
-      return st;
-    return kind == AHEAD_WINDOW ? window_now(ctx, s, len, write, user)
-                                : do_line(ctx, s, len, kind == AHEAD_TERM, write, user);
-  }
-  zhfix__misconv_evidence(ctx, s, len);
+  zhfix__misconv_evidence(ctx, s, len); /* (a no-op once decided or set) */
+  now = ctx->converter != ZHFIX_CONVERTER_UNKNOWN || (ctx->flags & ZHFIX_NO_REPAIR);
+  if (now && !ctx->ahead_lines.len)
+    return take(ctx, s, len, kind, write, user);
   if (!zhfix__buf_add(&ctx->ahead, s, len) ||
       !zhfix__buf_add(&ctx->ahead_lines, &rec, sizeof rec))
     return ZHFIX_ERR_NOMEM;
-  if (ctx->converter != ZHFIX_CONVERTER_UNKNOWN || ctx->ahead.len >= AHEAD_HOLD)
+  if (now || ctx->ahead.len >= AHEAD_HOLD)
     return ahead_replay(ctx, write, user);
   return ZHFIX_OK;
 }
