@@ -444,33 +444,50 @@ static bool may_start_word(int side, uint32_t a, uint32_t b)
   return prefix_bits[side][h >> 3] >> (h & 7) & 1;
 }
 
+/* Is the NUL-terminated key one of the n sorted strings of blob, which start
+ * at off[] (data/gen_misconv.py's write_blob())? */
+static bool blob_has(const char *blob, const uint32_t *off, size_t n, const char *key)
+{
+  size_t a = 0, b = n;
+  while (a < b) {
+    size_t mid = a + (b - a) / 2;
+    int c = strcmp(blob + off[mid], key);
+    if (c == 0)
+      return true;
+    if (c < 0)
+      a = mid + 1;
+    else
+      b = mid;
+  }
+  return false;
+}
+
+/* Write t->cp[s, s + len) as UTF-8 to out, with c in place of t->cp[i]:
+ * the bytes written (at most 4 per character). */
+static size_t span_utf8(const struct zhfix__text *t, size_t s, size_t len, size_t i, uint32_t c,
+                        char *out)
+{
+  size_t n = 0, j;
+  for (j = s; j < s + len; j++)
+    n += zhfix__utf8_encode(j == i ? c : t->cp[j], out + n);
+  return n;
+}
+
 /* Is t->cp[i] inside a value of a phrase converter's dictionary
  * (zhfix__misconv.phrase: STPhrases, TWPhrases) that the text spells there?
  * Then a phrase converter may have written it, right or wrong (被髮 in 被髮明:
  * s2t took 被发 as a phrase). */
 static bool phrase_explains(const struct zhfix__text *t, size_t i)
 {
-  const char *blob = zhfix__misconv.phrase;
-  const uint32_t *off = zhfix__misconv.phrase_off;
-  size_t len, s, j;
+  size_t len, s, n;
   char key[8 * 4 + 1];
 
   for (len = 2; len <= 8; len++)
     for (s = i + 1 >= len ? i + 1 - len : 0; s <= i && s + len <= t->n; s++) {
-      size_t n = 0, a = 0, b = zhfix__misconv.nphrase;
-      for (j = s; j < s + len; j++)
-        n += zhfix__utf8_encode(t->cp[j], key + n);
+      n = span_utf8(t, s, len, i, t->cp[i], key);
       key[n] = '\0';
-      while (a < b) {
-        size_t mid = a + (b - a) / 2;
-        int c = strcmp(blob + off[mid], key);
-        if (c == 0)
-          return true;
-        if (c < 0)
-          a = mid + 1;
-        else
-          b = mid;
-      }
+      if (blob_has(zhfix__misconv.phrase, zhfix__misconv.phrase_off, zhfix__misconv.nphrase, key))
+        return true;
     }
   return false;
 }
@@ -480,30 +497,17 @@ static bool phrase_explains(const struct zhfix__text *t, size_t i)
  * phrase both ways, and the text's spelling is not an error. */
 static bool equal_spelling(const struct zhfix__text *t, size_t i, uint32_t c)
 {
-  const char *blob = zhfix__misconv.equal;
-  const uint32_t *off = zhfix__misconv.equal_off;
-  size_t len, s, j;
+  size_t len, s, n;
   char key[2 * 8 * 4 + 2];
 
   for (len = 2; len <= 8; len++)
     for (s = i + 1 >= len ? i + 1 - len : 0; s <= i && s + len <= t->n; s++) {
-      size_t n = 0, a = 0, b = zhfix__misconv.nequal;
-      for (j = s; j < s + len; j++)
-        n += zhfix__utf8_encode(t->cp[j], key + n);
+      n = span_utf8(t, s, len, i, t->cp[i], key);
       key[n++] = '\t';
-      for (j = s; j < s + len; j++)
-        n += zhfix__utf8_encode(j == i ? c : t->cp[j], key + n);
+      n += span_utf8(t, s, len, i, c, key + n);
       key[n] = '\0';
-      while (a < b) {
-        size_t mid = a + (b - a) / 2;
-        int d = strcmp(blob + off[mid], key);
-        if (d == 0)
-          return true;
-        if (d < 0)
-          a = mid + 1;
-        else
-          b = mid;
-      }
+      if (blob_has(zhfix__misconv.equal, zhfix__misconv.equal_off, zhfix__misconv.nequal, key))
+        return true;
     }
   return false;
 }
