@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "xorshift.h"
 
 #define N(a) (sizeof(a) / sizeof *(a))
 
@@ -109,10 +110,7 @@ static uint64_t rng = 0x9E3779B97F4A7C15ull;
 
 static uint32_t next_rand(void)
 {
-  rng ^= rng << 13;
-  rng ^= rng >> 7;
-  rng ^= rng << 17;
-  return (uint32_t)(rng >> 11);
+  return xorshift_next(&rng);
 }
 
 /* A character for a line of the kind whose script counts tie: mostly Latin,

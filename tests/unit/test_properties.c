@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "xorshift.h"
 
 #define ROUNDS 400
 #define MAX_SENT 600
@@ -29,10 +30,7 @@ static uint64_t rng = 0x9E3779B97F4A7C15ull;
 
 static uint32_t next_rand(void)
 {
-  rng ^= rng << 13;
-  rng ^= rng >> 7;
-  rng ^= rng << 17;
-  return (uint32_t)(rng >> 11);
+  return xorshift_next(&rng);
 }
 
 static char *process(unsigned flags, const char *in, size_t len, size_t *out_len,

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "xorshift.h"
 
 #define ROUNDS 3000
 #define MAX_SENT 600
@@ -26,10 +27,7 @@ static struct zhfix__codecs codecs;
 
 static uint32_t next_rand(void)
 {
-  rng ^= rng << 13;
-  rng ^= rng >> 7;
-  rng ^= rng << 17;
-  return (uint32_t)(rng >> 11);
+  return xorshift_next(&rng);
 }
 
 /* What a run reports: the output, then every finding, then the stats. */
