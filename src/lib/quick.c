@@ -25,28 +25,29 @@
 
 #include "internal.h"
 
-/* Classes of BMP characters (one uint32_t each). */
+/* Classes of BMP characters (table[], one uint32_t each). Q_HAN to
+ * Q_DOUBLING are also the low bits of the inner loop's table (fast[]). */
 enum {
   Q_HAN = 1 << 0,     /* zhfix__is_han */
   Q_SIMP = 1 << 1,    /* only Simplified text uses it (detect.c's script class 1) */
   Q_TRAD = 1 << 2,    /* only Traditional text uses it (class 2) */
-  Q_RARE = 1 << 3,    /* zhfix__lm_is_rare: evidence of damage for the byte-shift stage */
+  Q_U16 = 1 << 3,     /* a U+xx0A Han character whose U+xx0D is Han (find_utf16_newline) */
   Q_ODD = 1 << 4,     /* odd in a CJK span: what looks_misread() counts */
-  Q_SLOW = 1 << 5,    /* always the full path (see table_build) */
-  Q_U16 = 1 << 6,     /* a U+xx0A Han character whose U+xx0D is Han (find_utf16_newline) */
-  Q_HIGH1252 = 1 << 7, /* U+00A1-U+00FF: what the cp1252 span counts as high */
-  Q_ZHUYIN = 1 << 13, /* zhuyin and U+02D9: may be ruby */
-  Q_LOOK = 1 << 14,   /* the scan looks closer: 烫 屯 锟, "（", U+xx0D */
-  Q_PAGE = 1 << 8,    /* and the next NPAGES bits: in a span of single-byte source page k */
-  Q_BYTE_SHIFT = 16,  /* from here, 3 bits per page k >= 1: the UTF-8 class of its byte */
-  Q_LATIN = 1u << 28, /* a UTF-8 lead byte read as one of latin_worth()'s code pages, or C1 */
-  Q_MISC = 1u << 29,  /* misconv.c may choose another character for it in Traditional text */
-  Q_MISC_S = 1u << 30, /* ... in Simplified text */
-  Q_DOUBLING = 1 << 15 /* it starts a doubled form misconv.c repairs in any text */
+  Q_RARE = 1 << 5,    /* zhfix__lm_is_rare: evidence of damage for the byte-shift stage */
+  Q_MISC = 1 << 6,    /* misconv.c may choose another character for it in Traditional text */
+  Q_MISC_S = 1 << 7,  /* ... in Simplified text */
+  Q_DOUBLING = 1 << 8, /* it starts a doubled form misconv.c repairs in any text */
+  Q_SLOW = 1 << 9,    /* always the full path (see table_build) */
+  Q_HIGH1252 = 1 << 10, /* U+00A1-U+00FF: what the cp1252 span counts as high */
+  Q_ZHUYIN = 1 << 11, /* zhuyin and U+02D9: may be ruby */
+  Q_LOOK = 1 << 12,   /* the scan looks closer: 烫 屯 锟, "（" */
+  Q_LATIN = 1 << 13,  /* a UTF-8 lead byte read as one of latin_worth()'s code pages, or C1 */
+  Q_PAGE = 1 << 14,   /* and the next NPAGES bits: in a span of single-byte source page k */
+  Q_BYTE_SHIFT = 19   /* from here, 3 bits per page k >= 1: the UTF-8 class of its byte */
 };
 #define Q_PAGES (((1u << NPAGES) - 1) * Q_PAGE)
-/* Characters the scan's inner loop takes at once: all but these classes. */
-#define Q_ATTN (Q_RARE | Q_ODD | Q_SLOW | Q_ZHUYIN | Q_LOOK | Q_PAGES | Q_LATIN)
+/* Characters the scan's inner loop leaves to the character-by-character path. */
+#define Q_ATTN (Q_SLOW | Q_ZHUYIN | Q_LOOK | Q_PAGES | Q_LATIN)
 
 /* What a byte can be in UTF-8 (a page's byte for a character, read as UTF-8). */
 enum { B_ASCII, B_CONT, B_LEAD2, B_LEAD3, B_LEAD4, B_BAD };
@@ -70,19 +71,42 @@ static const enum zhfix__codec pages[] = {ZHFIX__CP1252, ZHFIX__CP1251, ZHFIX__C
 #define KJK 0x951F        /* 锟, which may start 锟斤拷 (mojibake.c fffd_pass) */
 
 static uint32_t table[0x10000];
-/* The inner loop's own, smaller table: F_ATTN, or the counts' bits. */
-enum { F_HAN = 1, F_SIMP = 2, F_TRAD = 4, F_U16 = 8, F_MISC = 0x10, F_MISC_S = 0x20,
-       F_DOUBLING = 0x40, F_ATTN = 0x80 };
-#define F_MISCS (F_MISC | F_MISC_S | F_DOUBLING)
-static uint8_t fast[0x10000];
-/* Per fast[] value: its F_HAN, F_SIMP, F_TRAD and F_U16 bits as counts in
- * four 16-bit fields, summed over runs of at most RUN_MAX characters. */
-static uint64_t packed[256];
-#define RUN_MAX 0xFFFF
+/* The inner loop's table: table[]'s classes Q_HAN to Q_DOUBLING (F_BITS),
+ * F_0D for U+xx0D from U+3000 (find_utf16_newline() looks for them), F_BAD3
+ * for the code points three bytes do not stand for (overlong forms,
+ * surrogates), and F_ATTN for those and the Q_ATTN characters. F_NOTE: what
+ * the loop does more than count (or stops at). */
+enum { F_0D = 1 << 9, F_BAD3 = 1 << 10, F_ATTN = 1 << 11 };
+#define F_BITS 0x1FFu
+#define F_COUNTED (Q_HAN | Q_SIMP | Q_TRAD | Q_U16) /* bits 0-3: packed[]'s index */
+#define F_MISCS (Q_MISC | Q_MISC_S | Q_DOUBLING)
+#define F_NOTE (F_ATTN | F_MISCS | Q_ODD | F_0D) /* (Q_RARE characters are Q_ODD) */
+static uint16_t fast[0x10000];
+/* Per F_COUNTED value: its four bits as counts in four 16-bit fields (Q_HAN
+ * lowest), summed over at most SUM_MAX characters. */
+static uint64_t packed[16];
+#define SUM_MAX 0xFFFF
 static uint8_t byte1252[0x10000]; /* cp1252's (sloppy) byte of each of its characters */
 static uint8_t latin_bits[0x10000 / 8]; /* Q_LATIN, a bit per character (8 KiB) */
 static bool table_ok;
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+
+/* ASCII classes for the scan's run of plain ASCII. Plain: any character
+ * but NUL, folded punctuation ",;:?!" (shift.c runs, find_left(), "=?"),
+ * "(" and ")" (annotations) and "&" ("&#"): a plain character starts no
+ * annotation, no reference, and resets shift.c's run; after a plain one, or
+ * when it is no trail byte, it is no resync character either (see
+ * plain_start()). Break: letters and controls end a CJK span. Trail: an
+ * ASCII trail byte (0x40-0x7E). After: a trail byte after it is a resync
+ * character (folded punctuation and ")"). */
+enum { A_PLAIN = 1, A_BREAK = 2, A_TRAIL = 4, A_AFTER = 8 };
+#define SPECIALS ",;:?!()&"
+static unsigned char ascii[128];
+
+static bool is_alpha(uint32_t c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 /* Mark c as a character of single-byte page k if mojibake.c reads it so. */
 static void mark_page(size_t k, uint32_t c)
@@ -98,50 +122,90 @@ static void mark_page(size_t k, uint32_t c)
                 << (Q_BYTE_SHIFT + 3 * (k - 1));
 }
 
+/* Mark c (if Han) with its kinds of misconv.c members. */
+static void mark_member(uint32_t c)
+{
+  unsigned m;
+  if (c >= 0x10000 || !(table[c] & Q_HAN))
+    return;
+  m = zhfix__misconv_member_of(c);
+  table[c] |= (m & ZHFIX__MISCONV_TRAD ? Q_MISC : 0) | (m & ZHFIX__MISCONV_SIMP ? Q_MISC_S : 0) |
+              (m & ZHFIX__MISCONV_DOUBLING ? Q_DOUBLING : 0);
+}
+
+/* Is the Han character c rare (zhfix__lm_is_rare)? Asked of lm.c for the
+ * characters its unigram tables list (bit set in `listed`); any other costs
+ * what the model gives an unknown character, so one answer serves them all
+ * (*unlisted: -1 until asked). */
+static bool rare(uint32_t c, const uint8_t *listed, int *unlisted)
+{
+  if (listed[c >> 3] >> (c & 7) & 1)
+    return zhfix__lm_is_rare(c);
+  if (*unlisted < 0)
+    *unlisted = zhfix__lm_is_rare(c);
+  return *unlisted;
+}
+
+/* The classes, built once. Rather than asking every module about all 65536
+ * code points, ask each only where its answer can be yes (test_quick checks
+ * these bounds against the modules): chars.c has no Han, private use or
+ * zhuyin below U+2E80, and no Han character is private use or zhuyin;
+ * mojibake.c's latin leads are below U+2E80 or from U+FB00 on; misconv.c's
+ * members are the characters of its table's sets and the first characters
+ * of its doubled forms. */
 static void table_build(void)
 {
+  static const struct zhfix__lm_table *const models[2] = {&zhfix__lm_simp, &zhfix__lm_trad};
+  static uint8_t listed[0x10000 / 8]; /* in a unigram table of lm.c */
   const struct zhfix__script_table *st = &zhfix__script_chars;
+  const struct zhfix__misconv_table *mc = &zhfix__misconv;
   struct zhfix__codecs codecs;
+  int unlisted = -1;
   uint32_t c;
   size_t i, k;
 
+  for (i = 0; i < 2; i++)
+    for (k = 0; k < models[i]->nuni && models[i]->uni_cp[k] < 0x10000; k++)
+      listed[models[i]->uni_cp[k] >> 3] |= (uint8_t)(1u << (models[i]->uni_cp[k] & 7));
   for (c = 0x80; c < 0x10000; c++) {
     uint32_t v = 0;
     if (c >= 0xD800 && c <= 0xDFFF)
       continue;
-    if (zhfix__is_han(c)) {
+    if (c >= 0x2E80 && zhfix__is_han(c)) {
       v |= Q_HAN;
-      if (zhfix__lm_is_rare(c))
+      if (rare(c, listed, &unlisted))
         v |= Q_RARE | Q_ODD;
       if ((c & 0xFF) == 0x0A && zhfix__is_han((c & ~0xFFu) | 0x0D))
         v |= Q_U16;
-      unsigned m = zhfix__misconv_member_of(c);
-      if (m & ZHFIX__MISCONV_TRAD)
-        v |= Q_MISC;
-      if (m & ZHFIX__MISCONV_SIMP)
-        v |= Q_MISC_S;
-      if (m & ZHFIX__MISCONV_DOUBLING)
-        v |= Q_DOUBLING;
-    } else if (c != 0xFFFD && !(c >= 0x3000 && c <= 0x303F) && !(c >= 0xFF00 && c <= 0xFFEF) &&
-               !(c >= 0x2010 && c <= 0x2027)) {
-      v |= Q_ODD;
+    } else {
+      if (c != 0xFFFD && !(c >= 0x3000 && c <= 0x303F) && !(c >= 0xFF00 && c <= 0xFFEF) &&
+          !(c >= 0x2010 && c <= 0x2027))
+        v |= Q_ODD;
+      /* U+FFFD and private use: find_left() reports them, and the stages
+       * read them as damage: the full path takes them. */
+      if (c == 0xFFFD || (c >= 0x2E80 && zhfix__is_pua(c)))
+        v |= Q_SLOW;
+      if ((c >= 0x2E80 && zhfix__is_bopomofo(c)) || c == 0x02D9)
+        v |= Q_ZHUYIN;
     }
-    /* U+FFFD and private use: find_left() reports them, and the stages read
-     * them as damage: the full path takes them. */
-    if (c == 0xFFFD || zhfix__is_pua(c))
-      v |= Q_SLOW;
-    if (zhfix__is_bopomofo(c) || c == 0x02D9)
-      v |= Q_ZHUYIN;
     if (c >= 0xA1 && c <= 0xFF) /* (mojibake.c: a no-break space is no evidence) */
       v |= Q_HIGH1252;
     /* mojibake.c's latin_worth(): a C1 control, or a lead before a
-     * continuation (checked as the next character comes, see LATIN_PAIR). */
-    if ((c >= 0x80 && c <= 0x9F) || zhfix__mojibake_latin_lead(c))
+     * continuation (the pair is checked as the next character comes). */
+    if (c <= 0x9F || ((c < 0x2E80 || c >= 0xFB00) && zhfix__mojibake_latin_lead(c)))
       v |= Q_LATIN;
-    if (c == FILL_A || c == FILL_B || c == KJK || c == 0xFF08 ||
-        ((c & 0xFF) == 0x0D && c >= 0x3000))
+    if (c == FILL_A || c == FILL_B || c == KJK || c == 0xFF08)
       v |= Q_LOOK;
     table[c] = v;
+  }
+  /* misconv.c's members (Han ones). */
+  for (i = 0; i < 2; i++)
+    for (k = 0; k < mc->n[i]; k++)
+      mark_member(mc->cp[i][k]);
+  for (k = 0; k < mc->ndoubling; k++) {
+    const char *bad = mc->doubling[2 * k];
+    if (zhfix__utf8_decode(bad, bad + strlen(bad), &c) > 0)
+      mark_member(c);
   }
   /* detect.c's script classes: Traditional wins where a table lists both, as there. */
   for (i = 0; i < st->nsimp; i++)
@@ -170,17 +234,24 @@ static void table_build(void)
   free(codecs.u);
   for (c = 0; c < 0x10000; c++) {
     uint32_t v = table[c];
+    bool bad3 = c < 0x800 || (c >= 0xD800 && c <= 0xDFFF);
     if (v & Q_LATIN)
       latin_bits[c >> 3] |= (uint8_t)(1u << (c & 7));
-    fast[c] = (uint8_t)((v & Q_HAN ? F_HAN : 0) | (v & Q_SIMP ? F_SIMP : 0) |
-                        (v & Q_TRAD ? F_TRAD : 0) | (v & Q_U16 ? F_U16 : 0) |
-                        (v & Q_MISC ? F_MISC : 0) | (v & Q_MISC_S ? F_MISC_S : 0) |
-                        (v & Q_DOUBLING ? F_DOUBLING : 0) |
-                        ((v & Q_ATTN) || c < 0x800 || (c >= 0xD800 && c <= 0xDFFF) ? F_ATTN : 0));
+    fast[c] = (uint16_t)((v & F_BITS) | ((c & 0xFF) == 0x0D && c >= 0x3000 ? F_0D : 0) |
+                         (bad3 ? F_BAD3 | F_ATTN : 0) | (v & Q_ATTN ? F_ATTN : 0));
   }
-  for (i = 0; i < 256; i++)
-    packed[i] = (uint64_t)((i & F_HAN) != 0) | (uint64_t)((i & F_SIMP) != 0) << 16 |
-                (uint64_t)((i & F_TRAD) != 0) << 32 | (uint64_t)((i & F_U16) != 0) << 48;
+  for (i = 0; i < 16; i++)
+    packed[i] = (uint64_t)((i & Q_HAN) != 0) | (uint64_t)((i & Q_SIMP) != 0) << 16 |
+                (uint64_t)((i & Q_TRAD) != 0) << 32 | (uint64_t)((i & Q_U16) != 0) << 48;
+  for (c = 1; c < 128; c++) {
+    ascii[c] = strchr(SPECIALS, (int)c) ? 0 : A_PLAIN;
+    if (c < 0x20 || is_alpha(c))
+      ascii[c] |= A_BREAK;
+    if (c >= 0x40 && c <= 0x7E)
+      ascii[c] |= A_TRAIL;
+    if (strchr(",;:?!)", (int)c))
+      ascii[c] |= A_AFTER;
+  }
 }
 
 /* Q_LATIN, from a table small enough to stay in the cache (table[] is not). */
@@ -189,19 +260,32 @@ static bool latin(uint32_t c)
   return latin_bits[c >> 3] >> (c & 7) & 1;
 }
 
-/* Bytes p[0], p[1], p[2] (end - p >= 3) as the low three bytes of a word,
- * p[0] lowest: one load where a fourth byte may be read. */
-static inline uint32_t load3(const unsigned char *p, const unsigned char *end)
+/* Is p a three-byte sequence: a lead E0-EF and two continuations? */
+static inline bool seq3_bytes(const unsigned char *p)
+{
+  return (p[0] & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80;
+}
+
+/* The same for a p after the line's start, from one load of the four
+ * bytes from p - 1, where their order allows (p[-1] lowest). */
+static inline bool seq3_back(const unsigned char *p)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  if (end - p >= 4) {
-    uint32_t w;
-    memcpy(&w, p, 4);
-    return w & 0xFFFFFF;
-  }
+  uint32_t w;
+  memcpy(&w, p - 1, 4);
+  return (w & 0xC0C0F000u) == 0x8080E000u;
+#else
+  return seq3_bytes(p);
 #endif
-  (void)end;
-  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+}
+
+/* fast[] of the three-byte sequence at p: (p[0] << 12) + (p[1] << 6) + p[2]
+ * is its code point plus SEQ3_BIAS (the lead's E0 and the continuations'
+ * 80), which the compiler folds into the table's address. */
+#define SEQ3_BIAS (((size_t)0xE0 << 12) + (0x80 << 6) + 0x80)
+static inline unsigned fast3(const unsigned char *p)
+{
+  return fast[((size_t)p[0] << 12) + ((size_t)p[1] << 6) + p[2] - SEQ3_BIAS];
 }
 
 /* The three-byte character at p (valid UTF-8). */
@@ -215,11 +299,6 @@ unsigned zhfix__quick_pages(uint32_t c)
 {
   pthread_once(&table_once, table_build);
   return c < 0x10000 ? (table[c] / Q_PAGE) & ((1u << NPAGES) - 1) : 0;
-}
-
-static bool is_alpha(uint32_t c)
-{
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 static bool is_alnum(uint32_t c)
@@ -331,7 +410,7 @@ static bool annotation(const unsigned char *p, const unsigned char *end, uint32_
 static bool annotated(uint32_t prev, uint32_t prev2, const unsigned char *p,
                       const unsigned char *end, uint32_t close)
 {
-  if (fast[prev] & F_HAN)
+  if (fast[prev] & Q_HAN)
     return annotation(p, end, close, prev);
   if (prev >= 0x40 && prev <= 0x7E && prev2 >= 0x80)
     return annotation(p, end, close, 0);
@@ -415,67 +494,106 @@ static bool cjk_tried(unsigned high, unsigned odd)
   return high >= MIN_HIGH && odd > 0 && (double)odd >= SUSPECT_SHARE * (double)high;
 }
 
-/* ASCII classes for the scan's run of plain ASCII. Plain: any character
- * but NUL, folded punctuation ",;:?!" (shift.c runs, find_left(), "=?"),
- * "(" and ")" (annotations) and "&" ("&#"): after a plain character, a plain
- * one is no resync character (that needs non-ASCII, folded punctuation or ")"
- * before it), starts no annotation and no reference, and resets shift.c's run.
- * Break: letters and controls end a CJK span. */
-enum { A_PLAIN = 1, A_BREAK = 2 };
-static unsigned char ascii[128];
-static pthread_once_t ascii_once = PTHREAD_ONCE_INIT;
-
-static void ascii_build(void)
-{
-  unsigned c;
-  for (c = 1; c < 128; c++) {
-    ascii[c] = strchr(",;:?!()&", (int)c) ? 0 : A_PLAIN;
-    if (c < 0x20 || is_alpha(c))
-      ascii[c] |= A_BREAK;
-  }
-}
-
-/* Skip whole blocks of 16 plain ASCII bytes at p (SSE2, where there is
- * one); adds A_BREAK to *brk if a letter or control was among them. The
- * caller goes on byte by byte from the block that is not all plain. */
 #ifdef __SSE2__
 #include <emmintrin.h>
-static const unsigned char *plain_run(const unsigned char *p, const unsigned char *end,
-                                      unsigned *brk)
-{
-  static const char specials[] = ",;:?!()&";
-  const __m128i zero = _mm_setzero_si128(), space = _mm_set1_epi8(0x20);
-  const __m128i lower_a = _mm_set1_epi8('a' - 1), lower_z = _mm_set1_epi8('z' + 1);
-  size_t i;
 
-  while (end - p >= 16) {
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p), bad, lower;
-    if (_mm_movemask_epi8(v))
-      break; /* non-ASCII */
-    bad = _mm_cmpeq_epi8(v, zero);
-    for (i = 0; i < sizeof specials - 1; i++)
-      bad = _mm_or_si128(bad, _mm_cmpeq_epi8(v, _mm_set1_epi8(specials[i])));
-    if (_mm_movemask_epi8(bad))
-      break;
-    /* letters: (c | 0x20) in a-z; controls: c < 0x20 (all bytes are ASCII here) */
-    lower = _mm_or_si128(v, space);
-    if (_mm_movemask_epi8(_mm_or_si128(
-            _mm_and_si128(_mm_cmpgt_epi8(lower, lower_a), _mm_cmplt_epi8(lower, lower_z)),
-            _mm_cmplt_epi8(v, space))))
-      *brk |= A_BREAK;
-    p += 16;
-  }
-  return p;
-}
-#else
-static const unsigned char *plain_run(const unsigned char *p, const unsigned char *end,
-                                      unsigned *brk)
+#define X16(c) {c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c}
+/* Bytes to compare with: "!", "&", ",", "?", ")" and ";" (with "(" and ":"
+ * as c | 1), 1, space, 'a' - 1, 'z' + 1. */
+enum { V_EXCL, V_AMP, V_COMMA, V_QUEST, V_PAREN, V_SEMI, V_ONE, V_SPACE, V_A, V_Z, NV };
+static _Alignas(16) const unsigned char vec[NV][16] = {
+  X16('!'), X16('&'), X16(','), X16('?'), X16(')'), X16(';'),
+  X16(1),   X16(' '), X16('a' - 1), X16('z' + 1)
+};
+#define VEC(k) _mm_load_si128((const __m128i *)(const void *)vec[k])
+
+/* The 16 bytes at p: bit i set if byte i ends a run of plain ASCII (NUL,
+ * SPECIALS, non-ASCII); *brk_at: bit i set if it is a letter or a control
+ * (or non-ASCII), worked out only if `breaks`. */
+static inline unsigned plain16(const unsigned char *p, bool breaks, unsigned *brk_at)
 {
-  (void)end;
-  (void)brk;
-  return p;
+  __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+  __m128i v1 = _mm_or_si128(v, VEC(V_ONE)), special, lower;
+
+  special = _mm_or_si128(
+      _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_setzero_si128()),
+                                _mm_cmpeq_epi8(v, VEC(V_EXCL))),
+                   _mm_or_si128(_mm_cmpeq_epi8(v, VEC(V_AMP)), _mm_cmpeq_epi8(v, VEC(V_COMMA)))),
+      _mm_or_si128(_mm_cmpeq_epi8(v, VEC(V_QUEST)),
+                   _mm_or_si128(_mm_cmpeq_epi8(v1, VEC(V_PAREN)),
+                                _mm_cmpeq_epi8(v1, VEC(V_SEMI)))));
+  if (breaks) {
+    /* letters: (c | 0x20) in a-z; controls: c < 0x20 (signed) */
+    lower = _mm_or_si128(v, VEC(V_SPACE));
+    *brk_at = (unsigned)_mm_movemask_epi8(
+        _mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(lower, VEC(V_A)),
+                                   _mm_cmplt_epi8(lower, VEC(V_Z))),
+                     _mm_cmplt_epi8(v, VEC(V_SPACE))));
+  }
+  return (unsigned)_mm_movemask_epi8(_mm_or_si128(special, v)); /* (v: the top bit) */
 }
 #endif
+
+/* The first byte at or after p that is not plain ASCII (see ascii[]), or
+ * end; adds A_BREAK to *brk if a letter or control comes before it (looked
+ * for only while *brk has no A_BREAK). With SSE2, where there is one, 16
+ * bytes at a time, the line's last ones in the 16 that end it (s: the line's
+ * start). */
+static const unsigned char *plain_run(const unsigned char *s, const unsigned char *p,
+                                      const unsigned char *end, unsigned *brk)
+{
+#ifdef __SSE2__
+  unsigned stop, brk_at = 0, n, skip;
+
+  for (; end - p >= 16; p += 16) {
+    stop = plain16(p, !(*brk & A_BREAK), &brk_at);
+    n = stop ? (unsigned)__builtin_ctz(stop) : 16;
+    if (brk_at & ((1u << n) - 1))
+      *brk |= A_BREAK;
+    if (stop)
+      return p + n;
+  }
+  if (p < end && end - s >= 16) {
+    skip = 16 - (unsigned)(end - p); /* (bytes before p) */
+    stop = plain16(end - 16, !(*brk & A_BREAK), &brk_at) >> skip | 1u << (16 - skip);
+    n = (unsigned)__builtin_ctz(stop);
+    if (brk_at >> skip & ((1u << n) - 1))
+      *brk |= A_BREAK;
+    return p + n;
+  }
+#else
+  (void)s;
+#endif
+  while (p < end && *p < 0x80 && (ascii[*p] & A_PLAIN))
+    *brk |= ascii[*p++];
+  return p;
+}
+
+/* Can a run of plain ASCII (see ascii[]) start at c, a plain character
+ * after prev and prev2? Where the character by character path would do no
+ * more than the run does (see the scan): no lead of latin_worth()'s code
+ * pages before it (latin()), no span of a single-byte page to follow (open:
+ * once they hold two ASCII characters, more change neither span_add()'s
+ * state nor span_byte()'s), not "&#", and no resync character (a trail byte
+ * after non-ASCII, folded punctuation or ")"). */
+static inline bool plain_start(unsigned c, uint32_t prev, uint32_t prev2, unsigned open)
+{
+  if (prev >= 0x80)
+    return !open && !(ascii[c] & A_TRAIL) && !latin(prev);
+  if ((ascii[c] & A_TRAIL) && (ascii[prev] & A_AFTER))
+    return false;
+  return (c != '#' || prev != '&') && (!open || prev2 < 0x80);
+}
+
+/* Add the counts summed in *sum (packed[]) to q's and *u16, and empty it. */
+static inline void add_sum(uint64_t *sum, struct zhfix__quick *q, unsigned *u16)
+{
+  q->han += *sum & 0xFFFF;
+  q->simplified_only += *sum >> 16 & 0xFFFF;
+  q->traditional_only += *sum >> 32 & 0xFFFF;
+  *u16 += (unsigned)(*sum >> 48);
+  *sum = 0;
+}
 
 /* NEED: a stage's gate holds (the scan goes on, for the other stages);
  * FULL: the full path, all of it. */
@@ -491,18 +609,19 @@ const char *zhfix__quick_why;
 unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
 {
   unsigned need = 0;
-  const unsigned char *p = (const unsigned char *)s, *end = p + len;
-  uint32_t prev = 0, prev2 = 0;
+  const unsigned char *line = (const unsigned char *)s, *p = line, *end = p + len;
+  uint32_t prev = 0, prev2 = 0; /* the characters before (of prev2, only: is it ASCII?) */
   struct span span[NPAGES];
   unsigned cjk_high = 0, cjk_odd = 0, u16 = 0, open = 0; /* open: pages with a span begun */
   bool last_resync = false, after_close = false, run_rare = false, punct_after_han = false;
   bool pending_shift = false; /* a resync character with damage, if what follows is no Latin word */
   bool has_0d = false;
   unsigned misc = 0; /* F_MISCS: characters misconv.c may replace or undouble (Han ones) */
+  uint64_t sum = 0;  /* the inner loop's counts (packed[]), added to q's at the end */
+  size_t room = SUM_MAX; /* characters sum can take */
   size_t k;
 
   pthread_once(&table_once, table_build);
-  pthread_once(&ascii_once, ascii_build);
   if (!table_ok)
     FULL("no table");
   q->han = q->simplified_only = q->traditional_only = 0;
@@ -519,15 +638,13 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
         NEED(ZHFIX__STAGE_SHIFT, "shift: run");
       pending_shift = false;
     }
-    /* Runs of plain ASCII after plain ASCII: no stage starts anything there
-     * (see ascii_build()), only a letter or control ends a CJK span. */
-    if (!open && *p < 0x80 && (ascii[*p] & A_PLAIN) &&
-        (prev == 0 || (prev < 0x80 && (ascii[prev] & A_PLAIN)))) {
+    /* Runs of plain ASCII: no stage starts anything there (see ascii[] and
+     * plain_start()), only a letter or control ends a CJK span (which
+     * matters only when the span holds a character). */
+    if (*p < 0x80 && (ascii[*p] & A_PLAIN) && plain_start(*p, prev, prev2, open)) {
       const unsigned char *from = p;
-      unsigned brk = 0;
-      p = plain_run(p, end, &brk);
-      while (p < end && *p < 0x80 && ascii[*p] & A_PLAIN)
-        brk |= ascii[*p++];
+      unsigned brk = cjk_high ? 0 : A_BREAK;
+      p = plain_run(line, p, end, &brk);
       if (brk & A_BREAK) {
         if (cjk_odd && cjk_tried(cjk_high, cjk_odd))
           NEED(ZHFIX__STAGE_CJK, "cjk span");
@@ -570,7 +687,7 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
       /* find_left(): "??" starts a run of lost characters; ",;:!" between Han. */
       if (c == '?' && prev == '?')
         q->find_left = true;
-      punct_after_han = (c == ',' || c == ';' || c == ':' || c == '!') && (fast[prev] & F_HAN);
+      punct_after_han = (c == ',' || c == ';' || c == ':' || c == '!') && (fast[prev] & Q_HAN);
       if (c == '(' && annotated(prev, prev2, p, end, ')'))
         NEED(ZHFIX__STAGE_RUBY, "ruby ()");
     resync:
@@ -597,44 +714,57 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
       }
     } else {
       /* The inner loop: runs of three-byte characters (all of CJK) that are
-       * common Han or CJK punctuation, where only the counts change. */
-      if (!open && !latin(prev)) {
-        const unsigned char *from = p;
-        uint64_t sum = 0;
-        unsigned any = 0;
-        size_t n = 0;
-        while (end - p >= 3 && n < RUN_MAX) {
-          uint32_t w = load3(p, end);
-          unsigned f;
-          if ((w & 0xC0C0F0u) != 0x8080E0u)
-            break;
-          f = fast[(w & 0x0F) << 12 | (w & 0x3F00) >> 2 | (w >> 16 & 0x3F)];
-          /* (overlong forms and surrogates are F_ATTN: the full decode judges them) */
-          if (f & F_ATTN)
-            break;
-          sum += packed[f];
-          any |= f;
-          if (f & F_MISCS) { /* (where misconv.c will look) */
-            if (q->nmembers < ZHFIX__QUICK_MEMBERS)
-              q->member_at[q->nmembers] = (uint32_t)(p - (const unsigned char *)s);
-            q->nmembers++;
-          }
-          p += 3;
-          n++;
+       * not Q_ATTN, where only counts and flags change. */
+      if (end - p >= 3 && seq3_bytes(p)) {
+        const unsigned char *from = p, *lim = end - 2;
+        size_t n;
+        if (room == 0) {
+          add_sum(&sum, q, &u16);
+          room = SUM_MAX;
         }
-        if (n) {
-          q->han += sum & 0xFFFF;
-          q->simplified_only += sum >> 16 & 0xFFFF;
-          q->traditional_only += sum >> 32 & 0xFFFF;
-          u16 += (unsigned)(sum >> 48);
-          misc |= any & F_MISCS;
-          /* (",;:!" between Han: find_left() reports it) */
-          if (punct_after_han && (fast[decode3(from)] & F_HAN))
+        if ((size_t)(lim - p) > 3 * room)
+          lim = p + 3 * room;
+        do {
+          unsigned f = fast3(p);
+          if (f & F_NOTE) {
+            /* (overlong forms and surrogates are F_ATTN: the full decode judges them) */
+            if (f & F_ATTN)
+              break;
+            cjk_odd += (f & Q_ODD) != 0;
+            run_rare |= (f & Q_RARE) != 0;
+            has_0d |= (f & F_0D) != 0;
+            if (f & F_MISCS) { /* (where misconv.c will look) */
+              misc |= f & F_MISCS;
+              if (q->nmembers < ZHFIX__QUICK_MEMBERS)
+                q->member_at[q->nmembers] = (uint32_t)(p - line);
+              q->nmembers++;
+            }
+          }
+          sum += packed[f & F_COUNTED];
+          p += 3;
+        } while (p < lim && seq3_back(p));
+        if (p != from) {
+          /* What the character by character path does on the run's first
+           * character for what came before it: spans of single-byte pages
+           * end there (no run character is in one), a lead of latin_worth()'s
+           * code pages may pair with it; ",;:!" between Han: find_left()
+           * reports it. */
+          if (open) {
+            for (k = 0; k < NPAGES; k++)
+              if ((open & (1u << k)) && span_tried(&span[k], k))
+                NEED(ZHFIX__STAGE_MOJIBAKE, "single-byte span");
+            open = 0;
+          }
+          if (latin(prev) && zhfix__mojibake_latin_pair(prev, decode3(from)))
+            NEED(ZHFIX__STAGE_MOJIBAKE, "other alphabet");
+          if (punct_after_han && (fast3(from) & Q_HAN))
             q->find_left = true;
           punct_after_han = false;
-          cjk_high += (unsigned)n;
           last_resync = false;
-          prev2 = n >= 2 ? decode3(p - 6) : prev;
+          n = (size_t)(p - from) / 3;
+          room -= n;
+          cjk_high += (unsigned)n;
+          prev2 = n >= 2 ? p[-6] : prev;
           prev = decode3(p - 3);
           continue;
         }
@@ -668,10 +798,10 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
         q->traditional_only += (v & Q_TRAD) != 0;
         run_rare |= (v & Q_RARE) != 0;
         u16 += (v & Q_U16) != 0;
-        misc |= fast[c] & F_MISCS;
-        if (fast[c] & F_MISCS) {
+        misc |= v & F_MISCS;
+        if (v & F_MISCS) {
           if (q->nmembers < ZHFIX__QUICK_MEMBERS)
-            q->member_at[q->nmembers] = (uint32_t)(at - (const unsigned char *)s);
+            q->member_at[q->nmembers] = (uint32_t)(at - line);
           q->nmembers++;
         }
         if (c == prev && (c == FILL_A || c == FILL_B))
@@ -715,11 +845,13 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
     prev2 = prev;
     prev = c;
   }
+  add_sum(&sum, q, &u16);
   if (pending_shift)
     NEED(ZHFIX__STAGE_SHIFT, "shift: run at end");
-  for (k = 0; k < NPAGES; k++)
-    if ((open & (1u << k)) && span_tried(&span[k], k))
-      NEED(ZHFIX__STAGE_MOJIBAKE, "single-byte span at end");
+  if (open)
+    for (k = 0; k < NPAGES; k++)
+      if ((open & (1u << k)) && span_tried(&span[k], k))
+        NEED(ZHFIX__STAGE_MOJIBAKE, "single-byte span at end");
   /* The last CJK span: GB18030 and Big5 sources try it if looks_misread(). */
   if (cjk_tried(cjk_high, cjk_odd))
     NEED(ZHFIX__STAGE_CJK, "cjk span at end");
@@ -730,16 +862,16 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
   /* misconv.c: a character that starts a doubled form; a character with
    * alternatives on the side of the line's script (the stage weighs no
    * character in a line of no or of mixed script; the model decides a tie). */
-  if (misc & F_DOUBLING)
+  if (misc & Q_DOUBLING)
     NEED(ZHFIX__STAGE_MISCONV, "doubling");
-  if (misc & (F_MISC | F_MISC_S)) {
+  if (misc & (Q_MISC | Q_MISC_S)) {
     switch (zhfix__script_by_counts(q->han, q->simplified_only, q->traditional_only)) {
     case ZHFIX_SCRIPT_TRADITIONAL:
-      if (misc & F_MISC)
+      if (misc & Q_MISC)
         NEED(ZHFIX__STAGE_MISCONV, "misconversion");
       break;
     case ZHFIX_SCRIPT_SIMPLIFIED:
-      if (misc & F_MISC_S)
+      if (misc & Q_MISC_S)
         NEED(ZHFIX__STAGE_MISCONV, "misconversion");
       break;
     case ZHFIX_SCRIPT_TIE:
@@ -770,7 +902,7 @@ static const unsigned char *ascii_run(const unsigned char *p, const unsigned cha
 
 bool zhfix__quick_count(const char *s, size_t len, struct zhfix__quick *q)
 {
-  const unsigned char *p = (const unsigned char *)s, *end = p + len;
+  const unsigned char *line = (const unsigned char *)s, *p = line, *end = p + len;
   uint64_t han = 0, simp = 0, trad = 0;
 
   pthread_once(&table_once, table_build);
@@ -779,8 +911,6 @@ bool zhfix__quick_count(const char *s, size_t len, struct zhfix__quick *q)
   q->find_left = false;
   while (p < end) {
     uint32_t c;
-    uint64_t sum = 0;
-    size_t n = 0;
     if (*p < 0x80) {
       p = ascii_run(p, end);
       if (p == end)
@@ -788,23 +918,24 @@ bool zhfix__quick_count(const char *s, size_t len, struct zhfix__quick *q)
       if (*p == 0)
         return false;
     }
-    /* A run of three-byte characters (most of CJK). */
-    while (end - p >= 3 && n < RUN_MAX) {
-      uint32_t w = load3(p, end);
-      if ((w & 0xC0C0F0u) != 0x8080E0u)
-        break;
-      c = (w & 0x0F) << 12 | (w & 0x3F00) >> 2 | (w >> 16 & 0x3F);
-      if (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))
-        return false;
-      sum += packed[fast[c]];
-      p += 3;
-      n++;
-    }
-    han += sum & 0xFFFF;
-    simp += sum >> 16 & 0xFFFF;
-    trad += sum >> 32 & 0xFFFF;
-    if (n || p == end || *p < 0x80)
+    /* A run of three-byte characters (most of CJK), as in the scan. */
+    if (end - p >= 3 && seq3_bytes(p)) {
+      const unsigned char *lim = end - 2;
+      uint64_t sum = 0;
+      if (lim - p > 3 * SUM_MAX)
+        lim = p + 3 * SUM_MAX;
+      do {
+        unsigned f = fast3(p);
+        if (f & F_BAD3)
+          return false;
+        sum += packed[f & F_COUNTED];
+        p += 3;
+      } while (p < lim && seq3_back(p));
+      han += sum & 0xFFFF;
+      simp += sum >> 16 & 0xFFFF;
+      trad += sum >> 32 & 0xFFFF;
       continue;
+    }
     /* Two- and four-byte characters, and what is not UTF-8. */
     {
       size_t l = zhfix__utf8_decode((const char *)p, (const char *)end, &c);
@@ -813,9 +944,9 @@ bool zhfix__quick_count(const char *s, size_t len, struct zhfix__quick *q)
         return false;
       p += l;
       f = fast[c];
-      han += f & F_HAN;
-      simp += (f >> 1) & 1;
-      trad += (f >> 2) & 1;
+      han += (f & Q_HAN) != 0;
+      simp += (f & Q_SIMP) != 0;
+      trad += (f & Q_TRAD) != 0;
     }
   }
   q->han = han;

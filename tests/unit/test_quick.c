@@ -575,12 +575,65 @@ static void test_pages_table(void **state)
   }
 }
 
+/* The scan's table asks each module only where its answer can be yes
+ * (quick.c table_build()): those bounds hold, on the whole BMP. chars.c has
+ * no Han, private use or zhuyin below U+2E80 and no Han character is either;
+ * mojibake.c has no latin lead from U+2E80 to U+FAFF; misconv.c's members
+ * are in its table's sets or start its doubled forms; every Han character
+ * lm.c's unigram tables do not list is rare alike. */
+static void test_table_sources(void **state)
+{
+  static const struct zhfix__lm_table *const models[2] = {&zhfix__lm_simp, &zhfix__lm_trad};
+  static uint8_t listed[0x10000 / 8], member[0x10000 / 8];
+  const struct zhfix__misconv_table *mc = &zhfix__misconv;
+  int unlisted = -1;
+  uint32_t c;
+  size_t i, k;
+  (void)state;
+  for (i = 0; i < 2; i++)
+    for (k = 0; k < models[i]->nuni; k++)
+      if (models[i]->uni_cp[k] < 0x10000)
+        listed[models[i]->uni_cp[k] >> 3] |= (uint8_t)(1u << (models[i]->uni_cp[k] & 7));
+  for (i = 0; i < 2; i++)
+    for (k = 0; k < mc->n[i]; k++)
+      if (mc->cp[i][k] < 0x10000)
+        member[mc->cp[i][k] >> 3] |= (uint8_t)(1u << (mc->cp[i][k] & 7));
+  for (k = 0; k < mc->ndoubling; k++) {
+    const char *bad = mc->doubling[2 * k];
+    assert_true(zhfix__utf8_decode(bad, bad + strlen(bad), &c) > 0);
+    if (c < 0x10000)
+      member[c >> 3] |= (uint8_t)(1u << (c & 7));
+  }
+  for (c = 0x80; c < 0x10000; c++) {
+    bool han;
+    if (c >= 0xD800 && c <= 0xDFFF)
+      continue;
+    han = zhfix__is_han(c);
+    if ((c < 0x2E80 || han) && (zhfix__is_pua(c) || zhfix__is_bopomofo(c)))
+      fail_msg("U+%04X: private use or zhuyin", (unsigned)c);
+    if (c < 0x2E80 && han)
+      fail_msg("U+%04X: Han", (unsigned)c);
+    if (c >= 0x2E80 && c < 0xFB00 && zhfix__mojibake_latin_lead(c))
+      fail_msg("U+%04X: latin lead", (unsigned)c);
+    if (zhfix__misconv_member_of(c) && !(member[c >> 3] >> (c & 7) & 1))
+      fail_msg("U+%04X: member", (unsigned)c);
+    if (han && !(listed[c >> 3] >> (c & 7) & 1)) {
+      if (unlisted < 0)
+        unlisted = zhfix__lm_is_rare(c);
+      if (zhfix__lm_is_rare(c) != unlisted)
+        fail_msg("U+%04X: rare", (unsigned)c);
+    }
+  }
+  assert_true(unlisted >= 0); /* (some Han characters are not listed) */
+}
+
 int main(void)
 {
   const char *src = getenv("ZHFIX_SRCDIR");
   static const char *const files[] = {"sentences.zh-Hans.txt", "sentences.zh-Hant.txt"};
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_pages_table),
+    cmocka_unit_test(test_table_sources),
     cmocka_unit_test(test_clean_is_quick),
     cmocka_unit_test(test_cjk_spans),
     cmocka_unit_test(test_digit_annotation),
