@@ -25,6 +25,12 @@
 
 #include "internal.h"
 
+#if defined(__GNUC__)
+#define COLD __attribute__((noinline)) /* (that the inner loop not keep its values at hand) */
+#else
+#define COLD
+#endif
+
 /* Classes of BMP characters (table[], one uint32_t each). Q_HAN to
  * Q_DOUBLING are also the low bits of the inner loop's table (fast[]). */
 enum {
@@ -74,9 +80,10 @@ static uint32_t table[0x10000];
 /* The inner loop's table: table[]'s classes Q_HAN to Q_DOUBLING (F_BITS),
  * F_0D for U+xx0D from U+3000 (find_utf16_newline() looks for them), F_BAD3
  * for the code points three bytes do not stand for (overlong forms,
- * surrogates), and F_ATTN for those and the Q_ATTN characters. F_NOTE: what
- * the loop does more than count (or stops at). */
-enum { F_0D = 1 << 9, F_BAD3 = 1 << 10, F_ATTN = 1 << 11 };
+ * surrogates), F_ATTN for those and the Q_ATTN characters, F_PAGE1 for the
+ * F_ATTN ones that are only Q_PAGES or Q_LATIN (see page_alone()). F_NOTE:
+ * what the loop does more than count (or stops at). */
+enum { F_0D = 1 << 9, F_BAD3 = 1 << 10, F_ATTN = 1 << 11, F_PAGE1 = 1 << 12 };
 #define F_BITS 0x1FFu
 #define F_COUNTED (Q_HAN | Q_SIMP | Q_TRAD | Q_U16) /* bits 0-3: packed[]'s index */
 #define F_MISCS (Q_MISC | Q_MISC_S | Q_DOUBLING)
@@ -122,15 +129,11 @@ static void mark_page(size_t k, uint32_t c)
                 << (Q_BYTE_SHIFT + 3 * (k - 1));
 }
 
-/* Mark c (if Han) with its kinds of misconv.c members. */
-static void mark_member(uint32_t c)
+/* Mark c, if Han, with the class of a kind of misconv.c member. */
+static void mark_member(uint32_t c, uint32_t member)
 {
-  unsigned m;
-  if (c >= 0x10000 || !(table[c] & Q_HAN))
-    return;
-  m = zhfix__misconv_member_of(c);
-  table[c] |= (m & ZHFIX__MISCONV_TRAD ? Q_MISC : 0) | (m & ZHFIX__MISCONV_SIMP ? Q_MISC_S : 0) |
-              (m & ZHFIX__MISCONV_DOUBLING ? Q_DOUBLING : 0);
+  if (c < 0x10000 && (table[c] & Q_HAN))
+    table[c] |= member;
 }
 
 /* Is the Han character c rare (zhfix__lm_is_rare)? Asked of lm.c for the
@@ -148,10 +151,11 @@ static bool rare(uint32_t c, const uint8_t *listed, int *unlisted)
 
 /* The classes, built once. Rather than asking every module about all 65536
  * code points, ask each only where its answer can be yes (test_quick checks
- * these bounds against the modules): chars.c has no Han, private use or
- * zhuyin below U+2E80, and no Han character is private use or zhuyin;
- * mojibake.c's latin leads are below U+2E80 or from U+FB00 on; misconv.c's
- * members are the characters of its table's sets and the first characters
+ * these bounds against the modules): chars.c's Han characters are in
+ * U+2E80-U+9FFF and U+F900-U+FAFF, its private use in U+E000-U+F8FF, its
+ * zhuyin in U+3100-U+31BF; mojibake.c's latin leads are below U+2E80 or from
+ * U+FB00 on; misconv.c's members (zhfix__misconv_member_of()) are read from
+ * its table: the characters of its sets, per side, and the first characters
  * of its doubled forms. */
 static void table_build(void)
 {
@@ -167,45 +171,51 @@ static void table_build(void)
   for (i = 0; i < 2; i++)
     for (k = 0; k < models[i]->nuni && models[i]->uni_cp[k] < 0x10000; k++)
       listed[models[i]->uni_cp[k] >> 3] |= (uint8_t)(1u << (models[i]->uni_cp[k] & 7));
-  for (c = 0x80; c < 0x10000; c++) {
-    uint32_t v = 0;
-    if (c >= 0xD800 && c <= 0xDFFF)
-      continue;
-    if (c >= 0x2E80 && zhfix__is_han(c)) {
-      v |= Q_HAN;
+  /* Odd in a CJK span: all but Han (below), CJK punctuation, fullwidth
+   * forms, U+2010-U+2027 and U+FFFD. */
+  for (c = 0x80; c < 0x10000; c++)
+    if (!(c >= 0xD800 && c <= 0xDFFF) && !(c >= 0x3000 && c <= 0x303F) &&
+        !(c >= 0xFF00 && c <= 0xFFEF) && !(c >= 0x2010 && c <= 0x2027) && c != 0xFFFD)
+      table[c] = Q_ODD;
+  for (c = 0x2E80; c < 0xFB00; c = c == 0x9FFF ? 0xF900 : c + 1)
+    if (zhfix__is_han(c)) {
+      table[c] = Q_HAN;
       if (rare(c, listed, &unlisted))
-        v |= Q_RARE | Q_ODD;
+        table[c] |= Q_RARE | Q_ODD;
       if ((c & 0xFF) == 0x0A && zhfix__is_han((c & ~0xFFu) | 0x0D))
-        v |= Q_U16;
-    } else {
-      if (c != 0xFFFD && !(c >= 0x3000 && c <= 0x303F) && !(c >= 0xFF00 && c <= 0xFFEF) &&
-          !(c >= 0x2010 && c <= 0x2027))
-        v |= Q_ODD;
-      /* U+FFFD and private use: find_left() reports them, and the stages
-       * read them as damage: the full path takes them. */
-      if (c == 0xFFFD || (c >= 0x2E80 && zhfix__is_pua(c)))
-        v |= Q_SLOW;
-      if ((c >= 0x2E80 && zhfix__is_bopomofo(c)) || c == 0x02D9)
-        v |= Q_ZHUYIN;
+        table[c] |= Q_U16;
     }
-    if (c >= 0xA1 && c <= 0xFF) /* (mojibake.c: a no-break space is no evidence) */
-      v |= Q_HIGH1252;
-    /* mojibake.c's latin_worth(): a C1 control, or a lead before a
-     * continuation (the pair is checked as the next character comes). */
-    if (c <= 0x9F || ((c < 0x2E80 || c >= 0xFB00) && zhfix__mojibake_latin_lead(c)))
-      v |= Q_LATIN;
-    if (c == FILL_A || c == FILL_B || c == KJK || c == 0xFF08)
-      v |= Q_LOOK;
-    table[c] = v;
-  }
-  /* misconv.c's members (Han ones). */
+  /* U+FFFD and private use: find_left() reports them, and the stages read
+   * them as damage: the full path takes them. */
+  table[0xFFFD] |= Q_SLOW;
+  for (c = 0xE000; c <= 0xF8FF; c++)
+    if (zhfix__is_pua(c))
+      table[c] |= Q_SLOW;
+  table[0x02D9] |= Q_ZHUYIN;
+  for (c = 0x3100; c <= 0x31BF; c++)
+    if (zhfix__is_bopomofo(c))
+      table[c] |= Q_ZHUYIN;
+  for (c = 0xA1; c <= 0xFF; c++) /* (mojibake.c: a no-break space is no evidence) */
+    table[c] |= Q_HIGH1252;
+  /* mojibake.c's latin_worth(): a C1 control, or a lead before a
+   * continuation (the pair is checked as the next character comes). */
+  for (c = 0x80; c < 0x10000; c = c == 0x2E7F ? 0xFB00 : c + 1)
+    if (c <= 0x9F || zhfix__mojibake_latin_lead(c)) {
+      table[c] |= Q_LATIN;
+      latin_bits[c >> 3] |= (uint8_t)(1u << (c & 7));
+    }
+  table[FILL_A] |= Q_LOOK;
+  table[FILL_B] |= Q_LOOK;
+  table[KJK] |= Q_LOOK;
+  table[0xFF08] |= Q_LOOK;
+  /* misconv.c's members (Han ones): side 0 Traditional, 1 Simplified. */
   for (i = 0; i < 2; i++)
     for (k = 0; k < mc->n[i]; k++)
-      mark_member(mc->cp[i][k]);
+      mark_member(mc->cp[i][k], i == 0 ? Q_MISC : Q_MISC_S);
   for (k = 0; k < mc->ndoubling; k++) {
     const char *bad = mc->doubling[2 * k];
     if (zhfix__utf8_decode(bad, bad + strlen(bad), &c) > 0)
-      mark_member(c);
+      mark_member(c, Q_DOUBLING);
   }
   /* detect.c's script classes: Traditional wins where a table lists both, as there. */
   for (i = 0; i < st->nsimp; i++)
@@ -234,12 +244,17 @@ static void table_build(void)
   free(codecs.u);
   for (c = 0; c < 0x10000; c++) {
     uint32_t v = table[c];
-    bool bad3 = c < 0x800 || (c >= 0xD800 && c <= 0xDFFF);
-    if (v & Q_LATIN)
-      latin_bits[c >> 3] |= (uint8_t)(1u << (c & 7));
-    fast[c] = (uint16_t)((v & F_BITS) | ((c & 0xFF) == 0x0D && c >= 0x3000 ? F_0D : 0) |
-                         (bad3 ? F_BAD3 | F_ATTN : 0) | (v & Q_ATTN ? F_ATTN : 0));
+    unsigned f = v & F_BITS;
+    if (v & Q_ATTN)
+      f |= v & Q_ATTN & ~(Q_PAGES | Q_LATIN) ? F_ATTN : F_ATTN | F_PAGE1;
+    fast[c] = (uint16_t)f;
   }
+  for (c = 0x300D; c < 0x10000; c += 0x100)
+    fast[c] |= F_0D;
+  for (c = 0; c < 0x800; c++)
+    fast[c] = (uint16_t)((fast[c] & ~F_PAGE1) | F_BAD3 | F_ATTN);
+  for (c = 0xD800; c <= 0xDFFF; c++)
+    fast[c] = F_BAD3 | F_ATTN;
   for (i = 0; i < 16; i++)
     packed[i] = (uint64_t)((i & Q_HAN) != 0) | (uint64_t)((i & Q_SIMP) != 0) << 16 |
                 (uint64_t)((i & Q_TRAD) != 0) << 32 | (uint64_t)((i & Q_U16) != 0) << 48;
@@ -585,6 +600,22 @@ static inline bool plain_start(unsigned c, uint32_t prev, uint32_t prev2, unsign
   return (c != '#' || prev != '&') && (!open || prev2 < 0x80);
 }
 
+/* May the inner loop take the three-byte character at p (fast[] value f,
+ * F_ATTN) as one of its own? If it is F_PAGE1 and a run character follows
+ * (not F_ATTN, so in no single-byte page's span): the spans it begins end
+ * there, one character long, too short to be tried (span_tried(): a span
+ * needs MIN_HIGH high characters), and it pairs with that character as
+ * mojibake.c's latin_worth() would see it unless latin_pair() says so. */
+static COLD bool page_alone(const unsigned char *p, const unsigned char *end, unsigned f)
+{
+  uint32_t c;
+  if (!(f & F_PAGE1) || end - p < 6 || !seq3_bytes(p + 3) || (fast3(p + 3) & F_ATTN))
+    return false;
+  c = decode3(p);
+  return !latin(c) || !zhfix__mojibake_latin_pair(c, decode3(p + 3));
+}
+_Static_assert(MIN_HIGH >= 2, "page_alone(): a span of one character is never tried");
+
 /* Add the counts summed in *sum (packed[]) to q's and *u16, and empty it. */
 static inline void add_sum(uint64_t *sum, struct zhfix__quick *q, unsigned *u16)
 {
@@ -728,7 +759,7 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
           unsigned f = fast3(p);
           if (f & F_NOTE) {
             /* (overlong forms and surrogates are F_ATTN: the full decode judges them) */
-            if (f & F_ATTN)
+            if ((f & F_ATTN) && !page_alone(p, end, f))
               break;
             cjk_odd += (f & Q_ODD) != 0;
             run_rare |= (f & Q_RARE) != 0;

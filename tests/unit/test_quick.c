@@ -576,15 +576,19 @@ static void test_pages_table(void **state)
 }
 
 /* The scan's table asks each module only where its answer can be yes
- * (quick.c table_build()): those bounds hold, on the whole BMP. chars.c has
- * no Han, private use or zhuyin below U+2E80 and no Han character is either;
- * mojibake.c has no latin lead from U+2E80 to U+FAFF; misconv.c's members
- * are in its table's sets or start its doubled forms; every Han character
- * lm.c's unigram tables do not list is rare alike. */
+ * (quick.c table_build()): those bounds hold, on the whole BMP. chars.c's
+ * Han characters are in U+2E80-U+9FFF and U+F900-U+FAFF and are neither
+ * private use nor zhuyin, its private use in U+E000-U+F8FF, its zhuyin in
+ * U+3100-U+31BF; mojibake.c has no latin lead from U+2E80 to U+FAFF;
+ * misconv.c's members are its table's sets (by side) and the first
+ * characters of its doubled forms; every Han character lm.c's unigram tables
+ * do not list is rare alike. */
 static void test_table_sources(void **state)
 {
   static const struct zhfix__lm_table *const models[2] = {&zhfix__lm_simp, &zhfix__lm_trad};
-  static uint8_t listed[0x10000 / 8], member[0x10000 / 8];
+  static uint8_t listed[0x10000 / 8], member[3][0x10000 / 8];
+  static const unsigned kinds[3] = {ZHFIX__MISCONV_TRAD, ZHFIX__MISCONV_SIMP,
+                                    ZHFIX__MISCONV_DOUBLING};
   const struct zhfix__misconv_table *mc = &zhfix__misconv;
   int unlisted = -1;
   uint32_t c;
@@ -597,25 +601,31 @@ static void test_table_sources(void **state)
   for (i = 0; i < 2; i++)
     for (k = 0; k < mc->n[i]; k++)
       if (mc->cp[i][k] < 0x10000)
-        member[mc->cp[i][k] >> 3] |= (uint8_t)(1u << (mc->cp[i][k] & 7));
+        member[i][mc->cp[i][k] >> 3] |= (uint8_t)(1u << (mc->cp[i][k] & 7));
   for (k = 0; k < mc->ndoubling; k++) {
     const char *bad = mc->doubling[2 * k];
     assert_true(zhfix__utf8_decode(bad, bad + strlen(bad), &c) > 0);
     if (c < 0x10000)
-      member[c >> 3] |= (uint8_t)(1u << (c & 7));
+      member[2][c >> 3] |= (uint8_t)(1u << (c & 7));
   }
   for (c = 0x80; c < 0x10000; c++) {
+    unsigned m = 0;
     bool han;
     if (c >= 0xD800 && c <= 0xDFFF)
       continue;
     han = zhfix__is_han(c);
-    if ((c < 0x2E80 || han) && (zhfix__is_pua(c) || zhfix__is_bopomofo(c)))
-      fail_msg("U+%04X: private use or zhuyin", (unsigned)c);
-    if (c < 0x2E80 && han)
+    if (han && !((c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF)))
       fail_msg("U+%04X: Han", (unsigned)c);
+    if (zhfix__is_pua(c) && (han || c < 0xE000 || c > 0xF8FF))
+      fail_msg("U+%04X: private use", (unsigned)c);
+    if (zhfix__is_bopomofo(c) && (han || c < 0x3100 || c > 0x31BF))
+      fail_msg("U+%04X: zhuyin", (unsigned)c);
     if (c >= 0x2E80 && c < 0xFB00 && zhfix__mojibake_latin_lead(c))
       fail_msg("U+%04X: latin lead", (unsigned)c);
-    if (zhfix__misconv_member_of(c) && !(member[c >> 3] >> (c & 7) & 1))
+    for (i = 0; i < 3; i++)
+      if (member[i][c >> 3] >> (c & 7) & 1)
+        m |= kinds[i];
+    if (zhfix__misconv_member_of(c) != m)
       fail_msg("U+%04X: member", (unsigned)c);
     if (han && !(listed[c >> 3] >> (c & 7) & 1)) {
       if (unlisted < 0)
