@@ -27,8 +27,10 @@
 
 #if defined(__GNUC__)
 #define COLD __attribute__((noinline)) /* (that the inner loop not keep its values at hand) */
+#define ALWAYS_INLINE inline __attribute__((always_inline)) /* (hot, called twice) */
 #else
 #define COLD
+#define ALWAYS_INLINE inline
 #endif
 
 /* Classes of BMP characters (table[], one uint32_t each). Q_HAN to
@@ -554,12 +556,18 @@ static inline unsigned plain16(const unsigned char *p, bool breaks, unsigned *br
  * for only while *brk has no A_BREAK). With SSE2, where there is one, 16
  * bytes at a time, the line's last ones in the 16 that end it (s: the line's
  * start). */
-static const unsigned char *plain_run(const unsigned char *s, const unsigned char *p,
-                                      const unsigned char *end, unsigned *brk)
+static ALWAYS_INLINE const unsigned char *plain_run(const unsigned char *s,
+                                                    const unsigned char *p,
+                                                    const unsigned char *end, unsigned *brk)
 {
 #ifdef __SSE2__
   unsigned stop, brk_at = 0, n, skip;
 
+  /* (runs of one character are many: a space, a digit) */
+  if (end - p >= 2 && (p[1] >= 0x80 || !(ascii[p[1]] & A_PLAIN))) {
+    *brk |= ascii[*p];
+    return p + 1;
+  }
   for (; end - p >= 16; p += 16) {
     stop = plain16(p, !(*brk & A_BREAK), &brk_at);
     n = stop ? (unsigned)__builtin_ctz(stop) : 16;
@@ -637,11 +645,14 @@ const char *zhfix__quick_why;
 #define NEED(stage, why) (WHY(why), need |= (stage))
 #define FULL(why) return (WHY(why), ZHFIX__STAGE_FULL)
 
-unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
+/* The scan of the line from line to end, from p on: what came before p is a
+ * run of plain ASCII (none at the start). q's counts are zero. */
+static unsigned scan(const unsigned char *line, const unsigned char *p, const unsigned char *end,
+                     struct zhfix__quick *q)
 {
   unsigned need = 0;
-  const unsigned char *line = (const unsigned char *)s, *p = line, *end = p + len;
-  uint32_t prev = 0, prev2 = 0; /* the characters before (of prev2, only: is it ASCII?) */
+  uint32_t prev = p > line ? p[-1] : 0, prev2 = p - line >= 2 ? p[-2] : 0; /* the characters
+                                        before (of prev2, only: is it ASCII?) */
   struct span span[NPAGES];
   unsigned cjk_high = 0, cjk_odd = 0, u16 = 0, open = 0; /* open: pages with a span begun */
   bool last_resync = false, after_close = false, run_rare = false, punct_after_han = false;
@@ -649,15 +660,9 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
   bool has_0d = false;
   unsigned misc = 0; /* F_MISCS: characters misconv.c may replace or undouble (Han ones) */
   uint64_t sum = 0;  /* the inner loop's counts (packed[]), added to q's at the end */
-  size_t room = SUM_MAX; /* characters sum can take */
+  bool long_line = (size_t)(end - line) / 3 > SUM_MAX; /* (else sum cannot overflow) */
   size_t k;
 
-  pthread_once(&table_once, table_build);
-  if (!table_ok)
-    FULL("no table");
-  q->han = q->simplified_only = q->traditional_only = 0;
-  q->find_left = false;
-  q->nmembers = 0;
   while (p < end) {
     uint32_t c, v;
     const unsigned char *at; /* where c starts */
@@ -738,7 +743,7 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
         last_resync = false;
       }
       if (c == ')') {
-        after_close = closes_annotation((const unsigned char *)s, p - 1);
+        after_close = closes_annotation(line, p - 1);
         run_rare = false;
       } else if (!folded(c)) {
         after_close = run_rare = false;
@@ -748,24 +753,22 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
        * not Q_ATTN, where only counts and flags change. */
       if (end - p >= 3 && seq3_bytes(p)) {
         const unsigned char *from = p, *lim = end - 2;
+        unsigned odd = 0, note = 0; /* of the run: Q_ODD characters, F_NOTE bits */
         size_t n;
-        if (room == 0) {
+        if (long_line) { /* (runs of SUM_MAX at most, each added at once) */
           add_sum(&sum, q, &u16);
-          room = SUM_MAX;
+          if (lim - p > 3 * SUM_MAX)
+            lim = p + 3 * SUM_MAX;
         }
-        if ((size_t)(lim - p) > 3 * room)
-          lim = p + 3 * room;
         do {
           unsigned f = fast3(p);
           if (f & F_NOTE) {
             /* (overlong forms and surrogates are F_ATTN: the full decode judges them) */
             if ((f & F_ATTN) && !page_alone(p, end, f))
               break;
-            cjk_odd += (f & Q_ODD) != 0;
-            run_rare |= (f & Q_RARE) != 0;
-            has_0d |= (f & F_0D) != 0;
+            odd += (f & Q_ODD) != 0;
+            note |= f;
             if (f & F_MISCS) { /* (where misconv.c will look) */
-              misc |= f & F_MISCS;
               if (q->nmembers < ZHFIX__QUICK_MEMBERS)
                 q->member_at[q->nmembers] = (uint32_t)(p - line);
               q->nmembers++;
@@ -792,8 +795,11 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
             q->find_left = true;
           punct_after_han = false;
           last_resync = false;
+          cjk_odd += odd;
+          run_rare |= (note & Q_RARE) != 0;
+          has_0d |= (note & F_0D) != 0;
+          misc |= note & F_MISCS;
           n = (size_t)(p - from) / 3;
-          room -= n;
           cjk_high += (unsigned)n;
           prev2 = n >= 2 ? p[-6] : prev;
           prev = decode3(p - 3);
@@ -911,6 +917,29 @@ unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
     }
   }
   return need;
+}
+
+unsigned zhfix__quick_scan(const char *s, size_t len, struct zhfix__quick *q)
+{
+  unsigned need = 0; /* (for WHY()) */
+  const unsigned char *line = (const unsigned char *)s, *p = line, *end = p + len;
+  unsigned brk = A_BREAK; /* (no CJK span yet: nothing for a break to end) */
+
+  pthread_once(&table_once, table_build);
+  if (!table_ok)
+    FULL("no table");
+  q->han = q->simplified_only = q->traditional_only = 0;
+  q->find_left = false;
+  q->nmembers = 0;
+  /* The line's first run of plain ASCII (indentation; whole lines of code,
+   * paths, numbers) as the scan would take it: a line of nothing else needs
+   * no stage, without the scan's setting up. */
+  if (p < end && *p < 0x80 && (ascii[*p] & A_PLAIN)) {
+    p = plain_run(line, p, end, &brk);
+    if (p == end)
+      return need;
+  }
+  return scan(line, p, end, q);
 }
 
 /* The first byte at p that is not ASCII, or is NUL (or end). */
