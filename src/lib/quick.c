@@ -274,7 +274,7 @@ static void table_build(void)
 /* Q_LATIN, from a table small enough to stay in the cache (table[] is not). */
 static bool latin(uint32_t c)
 {
-  return latin_bits[c >> 3] >> (c & 7) & 1;
+  return c >= 0x80 && (latin_bits[c >> 3] >> (c & 7) & 1);
 }
 
 /* Is p a three-byte sequence: a lead E0-EF and two continuations? */
@@ -296,6 +296,19 @@ static inline bool seq3_back(const unsigned char *p)
 #endif
 }
 
+/* Are p and p + 3 both three-byte sequences? From one load of the eight
+ * bytes from p - 1 (to p + 6), where their order allows (p[-1] lowest). */
+static inline bool seq6_back(const unsigned char *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  uint64_t w;
+  memcpy(&w, p - 1, 8);
+  return (w & 0x00C0C0F0C0C0F000u) == 0x008080E08080E000u;
+#else
+  return seq3_bytes(p) && seq3_bytes(p + 3);
+#endif
+}
+
 /* fast[] of the three-byte sequence at p: (p[0] << 12) + (p[1] << 6) + p[2]
  * is its code point plus SEQ3_BIAS (the lead's E0 and the continuations'
  * 80), which the compiler folds into the table's address. */
@@ -305,10 +318,10 @@ static inline unsigned fast3(const unsigned char *p)
   return fast[((size_t)p[0] << 12) + ((size_t)p[1] << 6) + p[2] - SEQ3_BIAS];
 }
 
-/* The three-byte character at p (valid UTF-8). */
+/* The three-byte character at p (valid UTF-8): see fast3(). */
 static uint32_t decode3(const unsigned char *p)
 {
-  return (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+  return (uint32_t)(((size_t)p[0] << 12) + ((size_t)p[1] << 6) + p[2] - SEQ3_BIAS);
 }
 
 /* For tests: the table's page bits of c (bit k: page k of quick.c's list). */
@@ -624,6 +637,30 @@ static COLD bool page_alone(const unsigned char *p, const unsigned char *end, un
 }
 _Static_assert(MIN_HIGH >= 2, "page_alone(): a span of one character is never tried");
 
+/* One character of the scan's inner loop, at p (s: the line's start),
+ * with fast[] value f: false if the loop stops before it (F_ATTN, but
+ * page_alone()); else its counts are added to *sum (packed[]), to *odd (if
+ * Q_ODD) and *note (its bits), and q records it if misconv.c looks there. */
+static ALWAYS_INLINE bool run_char(unsigned f, const unsigned char *p, const unsigned char *s,
+                                   const unsigned char *end, struct zhfix__quick *q,
+                                   uint64_t *sum, unsigned *odd, unsigned *note)
+{
+  if (f & F_NOTE) {
+    /* (overlong forms and surrogates are F_ATTN: the full decode judges them) */
+    if ((f & F_ATTN) && !page_alone(p, end, f))
+      return false;
+    *odd += (f & Q_ODD) != 0;
+    *note |= f;
+    if (f & F_MISCS) { /* (where misconv.c will look) */
+      if (q->nmembers < ZHFIX__QUICK_MEMBERS)
+        q->member_at[q->nmembers] = (uint32_t)(p - s);
+      q->nmembers++;
+    }
+  }
+  *sum += packed[f & F_COUNTED];
+  return true;
+}
+
 /* Add the counts summed in *sum (packed[]) to q's and *u16, and empty it. */
 static inline void add_sum(uint64_t *sum, struct zhfix__quick *q, unsigned *u16)
 {
@@ -657,8 +694,8 @@ static unsigned scan(const unsigned char *line, const unsigned char *p, const un
   unsigned cjk_high = 0, cjk_odd = 0, u16 = 0, open = 0; /* open: pages with a span begun */
   bool last_resync = false, after_close = false, run_rare = false, punct_after_han = false;
   bool pending_shift = false; /* a resync character with damage, if what follows is no Latin word */
-  bool has_0d = false;
-  unsigned misc = 0; /* F_MISCS: characters misconv.c may replace or undouble (Han ones) */
+  unsigned notes = 0; /* fast[] bits of the line's characters; asked: F_MISCS (characters
+                        misconv.c may replace or undouble, Han ones) and F_0D */
   uint64_t sum = 0;  /* the inner loop's counts (packed[]), added to q's at the end */
   bool long_line = (size_t)(end - line) / 3 > SUM_MAX; /* (else sum cannot overflow) */
   size_t k;
@@ -751,8 +788,8 @@ static unsigned scan(const unsigned char *line, const unsigned char *p, const un
     } else {
       /* The inner loop: runs of three-byte characters (all of CJK) that are
        * not Q_ATTN, where only counts and flags change. */
-      if (end - p >= 3 && seq3_bytes(p)) {
-        const unsigned char *from = p, *lim = end - 2;
+      if (end - p >= 3 && (p > line ? seq3_back(p) : seq3_bytes(p))) {
+        const unsigned char *from = p, *lim = end - 2, *lim2;
         unsigned odd = 0, note = 0; /* of the run: Q_ODD characters, F_NOTE bits */
         size_t n;
         if (long_line) { /* (runs of SUM_MAX at most, each added at once) */
@@ -760,23 +797,23 @@ static unsigned scan(const unsigned char *line, const unsigned char *p, const un
           if (lim - p > 3 * SUM_MAX)
             lim = p + 3 * SUM_MAX;
         }
-        do {
-          unsigned f = fast3(p);
-          if (f & F_NOTE) {
-            /* (overlong forms and surrogates are F_ATTN: the full decode judges them) */
-            if ((f & F_ATTN) && !page_alone(p, end, f))
-              break;
-            odd += (f & Q_ODD) != 0;
-            note |= f;
-            if (f & F_MISCS) { /* (where misconv.c will look) */
-              if (q->nmembers < ZHFIX__QUICK_MEMBERS)
-                q->member_at[q->nmembers] = (uint32_t)(p - line);
-              q->nmembers++;
-            }
-          }
-          sum += packed[f & F_COUNTED];
+        /* lim2: where two characters can be read at once (and a byte more) */
+        lim2 = end - p < 7 ? p : lim - 3 < end - 6 ? lim - 3 : end - 6;
+        if (run_char(fast3(p), p, line, end, q, &sum, &odd, &note)) {
           p += 3;
-        } while (p < lim && seq3_back(p));
+          for (;;) {
+            if (p < lim2 && seq6_back(p)) { /* two, checked at once */
+              if (!run_char(fast3(p), p, line, end, q, &sum, &odd, &note))
+                break;
+              p += 3;
+            } else if (!(p < lim && seq3_back(p))) {
+              break;
+            }
+            if (!run_char(fast3(p), p, line, end, q, &sum, &odd, &note))
+              break;
+            p += 3;
+          }
+        }
         if (p != from) {
           /* What the character by character path does on the run's first
            * character for what came before it: spans of single-byte pages
@@ -797,8 +834,7 @@ static unsigned scan(const unsigned char *line, const unsigned char *p, const un
           last_resync = false;
           cjk_odd += odd;
           run_rare |= (note & Q_RARE) != 0;
-          has_0d |= (note & F_0D) != 0;
-          misc |= note & F_MISCS;
+          notes |= note;
           n = (size_t)(p - from) / 3;
           cjk_high += (unsigned)n;
           prev2 = n >= 2 ? p[-6] : prev;
@@ -835,7 +871,7 @@ static unsigned scan(const unsigned char *line, const unsigned char *p, const un
         q->traditional_only += (v & Q_TRAD) != 0;
         run_rare |= (v & Q_RARE) != 0;
         u16 += (v & Q_U16) != 0;
-        misc |= v & F_MISCS;
+        notes |= v & F_MISCS;
         if (v & F_MISCS) {
           if (q->nmembers < ZHFIX__QUICK_MEMBERS)
             q->member_at[q->nmembers] = (uint32_t)(at - line);
@@ -848,7 +884,8 @@ static unsigned scan(const unsigned char *line, const unsigned char *p, const un
       }
       punct_after_han = false;
       last_resync = false;
-      has_0d |= (c & 0xFF) == 0x0D && c >= 0x3000;
+      if ((c & 0xFF) == 0x0D && c >= 0x3000)
+        notes |= F_0D;
       if (open || (v & Q_PAGES))
         for (k = 0; k < NPAGES; k++) {
           struct span *sp = &span[k];
@@ -894,21 +931,21 @@ static unsigned scan(const unsigned char *line, const unsigned char *p, const un
     NEED(ZHFIX__STAGE_CJK, "cjk span at end");
   /* find_utf16_newline() reports two such characters at least, and none
    * where some U+xx0D is left. */
-  if (u16 >= 2 && !has_0d)
+  if (u16 >= 2 && !(notes & F_0D))
     NEED(ZHFIX__STAGE_UTF16, "utf16");
   /* misconv.c: a character that starts a doubled form; a character with
    * alternatives on the side of the line's script (the stage weighs no
    * character in a line of no or of mixed script; the model decides a tie). */
-  if (misc & Q_DOUBLING)
+  if (notes & Q_DOUBLING)
     NEED(ZHFIX__STAGE_MISCONV, "doubling");
-  if (misc & (Q_MISC | Q_MISC_S)) {
+  if (notes & (Q_MISC | Q_MISC_S)) {
     switch (zhfix__script_by_counts(q->han, q->simplified_only, q->traditional_only)) {
     case ZHFIX_SCRIPT_TRADITIONAL:
-      if (misc & Q_MISC)
+      if (notes & Q_MISC)
         NEED(ZHFIX__STAGE_MISCONV, "misconversion");
       break;
     case ZHFIX_SCRIPT_SIMPLIFIED:
-      if (misc & Q_MISC_S)
+      if (notes & Q_MISC_S)
         NEED(ZHFIX__STAGE_MISCONV, "misconversion");
       break;
     case ZHFIX_SCRIPT_TIE:
