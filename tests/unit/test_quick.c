@@ -200,6 +200,21 @@ static void compare(const struct zhfix__buf *in, unsigned flags, int round)
   zhfix__buf_free(&quick);
 }
 
+/* Add the first n characters of s, again from its start when it ends. */
+static void fill(struct zhfix__buf *b, const char *s, size_t n)
+{
+  const char *p = s;
+  while (n--) {
+    size_t l = 1;
+    if (!*p)
+      p = s;
+    while ((p[l] & 0xC0) == 0x80)
+      l++;
+    zhfix__buf_add(b, p, l);
+    p += l;
+  }
+}
+
 static void test_same_with_and_without(void **state)
 {
   struct zhfix__buf in = {0};
@@ -234,6 +249,47 @@ static void test_pieces_everywhere(void **state)
         compare(&in, round % 3 ? 0 : ZHFIX_NO_REPAIR, round);
         round++;
       }
+    }
+  zhfix__buf_free(&in);
+}
+
+/* The scan's fast paths at every alignment: each piece after 0 to 40
+ * characters of a fill (plain ASCII, read 16 bytes at a time up to the
+ * line's last 16; Han, read two sequences at once; both mixed), the line
+ * ending at the piece or one or two fill characters after it. The fills
+ * hold specials, letters after Han, quotes between Han, U+xx0D, members and
+ * rare characters, and so meet every piece at each offset modulo 16 and at
+ * each place in a pair of sequences. */
+static void test_alignments(void **state)
+{
+  static const char *const fills[] = {
+    "ab cd 12 ef-gh. ij/kl_mn ", "  int x = y + 1; ", "a&b c,d (e) f:g ",
+    "\xe4\xb8\xad\xe6\x96\x87\xe5\xad\x97\xe7\xac\xa6\xe6\xb8\xac\xe8\xa9\xa6\xe4\xb8\x8d\xe4\xba\x86",
+    "\xe8\xaa\xaa\xe6\x98\x8e\xe3\x80\x8c\xe6\x96\x87\xe4\xbb\xb6\xe3\x80\x8d\xe5\x85\xa7\xe5\xae\xb9",
+    "\xe4\xb8\xad a\xe6\x96\x87 1\xe5\xad\x97\xe2\x80\x9c\xe7\xac\xa6\xe2\x80\x9d\xe6\xb8\xac,",
+    "\xe9\x82\xbe\xe8\x8e\x92\xe4\xb8\x8a\xe4\xb8\x8b\xe5\x90\x8e\xe5\xb9\xb2\xe9\x87\x8c\xe3\x80\x82",
+  };
+  static const char *const more[] = {
+    "\xe0\x80\x80", "\xed\xa0\x80", "\xe4\xb8", "\xc2", "&#", "\xe2\x80\x9c" "a", "a\xe2\x80\x9d",
+    "\xe2\x80\x9c\xe4\xb8\xad\xe2\x80\x9d", "\xc3\xa4\xe4\xb8\xad", "\xc2\x80", "\xc3\xa9\xc2\xa0",
+  };
+  struct zhfix__buf in = {0};
+  size_t f, p, at, after, np = sizeof pieces / sizeof *pieces;
+  int round = 0;
+  (void)state;
+  for (f = 0; f < sizeof fills / sizeof *fills; f++)
+    for (p = 0; p < np + sizeof more / sizeof *more; p++) {
+      const char *piece = p < np ? pieces[p] : more[p - np];
+      in.len = 0;
+      for (at = 0; at <= 40; at++)
+        for (after = 0; after < 3; after++) {
+          fill(&in, fills[f], at);
+          zhfix__buf_add(&in, piece, strlen(piece));
+          fill(&in, fills[f], after);
+          zhfix__buf_add(&in, "\n", 1);
+        }
+      compare(&in, round % 4 ? 0 : ZHFIX_NO_REPAIR, round);
+      round++;
     }
   zhfix__buf_free(&in);
 }
@@ -647,6 +703,7 @@ int main(void)
     cmocka_unit_test(test_clean_is_quick),
     cmocka_unit_test(test_cjk_spans),
     cmocka_unit_test(test_digit_annotation),
+    cmocka_unit_test(test_alignments),
     cmocka_unit_test(test_golden),
     cmocka_unit_test(test_misconv_filter),
     cmocka_unit_test(test_misconv_quiet),
