@@ -564,11 +564,13 @@ static inline unsigned plain16(const unsigned char *p, bool breaks, unsigned *br
 }
 #endif
 
+#define TAIL_BYTES 6 /* (so few are read one by one) */
+
 /* The first byte at or after p that is not plain ASCII (see ascii[]), or
  * end; adds A_BREAK to *brk if a letter or control comes before it (looked
  * for only while *brk has no A_BREAK). With SSE2, where there is one, 16
- * bytes at a time, the line's last ones in the 16 that end it (s: the line's
- * start). */
+ * bytes at a time, the line's last ones (more than TAIL_BYTES) in the 16
+ * that end it (s: the line's start). */
 static ALWAYS_INLINE const unsigned char *plain_run(const unsigned char *s,
                                                     const unsigned char *p,
                                                     const unsigned char *end, unsigned *brk)
@@ -589,7 +591,7 @@ static ALWAYS_INLINE const unsigned char *plain_run(const unsigned char *s,
     if (stop)
       return p + n;
   }
-  if (p < end && end - s >= 16) {
+  if (end - p > TAIL_BYTES && end - s >= 16) {
     skip = 16 - (unsigned)(end - p); /* (bytes before p) */
     stop = plain16(end - 16, !(*brk & A_BREAK), &brk_at) >> skip | 1u << (16 - skip);
     n = (unsigned)__builtin_ctz(stop);
