@@ -3,17 +3,23 @@
  *
  * zhfix__quick_scan() decodes the line once, looks each BMP character up in
  * one table of classes (built once from the tables the stages use: chars.c,
- * lm.c, detect.c's script characters, mojibake.c's code page spans), and
- * follows, for each stage, a condition that the stage needs before it can
- * change anything. A stage none of whose conditions holds is skipped
- * (repair() runs the others; a line with none is written as it is). The
- * argument for each condition is in the comments below, next to the stage's
- * own gate it mirrors; every one errs towards running the stage. Any doubt (an
- * astral character, NUL, bytes that are not UTF-8, U+FFFD, private use) sends
- * the line down the full path, which decides as always. So the quick path
- * never changes an output: it only skips work whose result is known to be "no
- * change". tests/unit/test_quick.c checks that on generated clean and damaged
- * lines and the golden inputs, with the quick path on and off.
+ * lm.c, misconv.c, detect.c's script characters, mojibake.c's code page
+ * spans), and follows, for each stage, a condition that the stage needs
+ * before it can change anything. A stage none of whose conditions holds is
+ * skipped (repair() runs the others; a line with none is written as it is).
+ * The argument for each condition is in the comments below, next to the
+ * stage's own gate it mirrors; every one errs towards running the stage. Any
+ * doubt (an astral character, NUL, bytes that are not UTF-8, U+FFFD, private
+ * use) sends the line down the full path, which decides as always. So the
+ * quick path never changes an output: it only skips work whose result is
+ * known to be "no change". tests/unit/test_quick.c checks that on generated
+ * clean and damaged lines and the golden inputs, with the quick path on and
+ * off.
+ *
+ * Most of a clean line takes one of two short cuts: plain ASCII up to the
+ * next character that matters is found 16 bytes at a time (plain_run()), and
+ * runs of three-byte characters that need no more than counting go through
+ * an inner loop (run_char()).
  *
  * When a stage changes its gate (a new code page, a new hypothesis for one of
  * the single-byte pages, another kind of damage), the mirror here must change
@@ -26,8 +32,8 @@
 #include "internal.h"
 
 #if defined(__GNUC__)
-#define COLD __attribute__((noinline)) /* (that the inner loop not keep its values at hand) */
-#define ALWAYS_INLINE inline __attribute__((always_inline)) /* (hot, called twice) */
+#define COLD __attribute__((noinline)) /* (out of the inner loop, which then keeps its registers) */
+#define ALWAYS_INLINE inline __attribute__((always_inline)) /* (hot, and used in two places) */
 #else
 #define COLD
 #define ALWAYS_INLINE inline
@@ -690,8 +696,8 @@ static unsigned scan(const unsigned char *line, const unsigned char *p, const un
                      struct zhfix__quick *q)
 {
   unsigned need = 0;
-  uint32_t prev = p > line ? p[-1] : 0, prev2 = p - line >= 2 ? p[-2] : 0; /* the characters
-                                        before (of prev2, only: is it ASCII?) */
+  /* The characters before (of prev2, only whether it is ASCII is asked). */
+  uint32_t prev = p > line ? p[-1] : 0, prev2 = p - line >= 2 ? p[-2] : 0;
   struct span span[NPAGES];
   unsigned cjk_high = 0, cjk_odd = 0, u16 = 0, open = 0; /* open: pages with a span begun */
   bool last_resync = false, after_close = false, run_rare = false, punct_after_han = false;
@@ -789,7 +795,7 @@ static unsigned scan(const unsigned char *line, const unsigned char *p, const un
       }
     } else {
       /* The inner loop: runs of three-byte characters (all of CJK) that are
-       * not Q_ATTN, where only counts and flags change. */
+       * not F_ATTN (but page_alone()), where only counts and notes change. */
       if (end - p >= 3 && (p > line ? seq3_back(p) : seq3_bytes(p))) {
         const unsigned char *from = p, *lim = end - 2, *lim2;
         unsigned odd = 0, note = 0; /* of the run: Q_ODD characters, F_NOTE bits */
