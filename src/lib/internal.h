@@ -50,6 +50,16 @@ struct zhfix__script_table {
 
 extern const struct zhfix__script_table zhfix__script_chars;
 
+/* A key of a misconv lexicon (below): its 2-4 characters (representatives),
+ * per offset the character all of its words have there (0: the key's own;
+ * ZHFIX__AT_MANY: they differ), its first word (lex entry; its words end at the next key's), its
+ * length in characters. */
+#define ZHFIX__AT_MANY 0xFFFFFFFFu
+struct zhfix__lexkey {
+  uint32_t cp[4], at[4];
+  uint32_t lo, len;
+};
+
 /* Converter errors (tables/misconv.c, by data/gen_misconv.py): per side (0
  * Traditional, 1 Simplified), characters with alternatives, sorted; the
  * alternatives of cp[i] are alt[first[i], first[i + 1]). doubling holds
@@ -82,6 +92,11 @@ struct zhfix__misconv_table {
   const char *equal;                 /* "A\tB": two spellings of one STPhrases key, sorted */
   const uint32_t *equal_off;
   size_t nequal;
+  const struct zhfix__lexkey *lexkey[2]; /* lex's keys, in its order, + an end (lo = nlex) */
+  size_t nlexkey[2];
+  const uint32_t *lexslot[2];        /* lexkey[] by misconv.c's key_hash(), linear
+                                      * probing: index + 1, 0 empty; at most 3/4 full */
+  uint32_t lexmask[2];               /* slots - 1 */
 };
 
 extern const struct zhfix__misconv_table zhfix__misconv;

@@ -211,14 +211,6 @@ static uint32_t rep_of(int side, uint32_t cp)
   return k < 0 ? cp : zhfix__misconv.rep[side][k];
 }
 
-/* Compare the NUL-terminated key s with key[0, n). */
-static int keycmp(const char *s, const char *key, size_t n)
-{
-  size_t l = strlen(s);
-  int c = memcmp(s, key, l < n ? l : n);
-  return c ? c : l < n ? -1 : l > n;
-}
-
 /* Decode one character of the lexicon (valid UTF-8, as data/gen_misconv.py
  * writes it) at p < end: its length. */
 static inline size_t lex_decode(const char *p, const char *end, uint32_t *cp)
@@ -244,24 +236,15 @@ static uint32_t word_char(int side, size_t e, size_t n, size_t k)
   return cp;
 }
 
-/* Per side, the lexicon's keys of 2-4 characters in an open-addressing hash
- * table, built once from the sorted lex[] (equal keys are neighbours): a
- * span's words without a binary search over the key strings, and, per
- * offset, the character all of a key's words have there (AT_MANY: they
- * differ), which tells that the words of a span cannot vote for another
- * member than the text's own (see may_change()). */
-#define AT_MANY 0xFFFFFFFFu
-struct lexkey {
-  uint32_t cp[4]; /* the key's characters (representatives) */
-  uint32_t at[4]; /* per offset, the character of all its words, or AT_MANY */
-  uint32_t lo, hi, len; /* its words: lex entries [lo, hi); characters in the key */
-};
-static struct lexkey *lexkeys[2];
-static size_t nlexkeys[2];
-static uint32_t *lexslot[2]; /* per slot: index + 1 into lexkeys[], 0: empty */
-static uint32_t lexmask[2];
-static pthread_once_t lexkey_once = PTHREAD_ONCE_INIT;
+/* Per side, the lexicon's keys of 2-4 characters (zhfix__misconv.lexkey[],
+ * decoded, grouped and hashed by data/gen_misconv.py) in an open-addressing
+ * hash table: a span's words without a binary search over the key strings,
+ * and, per offset, the character all of a key's words have there
+ * (ZHFIX__AT_MANY: they differ), which tells that the words of a span cannot
+ * vote for another member than the text's own (see may_change()). */
 
+/* key_hash() must stay what data/gen_misconv.py's key_hash() computes: the
+ * generator places the keys in lexslot[] by it. cp[0, len): code points. */
 static uint32_t key_hash(const uint32_t *cp, size_t len)
 {
   uint32_t h = (uint32_t)len * 0x9E3779B1u;
@@ -271,124 +254,49 @@ static uint32_t key_hash(const uint32_t *cp, size_t len)
   return h ^ (h >> 15);
 }
 
-static const struct lexkey *lexkey_find(int side, const uint32_t *cp, size_t len)
+/* The key cp[0, len) (code points, representatives) of the side's lexicon,
+ * or NULL. */
+static const struct zhfix__lexkey *lexkey_find(int side, const uint32_t *cp, size_t len)
 {
-  uint32_t h = key_hash(cp, len) & lexmask[side], x;
-  while ((x = lexslot[side][h]) != 0) {
-    const struct lexkey *e = &lexkeys[side][x - 1];
+  const uint32_t *slot = zhfix__misconv.lexslot[side], mask = zhfix__misconv.lexmask[side];
+  uint32_t h = key_hash(cp, len) & mask, x;
+  while ((x = slot[h]) != 0) {
+    const struct zhfix__lexkey *e = &zhfix__misconv.lexkey[side][x - 1];
     if (e->len == len && memcmp(e->cp, cp, len * sizeof *cp) == 0)
       return e;
-    h = (h + 1) & lexmask[side];
+    h = (h + 1) & mask;
   }
   return NULL;
 }
 
-static void lexkey_build_side(int side)
+/* The character all of key e's words have at offset k (< e->len), or
+ * ZHFIX__AT_MANY (the table writes 0 where it is the key's own). */
+static uint32_t key_at(const struct zhfix__lexkey *e, size_t k)
 {
-  const char *lex = zhfix__misconv.lex[side];
-  const uint32_t *off = zhfix__misconv.lex_off[side];
-  size_t nlex = zhfix__misconv.nlex[side], e = 0, nkeys = 0, size = 16, j, k;
-
-  while (size < 2 * nlex)
-    size *= 2;
-  lexkeys[side] = calloc(nlex ? nlex : 1, sizeof *lexkeys[side]);
-  lexslot[side] = calloc(size, sizeof *lexslot[side]);
-  if (!lexkeys[side] || !lexslot[side]) {
-    free(lexkeys[side]);
-    free(lexslot[side]);
-    lexkeys[side] = NULL;
-    lexslot[side] = NULL;
-    return;
-  }
-  lexmask[side] = (uint32_t)(size - 1);
-  while (e < nlex) {
-    const char *key = lex + off[e], *end = key + strlen(key), *p = key;
-    size_t n = (size_t)(end - key), len = 0, l, next = e + 1;
-    uint32_t cp[5], h;
-    struct lexkey *d;
-    while (next < nlex && strcmp(lex + off[next], key) == 0)
-      next++;
-    while (p < end && len < 5 && (l = lex_decode(p, end, &cp[len])) > 0) {
-      p += l;
-      len++;
-    }
-    /* Only keys of 2-4 whole characters are ever looked up (lex[] is sorted:
-     * a key's words are one group). */
-    if (p == end && len >= 2 && len <= 4) {
-      d = &lexkeys[side][nkeys];
-      memcpy(d->cp, cp, len * sizeof *cp);
-      d->len = (uint32_t)len;
-      d->lo = (uint32_t)e;
-      d->hi = (uint32_t)next;
-      for (j = e; j < next; j++) {
-        /* The word's characters at offsets 0..len-1, read as word_char() does. */
-        const char *w = lex + off[j] + n + 1, *wend = w + strlen(w);
-        uint32_t c = 0;
-        for (k = 0; k < len; k++) {
-          if (w < wend)
-            w += lex_decode(w, wend, &c);
-          if (j == e)
-            d->at[k] = c;
-          else if (d->at[k] != c)
-            d->at[k] = AT_MANY;
-        }
-      }
-      h = key_hash(cp, len) & lexmask[side];
-      while (lexslot[side][h])
-        h = (h + 1) & lexmask[side];
-      lexslot[side][h] = (uint32_t)(++nkeys);
-    }
-    e = next;
-  }
-  nlexkeys[side] = nkeys;
+  return e->at[k] ? e->at[k] : e->cp[k];
 }
 
-static void lexkey_build(void)
+/* The lexicon words whose key is kcp[0, klen) (code points): entries
+ * [*lo, *hi) (empty if none). */
+static void lex_range(int side, const uint32_t *kcp, size_t klen, size_t *lo, size_t *hi)
 {
-  lexkey_build_side(0);
-  lexkey_build_side(1);
+  const struct zhfix__lexkey *e = lexkey_find(side, kcp, klen);
+  *lo = e ? e->lo : 0;
+  *hi = e ? e[1].lo : 0; /* (the next key's first word, or the end's) */
 }
 
-/* The lexicon words whose key is key[0, n) (bytes; kcp[0, klen) as code
- * points): entries [*lo, *hi). */
-static void lex_range(int side, const char *key, size_t n, const uint32_t *kcp, size_t klen,
-                      size_t *lo, size_t *hi)
-{
-  const char *lex = zhfix__misconv.lex[side];
-  const uint32_t *off = zhfix__misconv.lex_off[side];
-  size_t a = 0, b = zhfix__misconv.nlex[side];
-
-  if (lexslot[side]) {
-    const struct lexkey *e = lexkey_find(side, kcp, klen);
-    *lo = e ? e->lo : 0;
-    *hi = e ? e->hi : 0;
-    return;
-  }
-  while (a < b) {
-    size_t mid = a + (b - a) / 2;
-    if (keycmp(lex + off[mid], key, n) < 0)
-      a = mid + 1;
-    else
-      b = mid;
-  }
-  *lo = a;
-  while (a < zhfix__misconv.nlex[side] && keycmp(lex + off[a], key, n) == 0)
-    a++;
-  *hi = a;
-}
-
-/* For each lexicon word whose key is key[0, n) (kcp[0, klen)), the character
+/* For each lexicon word whose key is kcp[0, klen) (n bytes of UTF-8), the character
  * at code point offset k: raise its score in cand/score (ncand entries) to the
  * word's cost; phrase[j]: the score is that of a word known only from OpenCC's
  * phrases (PHRASE_ONLY; a word of the word list of the same cost wins). Such a
  * word never scores for cand[0], the text's own character: a phrase converter
  * writes it, right or wrong (被髮 of 被髮明), so it says nothing for it. */
-static void lex_scores(int side, const char *key, size_t n, const uint32_t *kcp, size_t klen,
+static void lex_scores(int side, size_t n, const uint32_t *kcp, size_t klen,
                        size_t k, const uint32_t *cand, int *score, bool *phrase, size_t ncand)
 {
   size_t lo, hi, j;
 
-  lex_range(side, key, n, kcp, klen, &lo, &hi);
+  lex_range(side, kcp, klen, &lo, &hi);
   for (; lo < hi; lo++) {
     uint32_t cp = word_char(side, lo, n, k);
     int cost = zhfix__misconv.lex_cost[side][lo] & ~PHRASE_ONLY;
@@ -417,24 +325,13 @@ static void prefix_build(void)
 {
   int side;
   size_t k;
-  pthread_once(&lexkey_once, lexkey_build);
+  /* Only the keys of 2-4 characters (lexkey[]) are ever found: theirs are
+   * the prefixes that matter. */
   for (side = 0; side < 2; side++)
-    if (lexslot[side]) {
-      /* Only the keys of 2-4 characters (lexkeys[]) are ever found: theirs
-       * are the prefixes that matter. */
-      for (k = 0; k < nlexkeys[side]; k++) {
-        uint32_t h = prefix_hash(lexkeys[side][k].cp[0], lexkeys[side][k].cp[1]);
-        prefix_bits[side][h >> 3] |= (uint8_t)(1u << (h & 7));
-      }
-    } else for (k = 0; k < zhfix__misconv.nlex[side]; k++) {
-      const char *key = zhfix__misconv.lex[side] + zhfix__misconv.lex_off[side][k];
-      const char *end = key + strlen(key);
-      uint32_t a, b;
-      size_t l = zhfix__utf8_decode(key, end, &a);
-      if (l && zhfix__utf8_decode(key + l, end, &b)) {
-        uint32_t h = prefix_hash(a, b);
-        prefix_bits[side][h >> 3] |= (uint8_t)(1u << (h & 7));
-      }
+    for (k = 0; k < zhfix__misconv.nlexkey[side]; k++) {
+      const struct zhfix__lexkey *e = &zhfix__misconv.lexkey[side][k];
+      uint32_t h = prefix_hash(e->cp[0], e->cp[1]);
+      prefix_bits[side][h >> 3] |= (uint8_t)(1u << (h & 7));
     }
 }
 
@@ -565,7 +462,6 @@ static void choose(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, int side,
   uint32_t rep[7];
   double gain, need;
   bool strict;
-  char key[64];
 
   ncand = (size_t)alternatives(side, t->cp[i], &alt);
   if (ncand > 7)
@@ -588,9 +484,9 @@ static void choose(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, int side,
       if (!rep[s - lo] || !rep[s + 1 - lo] || !may_start_word(side, rep[s - lo], rep[s + 1 - lo]))
         continue;
       for (j = s; j < s + len && rep[j - lo]; j++)
-        n += zhfix__utf8_encode(rep[j - lo], key + n);
+        n += rep[j - lo] < 0x10000 ? 3 : 4; /* (UTF-8 bytes: Han is >= U+2E80) */
       if (j == s + len)
-        lex_scores(side, key, n, rep + (s - lo), len, i - s, cand, score, phrase, ncand);
+        lex_scores(side, n, rep + (s - lo), len, i - s, cand, score, phrase, ncand);
     }
   for (j = 1; j < ncand; j++)
     if (score[j] > score[best])
@@ -678,8 +574,6 @@ static bool may_change(const struct zhfix__text *t, size_t i, int side)
   uint32_t rep[7];
   size_t lo = i > 3 ? i - 3 : 0, len, s, j;
 
-  if (!lexslot[side])
-    return true;
   for (j = lo; j < i + 4 && j < t->n; j++)
     rep[j - lo] = t->cp[j] < 0x10000 ? bmp_rep[side][t->cp[j]]
                   : zhfix__is_han(t->cp[j]) ? rep_of(side, t->cp[j]) : 0;
@@ -687,13 +581,13 @@ static bool may_change(const struct zhfix__text *t, size_t i, int side)
     if (!rep[s - lo] || !rep[s + 1 - lo] || !may_start_word(side, rep[s - lo], rep[s + 1 - lo]))
       continue;
     for (len = i - s + 1 > 2 ? i - s + 1 : 2; len <= 4 && s + len <= t->n; len++) {
-      const struct lexkey *e;
+      const struct zhfix__lexkey *e;
       for (j = s; j < s + len && rep[j - lo]; j++)
         ;
       if (j < s + len)
         break; /* (longer spans hold the same non-Han character) */
       e = lexkey_find(side, rep + (s - lo), len);
-      if (e && e->at[i - s] != t->cp[i])
+      if (e && key_at(e, i - s) != t->cp[i])
         return true;
     }
   }
@@ -734,7 +628,6 @@ static void near_build(void)
 
   pthread_once(&bmp_once, bmp_build);
   pthread_once(&doublings_once, doublings_build);
-  pthread_once(&lexkey_once, lexkey_build);
   if (!doublings)
     return;
   for (k = 0; k < ndoublings; k++)
@@ -747,7 +640,7 @@ static void near_build(void)
     /* The members of each representative: a chain through next[] from head[]. */
     size_t n = zhfix__misconv.n[side], e, j;
     uint16_t *head = calloc(0x10000, sizeof *head), *next = calloc(n + 1, sizeof *next);
-    if (!head || !next || !lexslot[side] || n >= 0xFFFF) {
+    if (!head || !next || n >= 0xFFFF) {
       free(head);
       free(next);
       return;
@@ -761,14 +654,14 @@ static void near_build(void)
       if (c < 0x10000)
         member_bits[c] |= side ? ZHFIX__MISCONV_SIMP : ZHFIX__MISCONV_TRAD;
     }
-    for (e = 0; e < nlexkeys[side]; e++) {
-      const struct lexkey *d = &lexkeys[side][e];
+    for (e = 0; e < zhfix__misconv.nlexkey[side]; e++) {
+      const struct zhfix__lexkey *d = &zhfix__misconv.lexkey[side][e];
       for (j = 0; j < d->len; j++) {
         uint32_t r = d->cp[j];
         size_t m = r < 0x10000 ? head[r] : 1; /* (an astral one: all members, below) */
         for (; m; m = r < 0x10000 ? next[m] : m < n ? m + 1 : 0) {
           uint32_t c = zhfix__misconv.cp[side][m - 1], h;
-          if (zhfix__misconv.rep[side][m - 1] != r || d->at[j] == c)
+          if (zhfix__misconv.rep[side][m - 1] != r || key_at(d, j) == c)
             continue;
           h = j ? near_hash(c, d->cp[j - 1], 0) : near_hash(c, d->cp[1], 1);
           near_bits[side][h >> 3] |= (uint8_t)(1u << (h & 7));
@@ -918,7 +811,6 @@ bool zhfix__misconv_repair_as(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit
 
   pthread_once(&bmp_once, bmp_build);
   pthread_once(&prefix_once, prefix_build);
-  pthread_once(&lexkey_once, lexkey_build);
   pthread_once(&near_once, near_build);
   if (!undouble(ctx, t, report, &changed))
     return false;
