@@ -64,6 +64,7 @@ LEXICON_CONFIGS = ("s2t.json", "s2tw.json", "s2twp.json", "s2hk.json")
 LEX_MIN_LEN, LEX_MAX_LEN, LEX_MIN_FREQ = 2, 4, 5
 PHRASE_ONLY = 0x80  # a lexicon cost's bit: the word is known only from OpenCC's phrases
 AT_MANY = 0xFFFFFFFF  # a key's words differ at that offset (ZHFIX__AT_MANY)
+NEAR_LOG = 21  # bits of misconv.c's near_hash() (ZHFIX__NEAR_LOG)
 
 
 def alternatives(dicts):
@@ -171,6 +172,34 @@ def lexslots(keys):
             h = (h + 1) & (size - 1)
         slots[h] = i + 1
     return slots
+
+
+def near_hash(c, r, right):
+    """misconv.c's near_hash() of member c beside representative r, in uint32
+    arithmetic: a bit number below 1 << NEAR_LOG."""
+    m = 0xFFFFFFFF
+    h = (c * 0x9E3779B1 & m) ^ ((r + (0x7F4A7C15 if right else 0)) & m)
+    h = h * 0x85EBCA77 & m
+    h ^= h >> 13
+    h = h * 0xC2B2AE35 & m
+    return h >> (32 - NEAR_LOG)
+
+
+def near_bits(keys, rep):
+    """The bit numbers, sorted, that misconv.c's near filter sets: for each key
+    and offset k holding the representative of members c whose words do not
+    all have c there (a key that may vote against c), near_hash() of c and
+    the key's character before k (or, at k = 0, after it, right)."""
+    members = {}
+    for c in sorted(rep, key=ord):
+        members.setdefault(ord(rep[c]), []).append(ord(c))
+    bits = set()
+    for cps, at, _, _ in keys:
+        for k, r in enumerate(cps):
+            for c in members.get(r, ()):
+                if at[k] != c:
+                    bits.add(near_hash(c, cps[k - 1], False) if k else near_hash(c, cps[1], True))
+    return sorted(bits)
 
 
 def first_choices(dicts):
@@ -303,10 +332,12 @@ def write_blob(f, name, items):
 
 def write_table(path, trad, simp, firsts, idents, reps, lexicons, pairs, inputs, ts, vocab,
                 never, phrases, equal):
-    nkeys, nslots = {}, {}
+    nkeys, nslots, nnear = {}, {}, {}
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write(banner(inputs).replace("gen_tables.py", "gen_misconv.py"))
         f.write('#include "internal.h"\n\n')
+        f.write('_Static_assert(ZHFIX__NEAR_LOG == %d, "near_bits() of data/gen_misconv.py");\n\n'
+                % NEAR_LOG)
         for name, alt in (("trad", trad), ("simp", simp)):
             chars = sorted(alt, key=ord)
             first, flat = [], []
@@ -353,6 +384,11 @@ def write_table(path, trad, simp, firsts, idents, reps, lexicons, pairs, inputs,
             f.write("/* %s side: the keys by key_hash(), linear probing: index + 1, 0 empty */\n"
                     % name)
             f.write(c_array("uint32_t", name + "_lexslot", slots, "%d", 20))
+            near = near_bits(keys, reps[name])
+            nnear[name] = len(near)
+            f.write("/* %s side: the %d bits misconv.c's near filter sets (near_hash()) */\n"
+                    % (name, len(near)))
+            f.write(c_array("uint32_t", name + "_near", near, "%d", 16))
         chars = sorted((k for k in ts if len(k) == 1 and len(ts[k][0]) == 1 and ts[k][0] != k),
                        key=ord)
         f.write("/* TSCharacters, first candidate: %d characters and their Simplified form */\n"
@@ -386,11 +422,13 @@ def write_table(path, trad, simp, firsts, idents, reps, lexicons, pairs, inputs,
                 "  t2s_from, t2s_to, %d, {tw_vocab, cn_vocab}, {%d, %d},\n"
                 "  trad_never, %d, trad_phrase, trad_phrase_off, %d,\n"
                 "  trad_equal, trad_equal_off, %d,\n"
-                "  {trad_lexkey, simp_lexkey}, {%d, %d}, {trad_lexslot, simp_lexslot}, {0x%X, 0x%X}\n};\n"
+                "  {trad_lexkey, simp_lexkey}, {%d, %d}, {trad_lexslot, simp_lexslot}, {0x%X, 0x%X},\n"
+                "  {trad_near, simp_near}, {%d, %d}\n};\n"
                 % (len(trad), len(simp), len(firsts["trad"]), len(firsts["simp"]),
                    len(idents["trad"]), len(idents["simp"]), len(lexicons["trad"]), len(lexicons["simp"]), len(pairs),
                    len(chars), len(vocab[0]), len(vocab[1]), len(never), len(phrases), len(equal),
-                   nkeys["trad"], nkeys["simp"], nslots["trad"] - 1, nslots["simp"] - 1))
+                   nkeys["trad"], nkeys["simp"], nslots["trad"] - 1, nslots["simp"] - 1,
+                   nnear["trad"], nnear["simp"]))
 
 
 def main():

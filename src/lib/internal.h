@@ -50,6 +50,20 @@ struct zhfix__script_table {
 
 extern const struct zhfix__script_table zhfix__script_chars;
 
+/* chars.c's classes (tables/script.c, by data/gen_tables.py from Unicode's
+ * Scripts.txt and UnicodeData.txt): per class, n ranges of code points as
+ * pairs first, last (inclusive), sorted. */
+struct zhfix__char_ranges {
+  const uint32_t *han;      /* Script=Han, General_Category L* */
+  size_t nhan;
+  const uint32_t *pua;      /* General_Category=Co */
+  size_t npua;
+  const uint32_t *bopomofo; /* Script=Bopomofo */
+  size_t nbopomofo;
+};
+
+extern const struct zhfix__char_ranges zhfix__char_classes;
+
 /* A key of a misconv lexicon (below): its 2-4 characters (representatives),
  * per offset the character all of its words have there (0: the key's own;
  * ZHFIX__AT_MANY: they differ), its first word (lex entry; its words end at the next key's), its
@@ -97,7 +111,10 @@ struct zhfix__misconv_table {
   const uint32_t *lexslot[2];        /* lexkey[] by misconv.c's key_hash(), linear
                                       * probing: index + 1, 0 empty; at most 3/4 full */
   uint32_t lexmask[2];               /* slots - 1 */
+  const uint32_t *near[2];           /* sorted: the bits misconv.c's near filter sets, */
+  size_t nnear[2];                   /* each below 1 << ZHFIX__NEAR_LOG */
 };
+#define ZHFIX__NEAR_LOG 21
 
 extern const struct zhfix__misconv_table zhfix__misconv;
 
@@ -145,7 +162,7 @@ bool zhfix__text_splice(struct zhfix__text *t, size_t pos, size_t del,
                         const uint32_t *ins, size_t nins, uint32_t src);
 void zhfix__text_free(struct zhfix__text *t);
 
-/* ---- chars.c: character classes (ICU properties) ---- */
+/* ---- chars.c: character classes (Unicode properties, tables/script.c) ---- */
 
 bool zhfix__is_han(uint32_t cp);        /* Script=Han ideograph (not punctuation) */
 bool zhfix__is_pua(uint32_t cp);        /* General_Category=Co */

@@ -144,17 +144,29 @@ static uint16_t bmp_index[2][0x10000];
 static uint32_t bmp_rep[2][0x10000];
 static pthread_once_t bmp_once = PTHREAD_ONCE_INIT;
 
+/* The BMP Han characters (zhfix__is_han()) of range r of chars.c's table:
+ * [*first, *last]; false past the BMP's. */
+static bool han_bmp_range(size_t r, uint32_t *first, uint32_t *last)
+{
+  const struct zhfix__char_ranges *cc = &zhfix__char_classes;
+  if (r >= cc->nhan || cc->han[2 * r] >= 0x10000)
+    return false;
+  *first = cc->han[2 * r] < 0x2E80 ? 0x2E80 : cc->han[2 * r]; /* (as zhfix__is_han()) */
+  *last = cc->han[2 * r + 1] < 0x10000 ? cc->han[2 * r + 1] : 0xFFFF;
+  return true;
+}
+
 static void bmp_build(void)
 {
   int side;
-  size_t k;
-  uint32_t c;
+  size_t k, r;
+  uint32_t c, first, last;
   for (side = 0; side < 2; side++)
     for (k = 0; k < zhfix__misconv.n[side]; k++)
       if (zhfix__misconv.cp[side][k] < 0x10000)
         bmp_index[side][zhfix__misconv.cp[side][k]] = (uint16_t)(k + 1);
-  for (c = 0x2E80; c < 0x10000; c++)
-    if (zhfix__is_han(c))
+  for (r = 0; han_bmp_range(r, &first, &last); r++)
+    for (c = first; c <= last; c++)
       for (side = 0; side < 2; side++)
         bmp_rep[side][c] = bmp_index[side][c] ? zhfix__misconv.rep[side][bmp_index[side][c] - 1] : c;
 }
@@ -602,11 +614,14 @@ static bool may_change(const struct zhfix__text *t, size_t i, int side)
  * may_change(t, i) needs such a key over i: a key holds i's left neighbour
  * (k >= 1) or, starting at i, its right one. With neither bit set for i's
  * neighbours it is false, so choose() is not called there either way. */
-#define NEAR_LOG 21 /* 256 KiB per side: about 60k pairs on the Traditional side */
-static uint8_t near_bits[2][(1u << NEAR_LOG) / 8];
+#define NEAR_LOG ZHFIX__NEAR_LOG /* 256 KiB per side: about 27k bits set on the Traditional side */
+static uint8_t near_bits[2][(1u << NEAR_LOG) / 8]; /* (set from zhfix__misconv.near[]) */
 static bool near_ok; /* built (else every character passes) */
 static pthread_once_t near_once = PTHREAD_ONCE_INIT;
 
+/* The bit of (member c, representative r beside it, right: r after c).
+ * data/gen_misconv.py's near_hash() must compute the same: it sets the bits
+ * (zhfix__misconv.near[]). */
 static uint32_t near_hash(uint32_t c, uint32_t r, int right)
 {
   uint32_t h = (c * 0x9E3779B1u) ^ (r + (right ? 0x7F4A7C15u : 0));
@@ -625,6 +640,7 @@ static void near_build(void)
 {
   int side;
   size_t k;
+  uint32_t u, first, last;
 
   pthread_once(&bmp_once, bmp_build);
   pthread_once(&doublings_once, doublings_build);
@@ -633,43 +649,16 @@ static void near_build(void)
   for (k = 0; k < ndoublings; k++)
     if (doublings[k].nbad && doublings[k].bad[0] < 0x10000)
       member_bits[doublings[k].bad[0]] |= ZHFIX__MISCONV_DOUBLING;
-  for (k = 0x2E80; k < 0x10000; k++)
-    if (zhfix__is_han((uint32_t)k))
-      member_bits[k] |= MEMBER_HAN;
+  for (k = 0; han_bmp_range(k, &first, &last); k++)
+    for (u = first; u <= last; u++)
+      member_bits[u] |= MEMBER_HAN;
   for (side = 0; side < 2; side++) {
-    /* The members of each representative: a chain through next[] from head[]. */
-    size_t n = zhfix__misconv.n[side], e, j;
-    uint16_t *head = calloc(0x10000, sizeof *head), *next = calloc(n + 1, sizeof *next);
-    if (!head || !next || n >= 0xFFFF) {
-      free(head);
-      free(next);
-      return;
-    }
-    for (k = 0; k < n; k++) {
-      uint32_t r = zhfix__misconv.rep[side][k], c = zhfix__misconv.cp[side][k];
-      if (r < 0x10000) {
-        next[k + 1] = head[r];
-        head[r] = (uint16_t)(k + 1);
-      }
-      if (c < 0x10000)
-        member_bits[c] |= side ? ZHFIX__MISCONV_SIMP : ZHFIX__MISCONV_TRAD;
-    }
-    for (e = 0; e < zhfix__misconv.nlexkey[side]; e++) {
-      const struct zhfix__lexkey *d = &zhfix__misconv.lexkey[side][e];
-      for (j = 0; j < d->len; j++) {
-        uint32_t r = d->cp[j];
-        size_t m = r < 0x10000 ? head[r] : 1; /* (an astral one: all members, below) */
-        for (; m; m = r < 0x10000 ? next[m] : m < n ? m + 1 : 0) {
-          uint32_t c = zhfix__misconv.cp[side][m - 1], h;
-          if (zhfix__misconv.rep[side][m - 1] != r || key_at(d, j) == c)
-            continue;
-          h = j ? near_hash(c, d->cp[j - 1], 0) : near_hash(c, d->cp[1], 1);
-          near_bits[side][h >> 3] |= (uint8_t)(1u << (h & 7));
-        }
-      }
-    }
-    free(head);
-    free(next);
+    const uint32_t *near = zhfix__misconv.near[side];
+    for (k = 0; k < zhfix__misconv.n[side]; k++)
+      if (zhfix__misconv.cp[side][k] < 0x10000)
+        member_bits[zhfix__misconv.cp[side][k]] |= side ? ZHFIX__MISCONV_SIMP : ZHFIX__MISCONV_TRAD;
+    for (k = 0; k < zhfix__misconv.nnear[side]; k++)
+      near_bits[side][near[k] >> 3] |= (uint8_t)(1u << (near[k] & 7));
   }
   near_ok = true;
 }
