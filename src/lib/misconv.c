@@ -421,28 +421,71 @@ static bool equal_spelling(const struct zhfix__text *t, size_t i, uint32_t c)
   return false;
 }
 
-void zhfix__misconv_evidence(zhfix_ctx *ctx, const char *text, size_t len)
+/* A bit per BMP character of zhfix__misconv.never, set once. */
+static uint8_t never_bits[0x10000 / 8];
+static pthread_once_t never_once = PTHREAD_ONCE_INIT;
+
+static void never_build(void)
 {
-  const char *end = text + len, *p;
+  size_t k;
+  for (k = 0; k < zhfix__misconv.nnever; k++)
+    if (zhfix__misconv.never[k] < 0x10000)
+      never_bits[zhfix__misconv.never[k] >> 3] |= (uint8_t)(1u << (zhfix__misconv.never[k] & 7));
+}
+
+/* Is c one of the Traditional members no character-only converter writes? */
+static bool never_written(uint32_t c)
+{
+  if (c < 0x10000)
+    return never_bits[c >> 3] >> (c & 7) & 1;
+  return zhfix__find_u32(zhfix__misconv.never, zhfix__misconv.nnever, c) >= 0;
+}
+
+/* zhfix__utf8_decode() at p < end, with valid three-byte characters inline. */
+static inline size_t decode_at(const unsigned char *p, const unsigned char *end, uint32_t *c)
+{
+  if ((p[0] & 0xF0) == 0xE0 && end - p >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+    uint32_t v = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+    if (v >= 0x800 && (v < 0xD800 || v > 0xDFFF)) {
+      *c = v;
+      return 3;
+    }
+  }
+  return zhfix__utf8_decode((const char *)p, (const char *)end, c);
+}
+
+/* zhfix__misconv_evidence() while undecided: the Han characters of text[0,
+ * len) (UTF-8; invalid bytes are skipped, ASCII runs at once). */
+static void evidence_read(zhfix_ctx *ctx, const char *text, size_t len)
+{
+  const unsigned char *p = (const unsigned char *)text, *end = p + len;
   struct zhfix__script_count c = {0, 0, 0};
   uint32_t cp[256];
   bool never = false;
   size_t n = 0, l;
 
-  if (ctx->converter != ZHFIX_CONVERTER_UNKNOWN || zhfix__ascii_end(text, end) == end)
-    return; /* (decided; or no Han) */
-  for (p = text; p < end; p += l ? l : 1) {
-    if ((l = zhfix__utf8_decode(p, end, &cp[n])) == 0)
+  pthread_once(&never_once, never_build);
+  while (p < end) {
+    if (*p < 0x80) {
+      p = (const unsigned char *)zhfix__ascii_end((const char *)p, (const char *)end);
       continue;
-    if (cp[n] >= 0x3400 &&
-        zhfix__find_u32(zhfix__misconv.never, zhfix__misconv.nnever, cp[n]) >= 0)
+    }
+    if ((l = decode_at(p, end, &cp[n])) == 0) {
+      p++;
+      continue;
+    }
+    p += l;
+    if (cp[n] < 0x2E80)
+      continue; /* (no Han below U+2E80: zhfix__script_counted() skips them) */
+    if (cp[n] >= 0x3400 && never_written(cp[n]))
       never = true;
     if (++n == sizeof cp / sizeof *cp) {
       zhfix__script_counted(cp, n, &c);
       n = 0;
     }
   }
-  zhfix__script_counted(cp, n, &c);
+  if (n)
+    zhfix__script_counted(cp, n, &c);
   if (c.han == 0)
     return;
   ctx->converter_han[1] += c.han;
@@ -456,6 +499,12 @@ void zhfix__misconv_evidence(zhfix_ctx *ctx, const char *text, size_t len)
   }
   if (ctx->converter == ZHFIX_CONVERTER_UNKNOWN && ctx->converter_han[1] >= EVIDENCE_ANY)
     ctx->converter = ZHFIX_CONVERTER_OTHER;
+}
+
+void zhfix__misconv_evidence(zhfix_ctx *ctx, const char *text, size_t len)
+{
+  if (ctx->converter == ZHFIX_CONVERTER_UNKNOWN)
+    evidence_read(ctx, text, len); /* (else decided, or set) */
 }
 
 /* Decide t->cp[i], which has alternatives: the lexicon words that the spans
