@@ -31,8 +31,9 @@ Outputs
               (uint8, capped at 255): unigram cost -ln P(c); word-boundary costs
               -ln P(c ends a word | c) and -ln P(c starts a word | c); word-internal
               bigram cost -ln P(b | a, a does not end the word), pruned to the most
-              frequent BIGRAMS. lm.c in the library combines them into a
-              segmentation-aware character bigram model.
+              frequent BIGRAMS, and where each character's bigrams start.
+              lm.c in the library combines them into a segmentation-aware
+              character bigram model.
 """
 import argparse
 import bz2
@@ -224,10 +225,17 @@ def write_lm(path, models, inputs):
             f.write(c_array("uint8_t", name + "_end_cost", end_cost, "%d", 20))
             f.write(c_array("uint32_t", name + "_bi_key", [k for k, _ in rows], "0x%X", 10))
             f.write(c_array("uint8_t", name + "_bi_cost", [c for _, c in rows], "%d", 20))
+            # Per unigram index a (and one more), the index of a's first bigram.
+            start, i = [], 0
+            for a in range(len(chars) + 1):
+                while i < len(rows) and rows[i][0] >> 16 < a:
+                    i += 1
+                start.append(i)
+            f.write(c_array("uint32_t", name + "_bi_start", start, "%d", 16))
             f.write("const struct zhfix__lm_table zhfix__lm_%s = {\n"
                     "  %s_uni_cp, %s_uni_cost, %s_start_cost, %s_end_cost, %d,\n"
-                    "  %s_bi_key, %s_bi_cost, %d\n};\n\n"
-                    % (name, name, name, name, name, len(chars), name, name, len(rows)))
+                    "  %s_bi_key, %s_bi_cost, %d, %s_bi_start\n};\n\n"
+                    % (name, name, name, name, name, len(chars), name, name, len(rows), name))
 
 
 def read_opencc_chars(opencc_dict, datadir, name):

@@ -37,6 +37,7 @@ struct zhfix__lm_table {
   const uint32_t *bi_key;  /* (index of a << 16) | index of b, sorted */
   const uint8_t *bi_cost;  /* -ln P(b | a, inside a word), in 1/8 nat */
   size_t nbi;
+  const uint32_t *bi_start; /* per index a (nuni + 1 entries): a's first bigram */
 };
 
 extern const struct zhfix__lm_table zhfix__lm_simp, zhfix__lm_trad;

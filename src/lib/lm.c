@@ -41,15 +41,11 @@ long zhfix__find_u32(const uint32_t *a, size_t n, uint32_t key)
   return lo < n && a[lo] == key ? (long)lo : -1;
 }
 
-/* Direct index of each model's BMP characters (index + 1; 0: absent), built
- * once: scoring candidates looks characters up millions of times. */
-static uint16_t bmp_index[2][0x10000];
-
 /* exp(-k / COST_SCALE) for every k a cost sum can take (two table costs),
  * the same doubles han_cost() would compute each time. Built once. */
 static double exp_cost[511];
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
-static void tables_build(void); /* (below: bmp_build, exp_build, bi_build) */
+static void tables_build(void); /* (below: bmp_build, exp_build) */
 
 static void exp_build(void)
 {
@@ -58,9 +54,11 @@ static void exp_build(void)
     exp_cost[i] = exp(-(double)i / COST_SCALE);
 }
 
-/* The same per model and BMP character with its costs, in one record: the
- * cost of a Han character reads the records of it and of the one before,
- * rather than an index and three arrays for each (fewer cache misses). */
+/* Per model and BMP character, built once, its unigram index + 1 (0: absent;
+ * scoring candidates looks characters up millions of times) with its costs,
+ * in one record: the cost of a Han character reads the records of it and of
+ * the one before, rather than an index and three arrays for each (fewer
+ * cache misses). */
 struct bmp_rec {
   uint16_t idx; /* unigram index + 1; 0: absent */
   uint8_t uni, start, end;
@@ -75,7 +73,6 @@ static void bmp_build(void)
   for (m = 0; m < 2; m++)
     for (i = 0; i < models[m]->nuni && models[m]->uni_cp[i] < 0x10000; i++) {
       struct bmp_rec *r = &bmp_rec[m][models[m]->uni_cp[i]];
-      bmp_index[m][models[m]->uni_cp[i]] = (uint16_t)(i + 1);
       r->idx = (uint16_t)(i + 1);
       r->uni = models[m]->uni_cost[i];
       r->start = models[m]->start_cost[i];
@@ -87,48 +84,25 @@ static long uni_index(const struct zhfix__lm_table *m, uint32_t cp)
 {
   if (cp < 0x10000) {
     pthread_once(&tables_once, tables_build);
-    return (long)bmp_index[m == &zhfix__lm_trad][cp] - 1;
+    return (long)bmp_rec[m == &zhfix__lm_trad][cp].idx - 1;
   }
   return zhfix__find_u32(m->uni_cp, m->nuni, cp);
 }
 
-/* Where each character's bigrams start in a model's bi_key (sorted, so the
- * bigrams of a are together): per unigram index a, the index of its first
- * bigram, and one more entry to end the last. Built once; a lookup then
- * searches a's few bigrams instead of all of them. */
-static uint32_t bi_start[2][0x10001];
-
-static void bi_build(void)
-{
-  static const struct zhfix__lm_table *const models[2] = {&zhfix__lm_simp, &zhfix__lm_trad};
-  int m;
-  for (m = 0; m < 2; m++) {
-    const struct zhfix__lm_table *t = models[m];
-    size_t a, i = 0;
-    for (a = 0; a <= t->nuni && a <= 0x10000; a++) {
-      while (i < t->nbi && (t->bi_key[i] >> 16) < a)
-        i++;
-      bi_start[m][a] = (uint32_t)i;
-    }
-  }
-}
-
-/* All of the above, built at once on first use (one pthread_once per
- * lookup rather than three). */
+/* Both of the above, built at once on first use (one pthread_once per
+ * lookup rather than two). */
 static void tables_build(void)
 {
   bmp_build();
   exp_build();
-  bi_build();
 }
 
 static int bigram_cost(const struct zhfix__lm_table *m, long a, long b)
 {
   uint32_t key = ((uint32_t)a << 16) | (uint32_t)b;
-  const uint32_t *start = bi_start[m == &zhfix__lm_trad];
+  const uint32_t *start = m->bi_start; /* (where each a's bigrams start: data/gen_tables.py) */
   long i;
 
-  pthread_once(&tables_once, tables_build);
   if ((size_t)a < m->nuni && a < 0x10000) {
     /* (zhfix__find_u32 over a's bigrams, inline) */
     size_t lo = start[a], hi = start[a + 1];
