@@ -5,6 +5,7 @@
  * every line, so they are written into a table once, on first use; the rest
  * of Unicode searches the ranges each time. */
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "internal.h"
 
@@ -12,6 +13,9 @@ enum { HAN = 1, PUA = 2, BOPOMOFO = 4 };
 
 static uint8_t bmp[0x10000];
 static pthread_once_t bmp_once = PTHREAD_ONCE_INIT;
+/* Set (release) once bmp[] is built: a lookup loads it (acquire) rather
+ * than calling pthread_once() each time; pthread_once() builds. */
+static atomic_bool bmp_ready;
 
 /* Is cp in one of the n ranges r (pairs first, last; sorted)? */
 static bool in_ranges(const uint32_t *r, size_t n, uint32_t cp)
@@ -43,19 +47,28 @@ static void bmp_build(void)
   mark(cc->han, cc->nhan, HAN);
   mark(cc->pua, cc->npua, PUA);
   mark(cc->bopomofo, cc->nbopomofo, BOPOMOFO);
+  atomic_store_explicit(&bmp_ready, true, memory_order_release);
 }
 
-static int class_of(uint32_t cp)
+/* class_of() past the BMP: the ranges searched each time. */
+static int astral_class(uint32_t cp)
 {
   const struct zhfix__char_ranges *cc = &zhfix__char_classes;
-  if (cp < 0x2E80)
-    return 0; /* no Han, private use or zhuyin below the CJK blocks */
-  if (cp < 0x10000) {
-    pthread_once(&bmp_once, bmp_build);
-    return bmp[cp];
-  }
+  if (cp > 0x10FFFF)
+    return 0;
   return (in_ranges(cc->han, cc->nhan, cp) ? HAN : 0) | (in_ranges(cc->pua, cc->npua, cp) ? PUA : 0) |
          (in_ranges(cc->bopomofo, cc->nbopomofo, cp) ? BOPOMOFO : 0);
+}
+
+static inline int class_of(uint32_t cp)
+{
+  if (cp < 0x2E80)
+    return 0; /* no Han, private use or zhuyin below the CJK blocks */
+  if (cp >= 0x10000)
+    return astral_class(cp);
+  if (!atomic_load_explicit(&bmp_ready, memory_order_acquire))
+    pthread_once(&bmp_once, bmp_build);
+  return bmp[cp];
 }
 
 bool zhfix__is_han(uint32_t cp)

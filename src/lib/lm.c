@@ -8,6 +8,7 @@
 #include <float.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <unicode/uchar.h>
 
 #include "internal.h"
@@ -45,7 +46,16 @@ long zhfix__find_u32(const uint32_t *a, size_t n, uint32_t key)
  * the same doubles han_cost() would compute each time. Built once. */
 static double exp_cost[511];
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+/* Set (release) once the tables are built: a lookup loads it (acquire)
+ * rather than calling pthread_once() each time (tables_need()). */
+static atomic_bool tables_ready;
 static void tables_build(void); /* (below: bmp_build, exp_build) */
+
+static inline void tables_need(void)
+{
+  if (!atomic_load_explicit(&tables_ready, memory_order_acquire))
+    pthread_once(&tables_once, tables_build);
+}
 
 static void exp_build(void)
 {
@@ -80,21 +90,21 @@ static void bmp_build(void)
     }
 }
 
-static long uni_index(const struct zhfix__lm_table *m, uint32_t cp)
+static inline long uni_index(const struct zhfix__lm_table *m, uint32_t cp)
 {
   if (cp < 0x10000) {
-    pthread_once(&tables_once, tables_build);
+    tables_need();
     return (long)bmp_rec[m == &zhfix__lm_trad][cp].idx - 1;
   }
   return zhfix__find_u32(m->uni_cp, m->nuni, cp);
 }
 
-/* Both of the above, built at once on first use (one pthread_once per
- * lookup rather than two). */
+/* Both of the above, built at once on first use (tables_need()). */
 static void tables_build(void)
 {
   bmp_build();
   exp_build();
+  atomic_store_explicit(&tables_ready, true, memory_order_release);
 }
 
 static int bigram_cost(const struct zhfix__lm_table *m, long a, long b)
@@ -145,7 +155,7 @@ static bool han_term(const struct zhfix__lm_table *m, uint32_t prev, uint32_t cp
   }
   /* exp(-uni - start) and the others, from the table (costs are multiples
    * of 1/COST_SCALE, so the arguments are exact). */
-  pthread_once(&tables_once, tables_build);
+  tables_need();
   end = exp_cost[m->end_cost[ip]];
   p = end * exp_cost[m->uni_cost[ic] + m->start_cost[ic]];
   bc = bigram_cost(m, ip, ic);
@@ -163,7 +173,7 @@ static bool han_term_bmp(const struct zhfix__lm_table *m, uint32_t prev, uint32_
   double end, p;
   int bc;
 
-  pthread_once(&tables_once, tables_build);
+  tables_need();
   rc = &bmp_rec[t][cp];
   if (!rc->idx) {
     *v = UNKNOWN_HAN;
@@ -174,7 +184,7 @@ static bool han_term_bmp(const struct zhfix__lm_table *m, uint32_t prev, uint32_
     *v = rc->uni / COST_SCALE + rc->start / COST_SCALE;
     return false;
   }
-  pthread_once(&tables_once, tables_build);
+  tables_need();
   end = exp_cost[rp->end];
   p = end * exp_cost[rc->uni + rc->start];
   bc = bigram_cost(m, rp->idx - 1, rc->idx - 1);
@@ -196,7 +206,7 @@ static double end_cost(const struct zhfix__lm_table *m, uint32_t cp)
   long ic;
   if (cp < 0x10000) {
     const struct bmp_rec *r;
-    pthread_once(&tables_once, tables_build);
+    tables_need();
     r = &bmp_rec[m == &zhfix__lm_trad][cp];
     return r->idx ? r->end / COST_SCALE : UNKNOWN_END;
   }

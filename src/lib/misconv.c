@@ -37,6 +37,7 @@
  * Where STPhrases has a phrase both ways (才能 纔能, 回覆 回復), the text's
  * spelling stays (equal_spelling()). */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -593,12 +594,20 @@ static void choose(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, int side,
   }
 }
 
+/* Set (release) once bmp_build() and doublings_build() have run:
+ * zhfix__misconv_member_of(), asked for every BMP character by quick.c,
+ * loads it (acquire) rather than calling pthread_once() twice each time. */
+static atomic_bool member_ready;
+
 unsigned zhfix__misconv_member_of(uint32_t c)
 {
   unsigned m = 0;
   size_t k;
-  pthread_once(&bmp_once, bmp_build);
-  pthread_once(&doublings_once, doublings_build);
+  if (!atomic_load_explicit(&member_ready, memory_order_acquire)) {
+    pthread_once(&bmp_once, bmp_build);
+    pthread_once(&doublings_once, doublings_build);
+    atomic_store_explicit(&member_ready, true, memory_order_release);
+  }
   if (c < 0x10000 && doublings) /* (the tables, for the BMP) */
     return (bmp_index[0][c] ? ZHFIX__MISCONV_TRAD : 0) | (bmp_index[1][c] ? ZHFIX__MISCONV_SIMP : 0) |
            (doubling_first[c >> 3] >> (c & 7) & 1 ? ZHFIX__MISCONV_DOUBLING : 0);
