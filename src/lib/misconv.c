@@ -142,7 +142,7 @@ static bool undouble(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn repor
 static uint16_t bmp_index[2][0x10000];
 /* Per side, what choose() reads of each BMP character: its set's
  * representative if it is a Han character (rep_of()), else 0. */
-static uint32_t bmp_rep[2][0x10000];
+static uint16_t bmp_rep[2][0x10000]; /* (a set's least member: in the BMP too) */
 static pthread_once_t bmp_once = PTHREAD_ONCE_INIT;
 
 /* The BMP Han characters (zhfix__is_han()) of range r of chars.c's table:
@@ -169,7 +169,7 @@ static void bmp_build(void)
   for (r = 0; han_bmp_range(r, &first, &last); r++)
     for (c = first; c <= last; c++)
       for (side = 0; side < 2; side++)
-        bmp_rep[side][c] = bmp_index[side][c] ? zhfix__misconv.rep[side][bmp_index[side][c] - 1] : c;
+        bmp_rep[side][c] = (uint16_t)(bmp_index[side][c] ? zhfix__misconv.rep[side][bmp_index[side][c] - 1] : c);
 }
 
 static long index_of(int side, uint32_t cp)
@@ -324,7 +324,10 @@ static void lex_scores(int side, size_t n, const uint32_t *kcp, size_t klen,
 
 /* Per side, a bit per hash of the first two characters of every lexicon key:
  * most spans of text start no word, and one lookup here says so. */
-#define PREFIX_LOG 22 /* 512 KiB per script: few false positives among ~300k keys */
+/* 64 KiB per script, 23k prefixes on the Traditional side: about 4% false
+ * positives, which only cost a lexkey_find() (a larger table costs more
+ * memory touched at start than it saves) */
+#define PREFIX_LOG 19
 #define PREFIX_BITS (1u << PREFIX_LOG)
 static uint8_t prefix_bits[2][PREFIX_BITS / 8];
 static pthread_once_t prefix_once = PTHREAD_ONCE_INIT;
@@ -343,7 +346,10 @@ static void prefix_build(void)
   for (side = 0; side < 2; side++)
     for (k = 0; k < zhfix__misconv.nlexkey[side]; k++) {
       const struct zhfix__lexkey *e = &zhfix__misconv.lexkey[side][k];
-      uint32_t h = prefix_hash(e->cp[0], e->cp[1]);
+      uint32_t h;
+      if (k && e[-1].cp[0] == e->cp[0] && e[-1].cp[1] == e->cp[1])
+        continue; /* (sorted keys: the same prefix as the one before) */
+      h = prefix_hash(e->cp[0], e->cp[1]);
       prefix_bits[side][h >> 3] |= (uint8_t)(1u << (h & 7));
     }
 }
