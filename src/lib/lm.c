@@ -393,5 +393,16 @@ double zhfix__lm_unigram(uint32_t cp)
 
 bool zhfix__lm_is_rare(uint32_t cp)
 {
-  return zhfix__is_han(cp) && zhfix__lm_unigram(cp) >= RARE_HAN;
+  const struct bmp_rec *s, *t;
+  if (!zhfix__is_han(cp))
+    return false;
+  if (cp >= 0x10000)
+    return zhfix__lm_unigram(cp) >= RARE_HAN;
+  /* zhfix__lm_unigram(cp) >= RARE_HAN from the records: an unknown
+   * character costs UNKNOWN_HAN (rare); a cost in table units is rare from
+   * RARE_HAN * COST_SCALE on (exact: 92). */
+  tables_need();
+  s = &bmp_rec[0][cp];
+  t = &bmp_rec[1][cp];
+  return (!s->idx || s->uni >= RARE_HAN * COST_SCALE) && (!t->idx || t->uni >= RARE_HAN * COST_SCALE);
 }
