@@ -346,10 +346,7 @@ static void prefix_build(void)
   for (side = 0; side < 2; side++)
     for (k = 0; k < zhfix__misconv.nlexkey[side]; k++) {
       const struct zhfix__lexkey *e = &zhfix__misconv.lexkey[side][k];
-      uint32_t h;
-      if (k && e[-1].cp[0] == e->cp[0] && e[-1].cp[1] == e->cp[1])
-        continue; /* (sorted keys: the same prefix as the one before) */
-      h = prefix_hash(e->cp[0], e->cp[1]);
+      uint32_t h = prefix_hash(e->cp[0], e->cp[1]);
       prefix_bits[side][h >> 3] |= (uint8_t)(1u << (h & 7));
     }
 }
