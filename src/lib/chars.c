@@ -36,9 +36,12 @@ static void mark(const uint32_t *r, size_t n, int k)
 {
   size_t i;
   uint32_t c;
-  for (i = 0; i < n && r[2 * i] < 0x10000; i++)
-    for (c = r[2 * i] < 0x2E80 ? 0x2E80 : r[2 * i]; c <= r[2 * i + 1] && c < 0x10000; c++)
+  for (i = 0; i < n && r[2 * i] < 0x10000; i++) {
+    uint32_t first = r[2 * i] < 0x2E80 ? 0x2E80 : r[2 * i];
+    uint32_t last = r[2 * i + 1] < 0x10000 ? r[2 * i + 1] : 0xFFFF;
+    for (c = first; c <= last; c++)
       bmp[c] |= (uint8_t)k;
+  }
 }
 
 static void bmp_build(void)

@@ -406,10 +406,12 @@ static void bmp_script_build(void)
   for (i = 0; i < st->ntrad; i++)
     if (st->trad_only[i] < 0x10000)
       bmp_script[st->trad_only[i]] = 2;
-  for (i = 0; i < cc->nhan && cc->han[2 * i] < 0x10000; i++)
-    for (c = cc->han[2 * i] < 0x2E80 ? 0x2E80 : cc->han[2 * i]; /* (as zhfix__is_han()) */
-         c <= cc->han[2 * i + 1] && c < 0x10000; c++)
+  for (i = 0; i < cc->nhan && cc->han[2 * i] < 0x10000; i++) {
+    uint32_t first = cc->han[2 * i] < 0x2E80 ? 0x2E80 : cc->han[2 * i]; /* (as zhfix__is_han()) */
+    uint32_t last = cc->han[2 * i + 1] < 0x10000 ? cc->han[2 * i + 1] : 0xFFFF;
+    for (c = first; c <= last; c++)
       bmp_script[c] |= BMP_HAN;
+  }
 }
 
 /* The script class of astral c: 1 only Simplified, 2 only Traditional, 0. */

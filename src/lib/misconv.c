@@ -166,10 +166,16 @@ static void bmp_build(void)
     for (k = 0; k < zhfix__misconv.n[side]; k++)
       if (zhfix__misconv.cp[side][k] < 0x10000)
         bmp_index[side][zhfix__misconv.cp[side][k]] = (uint16_t)(k + 1);
+  /* A Han character is its own representative, unless it is a member. */
   for (r = 0; han_bmp_range(r, &first, &last); r++)
     for (c = first; c <= last; c++)
-      for (side = 0; side < 2; side++)
-        bmp_rep[side][c] = (uint16_t)(bmp_index[side][c] ? zhfix__misconv.rep[side][bmp_index[side][c] - 1] : c);
+      bmp_rep[0][c] = bmp_rep[1][c] = (uint16_t)c;
+  for (side = 0; side < 2; side++)
+    for (k = 0; k < zhfix__misconv.n[side]; k++) {
+      c = zhfix__misconv.cp[side][k];
+      if (c < 0x10000 && zhfix__is_han(c))
+        bmp_rep[side][c] = (uint16_t)zhfix__misconv.rep[side][k];
+    }
 }
 
 static long index_of(int side, uint32_t cp)
