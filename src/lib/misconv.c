@@ -304,12 +304,13 @@ static void lex_range(int side, const uint32_t *kcp, size_t klen, size_t *lo, si
   *hi = e ? e[1].lo : 0; /* (the next key's first word, or the end's) */
 }
 
-/* For each lexicon word whose key is kcp[0, klen) (n bytes of UTF-8), the character
- * at code point offset k: raise its score in cand/score (ncand entries) to the
- * word's cost; phrase[j]: the score is that of a word known only from OpenCC's
- * phrases (PHRASE_ONLY; a word of the word list of the same cost wins). Such a
- * word never scores for cand[0], the text's own character: a phrase converter
- * writes it, right or wrong (被髮 of 被髮明), so it says nothing for it. */
+/* For each lexicon word whose key is kcp[0, klen) (n bytes as UTF-8), the
+ * character at code point offset k: raise its score in cand/score (ncand
+ * entries) to the word's cost; phrase[j]: the score is that of a word known
+ * only from OpenCC's phrases (PHRASE_ONLY; a word of the word list of the
+ * same cost wins). Such a word never scores for cand[0], the text's own
+ * character: a phrase converter writes it, right or wrong (被髮 of 被髮明),
+ * so it says nothing for it. */
 static void lex_scores(int side, size_t n, const uint32_t *kcp, size_t klen,
                        size_t k, const uint32_t *cand, int *score, bool *phrase, size_t ncand)
 {
@@ -329,10 +330,10 @@ static void lex_scores(int side, size_t n, const uint32_t *kcp, size_t klen,
 }
 
 /* Per side, a bit per hash of the first two characters of every lexicon key:
- * most spans of text start no word, and one lookup here says so. */
-/* 64 KiB per script, 23k prefixes on the Traditional side: about 4% false
- * positives, which only cost a lexkey_find() (a larger table costs more
- * memory touched at start than it saves) */
+ * most spans of text start no word, and one lookup here says so. 64 KiB per
+ * script for 23k prefixes on the Traditional side: about 4% false positives,
+ * which only cost a lexkey_find() (a larger table costs more memory touched
+ * at start than it saves). */
 #define PREFIX_LOG 19
 #define PREFIX_BITS (1u << PREFIX_LOG)
 static uint8_t prefix_bits[2][PREFIX_BITS / 8];
