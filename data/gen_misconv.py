@@ -63,6 +63,8 @@ PHRASE_DICTS = ("STPhrases", "TSPhrases", "TWPhrases", "TWPhrasesRev")
 LEXICON_CONFIGS = ("s2t.json", "s2tw.json", "s2twp.json", "s2hk.json")
 LEX_MIN_LEN, LEX_MAX_LEN, LEX_MIN_FREQ = 2, 4, 5
 PHRASE_ONLY = 0x80  # a lexicon cost's bit: the word is known only from OpenCC's phrases
+AT_MANY = 0xFFFFFFFF  # a key's words differ at that offset (ZHFIX__AT_MANY)
+NEAR_LOG = 21  # bits of misconv.c's near_hash() (ZHFIX__NEAR_LOG)
 
 
 def alternatives(dicts):
@@ -121,6 +123,83 @@ def lexicon(words, alt, rep, phrases=(), firsts=frozenset()):
         out.append((key.encode("utf-8"), w.encode("utf-8"),
                     PHRASE_ONLY | int(round(math.log(LEX_MIN_FREQ) * 8))))
     return sorted(out)
+
+
+def key_hash(cps):
+    """misconv.c's key_hash() of a key's code points, in uint32 arithmetic."""
+    h = len(cps) * 0x9E3779B1 & 0xFFFFFFFF
+    for c in cps:
+        h = (h ^ c) * 0x85EBCA77 & 0xFFFFFFFF
+    return h ^ (h >> 15)
+
+
+def lexkeys(lex):
+    """[(cps, at, lo, hi)]: each key of lex (sorted by key, so its words are
+    entries [lo, hi); all of LEX_MIN_LEN..LEX_MAX_LEN characters) as code
+    points, and per offset the code point all its words have there, or
+    AT_MANY (a word shorter than the key repeats its last character, as
+    misconv.c's word_char() reads it)."""
+    out, e = [], 0
+    while e < len(lex):
+        hi = e + 1
+        while hi < len(lex) and lex[hi][0] == lex[e][0]:
+            hi += 1
+        cps = [ord(c) for c in lex[e][0].decode("utf-8")]
+        # (misconv.c ends a key's words at the next key's first)
+        assert LEX_MIN_LEN <= len(cps) <= LEX_MAX_LEN
+        at = []
+        for k in range(len(cps)):
+            seen = set()
+            for j in range(e, hi):
+                word = lex[j][1].decode("utf-8")
+                seen.add(ord(word[min(k, len(word) - 1)]) if word else 0)
+            at.append(seen.pop() if len(seen) == 1 else AT_MANY)
+        out.append((cps, at, e, hi))
+        e = hi
+    return out
+
+
+def lexslots(keys):
+    """An open-addressing table of keys (linear probing on key_hash(), at
+    most 3/4 full): per slot, index + 1 into keys, 0 if empty."""
+    size = 16
+    while 3 * size < 4 * len(keys):
+        size *= 2
+    slots = [0] * size
+    for i, (cps, _, _, _) in enumerate(keys):
+        h = key_hash(cps) & (size - 1)
+        while slots[h]:
+            h = (h + 1) & (size - 1)
+        slots[h] = i + 1
+    return slots
+
+
+def near_hash(c, r, right):
+    """misconv.c's near_hash() of member c beside representative r, in uint32
+    arithmetic: a bit number below 1 << NEAR_LOG."""
+    m = 0xFFFFFFFF
+    h = (c * 0x9E3779B1 & m) ^ ((r + (0x7F4A7C15 if right else 0)) & m)
+    h = h * 0x85EBCA77 & m
+    h ^= h >> 13
+    h = h * 0xC2B2AE35 & m
+    return h >> (32 - NEAR_LOG)
+
+
+def near_bits(keys, rep):
+    """The bit numbers, sorted, that misconv.c's near filter sets: for each key
+    and offset k holding the representative of members c whose words do not
+    all have c there (a key that may vote against c), near_hash() of c and
+    the key's character before k (or, at k = 0, after it, right)."""
+    members = {}
+    for c in sorted(rep, key=ord):
+        members.setdefault(ord(rep[c]), []).append(ord(c))
+    bits = set()
+    for cps, at, _, _ in keys:
+        for k, r in enumerate(cps):
+            for c in members.get(r, ()):
+                if at[k] != c:
+                    bits.add(near_hash(c, cps[k - 1], False) if k else near_hash(c, cps[1], True))
+    return sorted(bits)
 
 
 def first_choices(dicts):
@@ -253,9 +332,12 @@ def write_blob(f, name, items):
 
 def write_table(path, trad, simp, firsts, idents, reps, lexicons, pairs, inputs, ts, vocab,
                 never, phrases, equal):
+    nkeys, nslots, nnear = {}, {}, {}
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write(banner(inputs).replace("gen_tables.py", "gen_misconv.py"))
         f.write('#include "internal.h"\n\n')
+        f.write('_Static_assert(ZHFIX__NEAR_LOG == %d, "near_bits() of data/gen_misconv.py");\n\n'
+                % NEAR_LOG)
         for name, alt in (("trad", trad), ("simp", simp)):
             chars = sorted(alt, key=ord)
             first, flat = [], []
@@ -281,6 +363,32 @@ def write_table(path, trad, simp, firsts, idents, reps, lexicons, pairs, inputs,
             f.write("/* %s side: %d words (key, NUL, word, NUL), sorted by key */\n" % (name, len(lex)))
             write_blob(f, name + "_lex", [key + b"\0" + word for key, word, _ in lex])
             f.write(c_array("uint8_t", name + "_lex_cost", [c for _, _, c in lex], "%d", 20))
+            keys = lexkeys(lex)
+            nkeys[name] = len(keys)
+            f.write("/* %s side: %d keys: code points, per offset the character of all\n"
+                    " * their words (0: the key's, %d: they differ), first word, length;\n"
+                    " * then an end */\n"
+                    % (name, len(keys), AT_MANY))
+            f.write("static const struct zhfix__lexkey %s_lexkey[%d] = {\n" % (name, len(keys) + 1))
+            def row(cps, at, lo):
+                own = [a if a != c else 0 for c, a in zip(cps, at)]
+                while len(own) > 1 and own[-1] == 0:
+                    own.pop()  # (C zeroes the rest)
+                return "{{%s},{%s},%d,%d}," % (",".join("%d" % c for c in cps),
+                                               ",".join("%d" % a for a in own), lo, len(cps))
+            for i in range(0, len(keys), 2):
+                f.write("  " + " ".join(row(cps, at, lo) for cps, at, lo, _ in keys[i:i + 2]) + "\n")
+            f.write("  {{0},{0},%d,0}\n};\n" % len(lex))
+            slots = lexslots(keys)
+            nslots[name] = len(slots)
+            f.write("/* %s side: the keys by key_hash(), linear probing: index + 1, 0 empty */\n"
+                    % name)
+            f.write(c_array("uint32_t", name + "_lexslot", slots, "%d", 20))
+            near = near_bits(keys, reps[name])
+            nnear[name] = len(near)
+            f.write("/* %s side: the %d bits misconv.c's near filter sets (near_hash()) */\n"
+                    % (name, len(near)))
+            f.write(c_array("uint32_t", name + "_near", near, "%d", 16))
         chars = sorted((k for k in ts if len(k) == 1 and len(ts[k][0]) == 1 and ts[k][0] != k),
                        key=ord)
         f.write("/* TSCharacters, first candidate: %d characters and their Simplified form */\n"
@@ -313,10 +421,14 @@ def write_table(path, trad, simp, firsts, idents, reps, lexicons, pairs, inputs,
                 "  {%d, %d}, doubling, %d,\n"
                 "  t2s_from, t2s_to, %d, {tw_vocab, cn_vocab}, {%d, %d},\n"
                 "  trad_never, %d, trad_phrase, trad_phrase_off, %d,\n"
-                "  trad_equal, trad_equal_off, %d\n};\n"
+                "  trad_equal, trad_equal_off, %d,\n"
+                "  {trad_lexkey, simp_lexkey}, {%d, %d}, {trad_lexslot, simp_lexslot}, {0x%X, 0x%X},\n"
+                "  {trad_near, simp_near}, {%d, %d}\n};\n"
                 % (len(trad), len(simp), len(firsts["trad"]), len(firsts["simp"]),
                    len(idents["trad"]), len(idents["simp"]), len(lexicons["trad"]), len(lexicons["simp"]), len(pairs),
-                   len(chars), len(vocab[0]), len(vocab[1]), len(never), len(phrases), len(equal)))
+                   len(chars), len(vocab[0]), len(vocab[1]), len(never), len(phrases), len(equal),
+                   nkeys["trad"], nkeys["simp"], nslots["trad"] - 1, nslots["simp"] - 1,
+                   nnear["trad"], nnear["simp"]))
 
 
 def main():

@@ -388,29 +388,36 @@ zhfix_status zhfix_detect_encoding(zhfix_ctx *ctx, const char *buf, size_t len,
 /* ---- script ---- */
 
 /* The script class of each BMP character, built once: 1 only Simplified, 2
- * only Traditional, 0 otherwise. Classifying every line is hot. */
+ * only Traditional, 0 otherwise; plus BMP_HAN for a Han character
+ * (zhfix__is_han(), from the same ranges). Classifying every line is hot. */
+#define BMP_HAN 4
 static uint8_t bmp_script[0x10000];
 static pthread_once_t bmp_script_once = PTHREAD_ONCE_INIT;
 
 static void bmp_script_build(void)
 {
   const struct zhfix__script_table *st = &zhfix__script_chars;
+  const struct zhfix__char_ranges *cc = &zhfix__char_classes;
   size_t i;
+  uint32_t c;
   for (i = 0; i < st->nsimp; i++)
     if (st->simp_only[i] < 0x10000)
       bmp_script[st->simp_only[i]] = 1;
   for (i = 0; i < st->ntrad; i++)
     if (st->trad_only[i] < 0x10000)
       bmp_script[st->trad_only[i]] = 2;
+  for (i = 0; i < cc->nhan && cc->han[2 * i] < 0x10000; i++) {
+    uint32_t first = cc->han[2 * i] < 0x2E80 ? 0x2E80 : cc->han[2 * i]; /* (as zhfix__is_han()) */
+    uint32_t last = cc->han[2 * i + 1] < 0x10000 ? cc->han[2 * i + 1] : 0xFFFF;
+    for (c = first; c <= last; c++)
+      bmp_script[c] |= BMP_HAN;
+  }
 }
 
-static int script_class(uint32_t c)
+/* The script class of astral c: 1 only Simplified, 2 only Traditional, 0. */
+static int astral_class(uint32_t c)
 {
   const struct zhfix__script_table *st = &zhfix__script_chars;
-  if (c < 0x10000) {
-    pthread_once(&bmp_script_once, bmp_script_build);
-    return bmp_script[c];
-  }
   return zhfix__find_u32(st->simp_only, st->nsimp, c) >= 0   ? 1
          : zhfix__find_u32(st->trad_only, st->ntrad, c) >= 0 ? 2
                                                               : 0;
@@ -420,12 +427,21 @@ int zhfix__script_counted(const uint32_t *cp, size_t n, struct zhfix__script_cou
 {
   size_t i, s = 0, t = 0, han = 0;
 
+  pthread_once(&bmp_script_once, bmp_script_build);
   for (i = 0; i < n; i++) {
     int k;
-    if (cp[i] < 0x2E80 || !zhfix__is_han(cp[i]))
-      continue;
+    if (cp[i] < 0x2E80)
+      continue; /* (no Han below) */
+    if (cp[i] < 0x10000) {
+      if (!((k = bmp_script[cp[i]]) & BMP_HAN))
+        continue;
+      k &= 3;
+    } else {
+      if (!zhfix__is_han(cp[i]))
+        continue;
+      k = astral_class(cp[i]);
+    }
     han++;
-    k = script_class(cp[i]);
     s += k == 1;
     t += k == 2;
   }

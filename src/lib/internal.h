@@ -37,6 +37,7 @@ struct zhfix__lm_table {
   const uint32_t *bi_key;  /* (index of a << 16) | index of b, sorted */
   const uint8_t *bi_cost;  /* -ln P(b | a, inside a word), in 1/8 nat */
   size_t nbi;
+  const uint32_t *bi_start; /* per index a (nuni + 1 entries): a's first bigram */
 };
 
 extern const struct zhfix__lm_table zhfix__lm_simp, zhfix__lm_trad;
@@ -49,6 +50,30 @@ struct zhfix__script_table {
 };
 
 extern const struct zhfix__script_table zhfix__script_chars;
+
+/* chars.c's classes (tables/script.c, by data/gen_tables.py from Unicode's
+ * Scripts.txt and UnicodeData.txt): per class, n ranges of code points as
+ * pairs first, last (inclusive), sorted. */
+struct zhfix__char_ranges {
+  const uint32_t *han;      /* Script=Han, General_Category L* */
+  size_t nhan;
+  const uint32_t *pua;      /* General_Category=Co */
+  size_t npua;
+  const uint32_t *bopomofo; /* Script=Bopomofo */
+  size_t nbopomofo;
+};
+
+extern const struct zhfix__char_ranges zhfix__char_classes;
+
+/* A key of a misconv lexicon (below): its 2-4 characters (representatives),
+ * per offset the character all of its words have there (0: the key's own;
+ * ZHFIX__AT_MANY: they differ), its first word (lex entry; its words end at the next key's), its
+ * length in characters. */
+#define ZHFIX__AT_MANY 0xFFFFFFFFu
+struct zhfix__lexkey {
+  uint32_t cp[4], at[4];
+  uint32_t lo, len;
+};
 
 /* Converter errors (tables/misconv.c, by data/gen_misconv.py): per side (0
  * Traditional, 1 Simplified), characters with alternatives, sorted; the
@@ -82,7 +107,15 @@ struct zhfix__misconv_table {
   const char *equal;                 /* "A\tB": two spellings of one STPhrases key, sorted */
   const uint32_t *equal_off;
   size_t nequal;
+  const struct zhfix__lexkey *lexkey[2]; /* lex's keys, in its order, + an end (lo = nlex) */
+  size_t nlexkey[2];
+  const uint32_t *lexslot[2];        /* lexkey[] by misconv.c's key_hash(), linear
+                                      * probing: index + 1, 0 empty; at most 3/4 full */
+  uint32_t lexmask[2];               /* slots - 1 */
+  const uint32_t *near[2];           /* sorted: the bits misconv.c's near filter sets, */
+  size_t nnear[2];                   /* each below 1 << ZHFIX__NEAR_LOG */
 };
+#define ZHFIX__NEAR_LOG 21
 
 extern const struct zhfix__misconv_table zhfix__misconv;
 
@@ -130,7 +163,7 @@ bool zhfix__text_splice(struct zhfix__text *t, size_t pos, size_t del,
                         const uint32_t *ins, size_t nins, uint32_t src);
 void zhfix__text_free(struct zhfix__text *t);
 
-/* ---- chars.c: character classes (ICU properties) ---- */
+/* ---- chars.c: character classes (Unicode properties, tables/script.c) ---- */
 
 bool zhfix__is_han(uint32_t cp);        /* Script=Han ideograph (not punctuation) */
 bool zhfix__is_pua(uint32_t cp);        /* General_Category=Co */

@@ -8,6 +8,7 @@
 #include <float.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <unicode/uchar.h>
 
 #include "internal.h"
@@ -41,15 +42,20 @@ long zhfix__find_u32(const uint32_t *a, size_t n, uint32_t key)
   return lo < n && a[lo] == key ? (long)lo : -1;
 }
 
-/* Direct index of each model's BMP characters (index + 1; 0: absent), built
- * once: scoring candidates looks characters up millions of times. */
-static uint16_t bmp_index[2][0x10000];
-
 /* exp(-k / COST_SCALE) for every k a cost sum can take (two table costs),
  * the same doubles han_cost() would compute each time. Built once. */
 static double exp_cost[511];
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
-static void tables_build(void); /* (below: bmp_build, exp_build, bi_build) */
+/* Set (release) once the tables are built: a lookup loads it (acquire)
+ * rather than calling pthread_once() each time (tables_need()). */
+static atomic_bool tables_ready;
+static void tables_build(void); /* (below: bmp_build, exp_build) */
+
+static inline void tables_need(void)
+{
+  if (!atomic_load_explicit(&tables_ready, memory_order_acquire))
+    pthread_once(&tables_once, tables_build);
+}
 
 static void exp_build(void)
 {
@@ -58,9 +64,11 @@ static void exp_build(void)
     exp_cost[i] = exp(-(double)i / COST_SCALE);
 }
 
-/* The same per model and BMP character with its costs, in one record: the
- * cost of a Han character reads the records of it and of the one before,
- * rather than an index and three arrays for each (fewer cache misses). */
+/* Per model and BMP character, built once, its unigram index + 1 (0: absent;
+ * scoring candidates looks characters up millions of times) with its costs,
+ * in one record: the cost of a Han character reads the records of it and of
+ * the one before, rather than an index and three arrays for each (fewer
+ * cache misses). */
 struct bmp_rec {
   uint16_t idx; /* unigram index + 1; 0: absent */
   uint8_t uni, start, end;
@@ -75,7 +83,6 @@ static void bmp_build(void)
   for (m = 0; m < 2; m++)
     for (i = 0; i < models[m]->nuni && models[m]->uni_cp[i] < 0x10000; i++) {
       struct bmp_rec *r = &bmp_rec[m][models[m]->uni_cp[i]];
-      bmp_index[m][models[m]->uni_cp[i]] = (uint16_t)(i + 1);
       r->idx = (uint16_t)(i + 1);
       r->uni = models[m]->uni_cost[i];
       r->start = models[m]->start_cost[i];
@@ -83,52 +90,29 @@ static void bmp_build(void)
     }
 }
 
-static long uni_index(const struct zhfix__lm_table *m, uint32_t cp)
+static inline long uni_index(const struct zhfix__lm_table *m, uint32_t cp)
 {
   if (cp < 0x10000) {
-    pthread_once(&tables_once, tables_build);
-    return (long)bmp_index[m == &zhfix__lm_trad][cp] - 1;
+    tables_need();
+    return (long)bmp_rec[m == &zhfix__lm_trad][cp].idx - 1;
   }
   return zhfix__find_u32(m->uni_cp, m->nuni, cp);
 }
 
-/* Where each character's bigrams start in a model's bi_key (sorted, so the
- * bigrams of a are together): per unigram index a, the index of its first
- * bigram, and one more entry to end the last. Built once; a lookup then
- * searches a's few bigrams instead of all of them. */
-static uint32_t bi_start[2][0x10001];
-
-static void bi_build(void)
-{
-  static const struct zhfix__lm_table *const models[2] = {&zhfix__lm_simp, &zhfix__lm_trad};
-  int m;
-  for (m = 0; m < 2; m++) {
-    const struct zhfix__lm_table *t = models[m];
-    size_t a, i = 0;
-    for (a = 0; a <= t->nuni && a <= 0x10000; a++) {
-      while (i < t->nbi && (t->bi_key[i] >> 16) < a)
-        i++;
-      bi_start[m][a] = (uint32_t)i;
-    }
-  }
-}
-
-/* All of the above, built at once on first use (one pthread_once per
- * lookup rather than three). */
+/* Both of the above, built at once on first use (tables_need()). */
 static void tables_build(void)
 {
   bmp_build();
   exp_build();
-  bi_build();
+  atomic_store_explicit(&tables_ready, true, memory_order_release);
 }
 
 static int bigram_cost(const struct zhfix__lm_table *m, long a, long b)
 {
   uint32_t key = ((uint32_t)a << 16) | (uint32_t)b;
-  const uint32_t *start = bi_start[m == &zhfix__lm_trad];
+  const uint32_t *start = m->bi_start; /* (where each a's bigrams start: data/gen_tables.py) */
   long i;
 
-  pthread_once(&tables_once, tables_build);
   if ((size_t)a < m->nuni && a < 0x10000) {
     /* (zhfix__find_u32 over a's bigrams, inline) */
     size_t lo = start[a], hi = start[a + 1];
@@ -171,7 +155,7 @@ static bool han_term(const struct zhfix__lm_table *m, uint32_t prev, uint32_t cp
   }
   /* exp(-uni - start) and the others, from the table (costs are multiples
    * of 1/COST_SCALE, so the arguments are exact). */
-  pthread_once(&tables_once, tables_build);
+  tables_need();
   end = exp_cost[m->end_cost[ip]];
   p = end * exp_cost[m->uni_cost[ic] + m->start_cost[ic]];
   bc = bigram_cost(m, ip, ic);
@@ -189,7 +173,7 @@ static bool han_term_bmp(const struct zhfix__lm_table *m, uint32_t prev, uint32_
   double end, p;
   int bc;
 
-  pthread_once(&tables_once, tables_build);
+  tables_need();
   rc = &bmp_rec[t][cp];
   if (!rc->idx) {
     *v = UNKNOWN_HAN;
@@ -200,7 +184,7 @@ static bool han_term_bmp(const struct zhfix__lm_table *m, uint32_t prev, uint32_
     *v = rc->uni / COST_SCALE + rc->start / COST_SCALE;
     return false;
   }
-  pthread_once(&tables_once, tables_build);
+  tables_need();
   end = exp_cost[rp->end];
   p = end * exp_cost[rc->uni + rc->start];
   bc = bigram_cost(m, rp->idx - 1, rc->idx - 1);
@@ -222,7 +206,7 @@ static double end_cost(const struct zhfix__lm_table *m, uint32_t cp)
   long ic;
   if (cp < 0x10000) {
     const struct bmp_rec *r;
-    pthread_once(&tables_once, tables_build);
+    tables_need();
     r = &bmp_rec[m == &zhfix__lm_trad][cp];
     return r->idx ? r->end / COST_SCALE : UNKNOWN_END;
   }
@@ -409,5 +393,16 @@ double zhfix__lm_unigram(uint32_t cp)
 
 bool zhfix__lm_is_rare(uint32_t cp)
 {
-  return zhfix__is_han(cp) && zhfix__lm_unigram(cp) >= RARE_HAN;
+  const struct bmp_rec *s, *t;
+  if (!zhfix__is_han(cp))
+    return false;
+  if (cp >= 0x10000)
+    return zhfix__lm_unigram(cp) >= RARE_HAN;
+  /* zhfix__lm_unigram(cp) >= RARE_HAN from the records: an unknown
+   * character costs UNKNOWN_HAN (rare); a cost in table units is rare from
+   * RARE_HAN * COST_SCALE on (exact: 92). */
+  tables_need();
+  s = &bmp_rec[0][cp];
+  t = &bmp_rec[1][cp];
+  return (!s->idx || s->uni >= RARE_HAN * COST_SCALE) && (!t->idx || t->uni >= RARE_HAN * COST_SCALE);
 }

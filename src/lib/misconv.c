@@ -37,6 +37,7 @@
  * Where STPhrases has a phrase both ways (才能 纔能, 回覆 回復), the text's
  * spelling stays (equal_spelling()). */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,22 +142,40 @@ static bool undouble(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn repor
 static uint16_t bmp_index[2][0x10000];
 /* Per side, what choose() reads of each BMP character: its set's
  * representative if it is a Han character (rep_of()), else 0. */
-static uint32_t bmp_rep[2][0x10000];
+static uint16_t bmp_rep[2][0x10000]; /* (a set's least member: in the BMP too) */
 static pthread_once_t bmp_once = PTHREAD_ONCE_INIT;
+
+/* The BMP Han characters (zhfix__is_han()) of range r of chars.c's table:
+ * [*first, *last]; false past the BMP's. */
+static bool han_bmp_range(size_t r, uint32_t *first, uint32_t *last)
+{
+  const struct zhfix__char_ranges *cc = &zhfix__char_classes;
+  if (r >= cc->nhan || cc->han[2 * r] >= 0x10000)
+    return false;
+  *first = cc->han[2 * r] < 0x2E80 ? 0x2E80 : cc->han[2 * r]; /* (as zhfix__is_han()) */
+  *last = cc->han[2 * r + 1] < 0x10000 ? cc->han[2 * r + 1] : 0xFFFF;
+  return true;
+}
 
 static void bmp_build(void)
 {
   int side;
-  size_t k;
-  uint32_t c;
+  size_t k, r;
+  uint32_t c, first, last;
   for (side = 0; side < 2; side++)
     for (k = 0; k < zhfix__misconv.n[side]; k++)
       if (zhfix__misconv.cp[side][k] < 0x10000)
         bmp_index[side][zhfix__misconv.cp[side][k]] = (uint16_t)(k + 1);
-  for (c = 0x2E80; c < 0x10000; c++)
-    if (zhfix__is_han(c))
-      for (side = 0; side < 2; side++)
-        bmp_rep[side][c] = bmp_index[side][c] ? zhfix__misconv.rep[side][bmp_index[side][c] - 1] : c;
+  /* A Han character is its own representative, unless it is a member. */
+  for (r = 0; han_bmp_range(r, &first, &last); r++)
+    for (c = first; c <= last; c++)
+      bmp_rep[0][c] = bmp_rep[1][c] = (uint16_t)c;
+  for (side = 0; side < 2; side++)
+    for (k = 0; k < zhfix__misconv.n[side]; k++) {
+      c = zhfix__misconv.cp[side][k];
+      if (c < 0x10000 && zhfix__is_han(c))
+        bmp_rep[side][c] = (uint16_t)zhfix__misconv.rep[side][k];
+    }
 }
 
 static long index_of(int side, uint32_t cp)
@@ -211,14 +230,6 @@ static uint32_t rep_of(int side, uint32_t cp)
   return k < 0 ? cp : zhfix__misconv.rep[side][k];
 }
 
-/* Compare the NUL-terminated key s with key[0, n). */
-static int keycmp(const char *s, const char *key, size_t n)
-{
-  size_t l = strlen(s);
-  int c = memcmp(s, key, l < n ? l : n);
-  return c ? c : l < n ? -1 : l > n;
-}
-
 /* Decode one character of the lexicon (valid UTF-8, as data/gen_misconv.py
  * writes it) at p < end: its length. */
 static inline size_t lex_decode(const char *p, const char *end, uint32_t *cp)
@@ -244,24 +255,15 @@ static uint32_t word_char(int side, size_t e, size_t n, size_t k)
   return cp;
 }
 
-/* Per side, the lexicon's keys of 2-4 characters in an open-addressing hash
- * table, built once from the sorted lex[] (equal keys are neighbours): a
- * span's words without a binary search over the key strings, and, per
- * offset, the character all of a key's words have there (AT_MANY: they
- * differ), which tells that the words of a span cannot vote for another
- * member than the text's own (see may_change()). */
-#define AT_MANY 0xFFFFFFFFu
-struct lexkey {
-  uint32_t cp[4]; /* the key's characters (representatives) */
-  uint32_t at[4]; /* per offset, the character of all its words, or AT_MANY */
-  uint32_t lo, hi, len; /* its words: lex entries [lo, hi); characters in the key */
-};
-static struct lexkey *lexkeys[2];
-static size_t nlexkeys[2];
-static uint32_t *lexslot[2]; /* per slot: index + 1 into lexkeys[], 0: empty */
-static uint32_t lexmask[2];
-static pthread_once_t lexkey_once = PTHREAD_ONCE_INIT;
+/* Per side, the lexicon's keys of 2-4 characters (zhfix__misconv.lexkey[],
+ * decoded, grouped and hashed by data/gen_misconv.py) in an open-addressing
+ * hash table: a span's words without a binary search over the key strings,
+ * and, per offset, the character all of a key's words have there
+ * (ZHFIX__AT_MANY: they differ), which tells that the words of a span cannot
+ * vote for another member than the text's own (see may_change()). */
 
+/* key_hash() must stay what data/gen_misconv.py's key_hash() computes: the
+ * generator places the keys in lexslot[] by it. cp[0, len): code points. */
 static uint32_t key_hash(const uint32_t *cp, size_t len)
 {
   uint32_t h = (uint32_t)len * 0x9E3779B1u;
@@ -271,124 +273,50 @@ static uint32_t key_hash(const uint32_t *cp, size_t len)
   return h ^ (h >> 15);
 }
 
-static const struct lexkey *lexkey_find(int side, const uint32_t *cp, size_t len)
+/* The key cp[0, len) (code points, representatives) of the side's lexicon,
+ * or NULL. */
+static const struct zhfix__lexkey *lexkey_find(int side, const uint32_t *cp, size_t len)
 {
-  uint32_t h = key_hash(cp, len) & lexmask[side], x;
-  while ((x = lexslot[side][h]) != 0) {
-    const struct lexkey *e = &lexkeys[side][x - 1];
+  const uint32_t *slot = zhfix__misconv.lexslot[side], mask = zhfix__misconv.lexmask[side];
+  uint32_t h = key_hash(cp, len) & mask, x;
+  while ((x = slot[h]) != 0) {
+    const struct zhfix__lexkey *e = &zhfix__misconv.lexkey[side][x - 1];
     if (e->len == len && memcmp(e->cp, cp, len * sizeof *cp) == 0)
       return e;
-    h = (h + 1) & lexmask[side];
+    h = (h + 1) & mask;
   }
   return NULL;
 }
 
-static void lexkey_build_side(int side)
+/* The character all of key e's words have at offset k (< e->len), or
+ * ZHFIX__AT_MANY (the table writes 0 where it is the key's own). */
+static uint32_t key_at(const struct zhfix__lexkey *e, size_t k)
 {
-  const char *lex = zhfix__misconv.lex[side];
-  const uint32_t *off = zhfix__misconv.lex_off[side];
-  size_t nlex = zhfix__misconv.nlex[side], e = 0, nkeys = 0, size = 16, j, k;
-
-  while (size < 2 * nlex)
-    size *= 2;
-  lexkeys[side] = calloc(nlex ? nlex : 1, sizeof *lexkeys[side]);
-  lexslot[side] = calloc(size, sizeof *lexslot[side]);
-  if (!lexkeys[side] || !lexslot[side]) {
-    free(lexkeys[side]);
-    free(lexslot[side]);
-    lexkeys[side] = NULL;
-    lexslot[side] = NULL;
-    return;
-  }
-  lexmask[side] = (uint32_t)(size - 1);
-  while (e < nlex) {
-    const char *key = lex + off[e], *end = key + strlen(key), *p = key;
-    size_t n = (size_t)(end - key), len = 0, l, next = e + 1;
-    uint32_t cp[5], h;
-    struct lexkey *d;
-    while (next < nlex && strcmp(lex + off[next], key) == 0)
-      next++;
-    while (p < end && len < 5 && (l = lex_decode(p, end, &cp[len])) > 0) {
-      p += l;
-      len++;
-    }
-    /* Only keys of 2-4 whole characters are ever looked up (lex[] is sorted:
-     * a key's words are one group). */
-    if (p == end && len >= 2 && len <= 4) {
-      d = &lexkeys[side][nkeys];
-      memcpy(d->cp, cp, len * sizeof *cp);
-      d->len = (uint32_t)len;
-      d->lo = (uint32_t)e;
-      d->hi = (uint32_t)next;
-      for (j = e; j < next; j++) {
-        /* The word's characters at offsets 0..len-1, read as word_char() does. */
-        const char *w = lex + off[j] + n + 1, *wend = w + strlen(w);
-        uint32_t c = 0;
-        for (k = 0; k < len; k++) {
-          if (w < wend)
-            w += lex_decode(w, wend, &c);
-          if (j == e)
-            d->at[k] = c;
-          else if (d->at[k] != c)
-            d->at[k] = AT_MANY;
-        }
-      }
-      h = key_hash(cp, len) & lexmask[side];
-      while (lexslot[side][h])
-        h = (h + 1) & lexmask[side];
-      lexslot[side][h] = (uint32_t)(++nkeys);
-    }
-    e = next;
-  }
-  nlexkeys[side] = nkeys;
+  return e->at[k] ? e->at[k] : e->cp[k];
 }
 
-static void lexkey_build(void)
+/* The lexicon words whose key is kcp[0, klen) (code points): entries
+ * [*lo, *hi) (empty if none). */
+static void lex_range(int side, const uint32_t *kcp, size_t klen, size_t *lo, size_t *hi)
 {
-  lexkey_build_side(0);
-  lexkey_build_side(1);
+  const struct zhfix__lexkey *e = lexkey_find(side, kcp, klen);
+  *lo = e ? e->lo : 0;
+  *hi = e ? e[1].lo : 0; /* (the next key's first word, or the end's) */
 }
 
-/* The lexicon words whose key is key[0, n) (bytes; kcp[0, klen) as code
- * points): entries [*lo, *hi). */
-static void lex_range(int side, const char *key, size_t n, const uint32_t *kcp, size_t klen,
-                      size_t *lo, size_t *hi)
-{
-  const char *lex = zhfix__misconv.lex[side];
-  const uint32_t *off = zhfix__misconv.lex_off[side];
-  size_t a = 0, b = zhfix__misconv.nlex[side];
-
-  if (lexslot[side]) {
-    const struct lexkey *e = lexkey_find(side, kcp, klen);
-    *lo = e ? e->lo : 0;
-    *hi = e ? e->hi : 0;
-    return;
-  }
-  while (a < b) {
-    size_t mid = a + (b - a) / 2;
-    if (keycmp(lex + off[mid], key, n) < 0)
-      a = mid + 1;
-    else
-      b = mid;
-  }
-  *lo = a;
-  while (a < zhfix__misconv.nlex[side] && keycmp(lex + off[a], key, n) == 0)
-    a++;
-  *hi = a;
-}
-
-/* For each lexicon word whose key is key[0, n) (kcp[0, klen)), the character
- * at code point offset k: raise its score in cand/score (ncand entries) to the
- * word's cost; phrase[j]: the score is that of a word known only from OpenCC's
- * phrases (PHRASE_ONLY; a word of the word list of the same cost wins). Such a
- * word never scores for cand[0], the text's own character: a phrase converter
- * writes it, right or wrong (被髮 of 被髮明), so it says nothing for it. */
-static void lex_scores(int side, const char *key, size_t n, const uint32_t *kcp, size_t klen,
+/* For each lexicon word whose key is kcp[0, klen) (n bytes as UTF-8), the
+ * character at code point offset k: raise its score in cand/score (ncand
+ * entries) to the word's cost; phrase[j]: the score is that of a word known
+ * only from OpenCC's phrases (PHRASE_ONLY; a word of the word list of the
+ * same cost wins). Such a word never scores for cand[0], the text's own
+ * character: a phrase converter writes it, right or wrong (被髮 of 被髮明),
+ * so it says nothing for it. */
+static void lex_scores(int side, size_t n, const uint32_t *kcp, size_t klen,
                        size_t k, const uint32_t *cand, int *score, bool *phrase, size_t ncand)
 {
   size_t lo, hi, j;
 
-  lex_range(side, key, n, kcp, klen, &lo, &hi);
+  lex_range(side, kcp, klen, &lo, &hi);
   for (; lo < hi; lo++) {
     uint32_t cp = word_char(side, lo, n, k);
     int cost = zhfix__misconv.lex_cost[side][lo] & ~PHRASE_ONLY;
@@ -402,8 +330,11 @@ static void lex_scores(int side, const char *key, size_t n, const uint32_t *kcp,
 }
 
 /* Per side, a bit per hash of the first two characters of every lexicon key:
- * most spans of text start no word, and one lookup here says so. */
-#define PREFIX_LOG 22 /* 512 KiB per script: few false positives among ~300k keys */
+ * most spans of text start no word, and one lookup here says so. 64 KiB per
+ * script for 23k prefixes on the Traditional side: about 4% false positives,
+ * which only cost a lexkey_find() (a larger table costs more memory touched
+ * at start than it saves). */
+#define PREFIX_LOG 19
 #define PREFIX_BITS (1u << PREFIX_LOG)
 static uint8_t prefix_bits[2][PREFIX_BITS / 8];
 static pthread_once_t prefix_once = PTHREAD_ONCE_INIT;
@@ -417,24 +348,13 @@ static void prefix_build(void)
 {
   int side;
   size_t k;
-  pthread_once(&lexkey_once, lexkey_build);
+  /* Only the keys of 2-4 characters (lexkey[]) are ever found: theirs are
+   * the prefixes that matter. */
   for (side = 0; side < 2; side++)
-    if (lexslot[side]) {
-      /* Only the keys of 2-4 characters (lexkeys[]) are ever found: theirs
-       * are the prefixes that matter. */
-      for (k = 0; k < nlexkeys[side]; k++) {
-        uint32_t h = prefix_hash(lexkeys[side][k].cp[0], lexkeys[side][k].cp[1]);
-        prefix_bits[side][h >> 3] |= (uint8_t)(1u << (h & 7));
-      }
-    } else for (k = 0; k < zhfix__misconv.nlex[side]; k++) {
-      const char *key = zhfix__misconv.lex[side] + zhfix__misconv.lex_off[side][k];
-      const char *end = key + strlen(key);
-      uint32_t a, b;
-      size_t l = zhfix__utf8_decode(key, end, &a);
-      if (l && zhfix__utf8_decode(key + l, end, &b)) {
-        uint32_t h = prefix_hash(a, b);
-        prefix_bits[side][h >> 3] |= (uint8_t)(1u << (h & 7));
-      }
+    for (k = 0; k < zhfix__misconv.nlexkey[side]; k++) {
+      const struct zhfix__lexkey *e = &zhfix__misconv.lexkey[side][k];
+      uint32_t h = prefix_hash(e->cp[0], e->cp[1]);
+      prefix_bits[side][h >> 3] |= (uint8_t)(1u << (h & 7));
     }
 }
 
@@ -512,28 +432,71 @@ static bool equal_spelling(const struct zhfix__text *t, size_t i, uint32_t c)
   return false;
 }
 
-void zhfix__misconv_evidence(zhfix_ctx *ctx, const char *text, size_t len)
+/* A bit per BMP character of zhfix__misconv.never, set once. */
+static uint8_t never_bits[0x10000 / 8];
+static pthread_once_t never_once = PTHREAD_ONCE_INIT;
+
+static void never_build(void)
 {
-  const char *end = text + len, *p;
+  size_t k;
+  for (k = 0; k < zhfix__misconv.nnever; k++)
+    if (zhfix__misconv.never[k] < 0x10000)
+      never_bits[zhfix__misconv.never[k] >> 3] |= (uint8_t)(1u << (zhfix__misconv.never[k] & 7));
+}
+
+/* Is c one of the Traditional members no character-only converter writes? */
+static bool never_written(uint32_t c)
+{
+  if (c < 0x10000)
+    return never_bits[c >> 3] >> (c & 7) & 1;
+  return zhfix__find_u32(zhfix__misconv.never, zhfix__misconv.nnever, c) >= 0;
+}
+
+/* zhfix__utf8_decode() at p < end, with valid three-byte characters inline. */
+static inline size_t decode_at(const unsigned char *p, const unsigned char *end, uint32_t *c)
+{
+  if ((p[0] & 0xF0) == 0xE0 && end - p >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+    uint32_t v = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+    if (v >= 0x800 && (v < 0xD800 || v > 0xDFFF)) {
+      *c = v;
+      return 3;
+    }
+  }
+  return zhfix__utf8_decode((const char *)p, (const char *)end, c);
+}
+
+/* zhfix__misconv_evidence() while undecided: the Han characters of text[0,
+ * len) (UTF-8; invalid bytes are skipped, ASCII runs at once). */
+static void evidence_read(zhfix_ctx *ctx, const char *text, size_t len)
+{
+  const unsigned char *p = (const unsigned char *)text, *end = p + len;
   struct zhfix__script_count c = {0, 0, 0};
   uint32_t cp[256];
   bool never = false;
   size_t n = 0, l;
 
-  if (ctx->converter != ZHFIX_CONVERTER_UNKNOWN || zhfix__ascii_end(text, end) == end)
-    return; /* (decided; or no Han) */
-  for (p = text; p < end; p += l ? l : 1) {
-    if ((l = zhfix__utf8_decode(p, end, &cp[n])) == 0)
+  pthread_once(&never_once, never_build);
+  while (p < end) {
+    if (*p < 0x80) {
+      p = (const unsigned char *)zhfix__ascii_end((const char *)p, (const char *)end);
       continue;
-    if (cp[n] >= 0x3400 &&
-        zhfix__find_u32(zhfix__misconv.never, zhfix__misconv.nnever, cp[n]) >= 0)
+    }
+    if ((l = decode_at(p, end, &cp[n])) == 0) {
+      p++;
+      continue;
+    }
+    p += l;
+    if (cp[n] < 0x2E80)
+      continue; /* (no Han below U+2E80: zhfix__script_counted() skips them) */
+    if (cp[n] >= 0x3400 && never_written(cp[n]))
       never = true;
     if (++n == sizeof cp / sizeof *cp) {
       zhfix__script_counted(cp, n, &c);
       n = 0;
     }
   }
-  zhfix__script_counted(cp, n, &c);
+  if (n)
+    zhfix__script_counted(cp, n, &c);
   if (c.han == 0)
     return;
   ctx->converter_han[1] += c.han;
@@ -547,6 +510,12 @@ void zhfix__misconv_evidence(zhfix_ctx *ctx, const char *text, size_t len)
   }
   if (ctx->converter == ZHFIX_CONVERTER_UNKNOWN && ctx->converter_han[1] >= EVIDENCE_ANY)
     ctx->converter = ZHFIX_CONVERTER_OTHER;
+}
+
+void zhfix__misconv_evidence(zhfix_ctx *ctx, const char *text, size_t len)
+{
+  if (ctx->converter == ZHFIX_CONVERTER_UNKNOWN)
+    evidence_read(ctx, text, len); /* (else decided, or set) */
 }
 
 /* Decide t->cp[i], which has alternatives: the lexicon words that the spans
@@ -565,7 +534,6 @@ static void choose(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, int side,
   uint32_t rep[7];
   double gain, need;
   bool strict;
-  char key[64];
 
   ncand = (size_t)alternatives(side, t->cp[i], &alt);
   if (ncand > 7)
@@ -588,9 +556,9 @@ static void choose(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, int side,
       if (!rep[s - lo] || !rep[s + 1 - lo] || !may_start_word(side, rep[s - lo], rep[s + 1 - lo]))
         continue;
       for (j = s; j < s + len && rep[j - lo]; j++)
-        n += zhfix__utf8_encode(rep[j - lo], key + n);
+        n += rep[j - lo] < 0x10000 ? 3 : 4; /* (UTF-8 bytes: Han is >= U+2E80) */
       if (j == s + len)
-        lex_scores(side, key, n, rep + (s - lo), len, i - s, cand, score, phrase, ncand);
+        lex_scores(side, n, rep + (s - lo), len, i - s, cand, score, phrase, ncand);
     }
   for (j = 1; j < ncand; j++)
     if (score[j] > score[best])
@@ -636,12 +604,20 @@ static void choose(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, int side,
   }
 }
 
+/* Set (release) once bmp_build() and doublings_build() have run:
+ * zhfix__misconv_member_of(), asked for every BMP character by quick.c,
+ * loads it (acquire) rather than calling pthread_once() twice each time. */
+static atomic_bool member_ready;
+
 unsigned zhfix__misconv_member_of(uint32_t c)
 {
   unsigned m = 0;
   size_t k;
-  pthread_once(&bmp_once, bmp_build);
-  pthread_once(&doublings_once, doublings_build);
+  if (!atomic_load_explicit(&member_ready, memory_order_acquire)) {
+    pthread_once(&bmp_once, bmp_build);
+    pthread_once(&doublings_once, doublings_build);
+    atomic_store_explicit(&member_ready, true, memory_order_release);
+  }
   if (c < 0x10000 && doublings) /* (the tables, for the BMP) */
     return (bmp_index[0][c] ? ZHFIX__MISCONV_TRAD : 0) | (bmp_index[1][c] ? ZHFIX__MISCONV_SIMP : 0) |
            (doubling_first[c >> 3] >> (c & 7) & 1 ? ZHFIX__MISCONV_DOUBLING : 0);
@@ -678,8 +654,6 @@ static bool may_change(const struct zhfix__text *t, size_t i, int side)
   uint32_t rep[7];
   size_t lo = i > 3 ? i - 3 : 0, len, s, j;
 
-  if (!lexslot[side])
-    return true;
   for (j = lo; j < i + 4 && j < t->n; j++)
     rep[j - lo] = t->cp[j] < 0x10000 ? bmp_rep[side][t->cp[j]]
                   : zhfix__is_han(t->cp[j]) ? rep_of(side, t->cp[j]) : 0;
@@ -687,13 +661,13 @@ static bool may_change(const struct zhfix__text *t, size_t i, int side)
     if (!rep[s - lo] || !rep[s + 1 - lo] || !may_start_word(side, rep[s - lo], rep[s + 1 - lo]))
       continue;
     for (len = i - s + 1 > 2 ? i - s + 1 : 2; len <= 4 && s + len <= t->n; len++) {
-      const struct lexkey *e;
+      const struct zhfix__lexkey *e;
       for (j = s; j < s + len && rep[j - lo]; j++)
         ;
       if (j < s + len)
         break; /* (longer spans hold the same non-Han character) */
       e = lexkey_find(side, rep + (s - lo), len);
-      if (e && e->at[i - s] != t->cp[i])
+      if (e && key_at(e, i - s) != t->cp[i])
         return true;
     }
   }
@@ -708,11 +682,14 @@ static bool may_change(const struct zhfix__text *t, size_t i, int side)
  * may_change(t, i) needs such a key over i: a key holds i's left neighbour
  * (k >= 1) or, starting at i, its right one. With neither bit set for i's
  * neighbours it is false, so choose() is not called there either way. */
-#define NEAR_LOG 21 /* 256 KiB per side: about 60k pairs on the Traditional side */
-static uint8_t near_bits[2][(1u << NEAR_LOG) / 8];
+#define NEAR_LOG ZHFIX__NEAR_LOG /* 256 KiB per side: about 27k bits set on the Traditional side */
+static uint8_t near_bits[2][(1u << NEAR_LOG) / 8]; /* (set from zhfix__misconv.near[]) */
 static bool near_ok; /* built (else every character passes) */
 static pthread_once_t near_once = PTHREAD_ONCE_INIT;
 
+/* The bit of (member c, representative r beside it, right: r after c).
+ * data/gen_misconv.py's near_hash() must compute the same: it sets the bits
+ * (zhfix__misconv.near[]). */
 static uint32_t near_hash(uint32_t c, uint32_t r, int right)
 {
   uint32_t h = (c * 0x9E3779B1u) ^ (r + (right ? 0x7F4A7C15u : 0));
@@ -731,52 +708,25 @@ static void near_build(void)
 {
   int side;
   size_t k;
+  uint32_t u, first, last;
 
   pthread_once(&bmp_once, bmp_build);
   pthread_once(&doublings_once, doublings_build);
-  pthread_once(&lexkey_once, lexkey_build);
   if (!doublings)
     return;
   for (k = 0; k < ndoublings; k++)
     if (doublings[k].nbad && doublings[k].bad[0] < 0x10000)
       member_bits[doublings[k].bad[0]] |= ZHFIX__MISCONV_DOUBLING;
-  for (k = 0x2E80; k < 0x10000; k++)
-    if (zhfix__is_han((uint32_t)k))
-      member_bits[k] |= MEMBER_HAN;
+  for (k = 0; han_bmp_range(k, &first, &last); k++)
+    for (u = first; u <= last; u++)
+      member_bits[u] |= MEMBER_HAN;
   for (side = 0; side < 2; side++) {
-    /* The members of each representative: a chain through next[] from head[]. */
-    size_t n = zhfix__misconv.n[side], e, j;
-    uint16_t *head = calloc(0x10000, sizeof *head), *next = calloc(n + 1, sizeof *next);
-    if (!head || !next || !lexslot[side] || n >= 0xFFFF) {
-      free(head);
-      free(next);
-      return;
-    }
-    for (k = 0; k < n; k++) {
-      uint32_t r = zhfix__misconv.rep[side][k], c = zhfix__misconv.cp[side][k];
-      if (r < 0x10000) {
-        next[k + 1] = head[r];
-        head[r] = (uint16_t)(k + 1);
-      }
-      if (c < 0x10000)
-        member_bits[c] |= side ? ZHFIX__MISCONV_SIMP : ZHFIX__MISCONV_TRAD;
-    }
-    for (e = 0; e < nlexkeys[side]; e++) {
-      const struct lexkey *d = &lexkeys[side][e];
-      for (j = 0; j < d->len; j++) {
-        uint32_t r = d->cp[j];
-        size_t m = r < 0x10000 ? head[r] : 1; /* (an astral one: all members, below) */
-        for (; m; m = r < 0x10000 ? next[m] : m < n ? m + 1 : 0) {
-          uint32_t c = zhfix__misconv.cp[side][m - 1], h;
-          if (zhfix__misconv.rep[side][m - 1] != r || d->at[j] == c)
-            continue;
-          h = j ? near_hash(c, d->cp[j - 1], 0) : near_hash(c, d->cp[1], 1);
-          near_bits[side][h >> 3] |= (uint8_t)(1u << (h & 7));
-        }
-      }
-    }
-    free(head);
-    free(next);
+    const uint32_t *near = zhfix__misconv.near[side];
+    for (k = 0; k < zhfix__misconv.n[side]; k++)
+      if (zhfix__misconv.cp[side][k] < 0x10000)
+        member_bits[zhfix__misconv.cp[side][k]] |= side ? ZHFIX__MISCONV_SIMP : ZHFIX__MISCONV_TRAD;
+    for (k = 0; k < zhfix__misconv.nnear[side]; k++)
+      near_bits[side][near[k] >> 3] |= (uint8_t)(1u << (near[k] & 7));
   }
   near_ok = true;
 }
@@ -918,7 +868,6 @@ bool zhfix__misconv_repair_as(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit
 
   pthread_once(&bmp_once, bmp_build);
   pthread_once(&prefix_once, prefix_build);
-  pthread_once(&lexkey_once, lexkey_build);
   pthread_once(&near_once, near_build);
   if (!undouble(ctx, t, report, &changed))
     return false;
