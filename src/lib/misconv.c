@@ -908,6 +908,121 @@ bool zhfix__misconv_quiet_at(const char *s, size_t len, const uint32_t *at, size
 
 bool zhfix__misconv_no_filter; /* for tests: call choose() everywhere */
 
+/* Characters on each side of a member that choose() and may_change() read:
+ * phrase_explains() and equal_spelling() spans of up to 8 characters. */
+#define TRIAL_SIDE 7
+
+/* Decode the characters around the one at byte p of the valid UTF-8 line
+ * s[0, len), up to TRIAL_SIDE on each side, into cp[] and src[] (room for
+ * 2 * TRIAL_SIDE + 1): their number; *at receives the index of p's. 0 if
+ * one of them is outside the BMP. */
+static size_t trial_window(const char *s, size_t len, size_t p, uint32_t *cp, uint32_t *src,
+                           size_t *at)
+{
+  const unsigned char *u = (const unsigned char *)s, *end = u + len, *b = u + p;
+  size_t n = 0, k, l;
+
+  for (k = 0; k < TRIAL_SIDE && b > u; k++)
+    do
+      b--;
+    while (b > u && (*b & 0xC0) == 0x80);
+  *at = k;
+  for (; b < end && n <= *at + TRIAL_SIDE; b += l, n++) {
+    l = next_char(b, end, &cp[n]);
+    if (l == 0 || cp[n] >= 0x10000)
+      return 0;
+    src[n] = (uint32_t)n;
+  }
+  return n;
+}
+
+/* Does a doubled form start at p < end (valid UTF-8, c the character
+ * there)? Then undouble() changes the line. */
+static bool doubled_at(const unsigned char *p, const unsigned char *end, uint32_t c)
+{
+  size_t k;
+  if (!zhfix__is_han(c))
+    return false; /* (undouble() looks at Han characters only) */
+  for (k = 0; k < ndoublings; k++) {
+    const char *bad = zhfix__misconv.doubling[2 * k];
+    size_t l = strlen(bad);
+    if (doublings[k].bad[0] == c && (size_t)(end - p) >= l && memcmp(p, bad, l) == 0)
+      return true;
+  }
+  return false;
+}
+
+bool zhfix__misconv_trial_at(zhfix_ctx *ctx, const char *s, size_t len, const uint32_t *at,
+                             size_t n, int script, zhfix__edit_fn report)
+{
+  const unsigned char *u = (const unsigned char *)s, *end = u + len;
+  uint32_t cp[2 * TRIAL_SIDE + 1], src[2 * TRIAL_SIDE + 1];
+  struct zhfix__text t = {cp, src, 0, 2 * TRIAL_SIDE + 1};
+  const uint32_t *alt;
+  int side = script == ZHFIX_SCRIPT_SIMPLIFIED;
+  bool sided = script == ZHFIX_SCRIPT_SIMPLIFIED || script == ZHFIX_SCRIPT_TRADITIONAL;
+  unsigned bit = side ? ZHFIX__MISCONV_SIMP : ZHFIX__MISCONV_TRAD;
+  size_t k, i;
+
+  /* repair_as() classifies the line again for these (and the tests' switch
+   * has choose() weigh every member). */
+  if (script == ZHFIX_SCRIPT_TIE || ctx->converter == ZHFIX_CONVERTER_CHARACTER ||
+      zhfix__misconv_no_filter)
+    return false;
+  pthread_once(&bmp_once, bmp_build);
+  pthread_once(&prefix_once, prefix_build);
+  pthread_once(&lexkey_once, lexkey_build);
+  pthread_once(&near_once, near_build);
+  if (!near_ok)
+    return false;
+  for (k = 0; k < n; k++) {
+    const unsigned char *p = u + at[k], *b = p;
+    uint32_t c, prev = 0, next = 0;
+    size_t l = p < end ? next_char(p, end, &c) : 0;
+    unsigned f;
+    if (l == 0 || c >= 0x10000)
+      return false;
+    f = member_bits[c];
+    /* undouble() changes any doubled form. */
+    if ((f & ZHFIX__MISCONV_DOUBLING) && doubled_at(p, end, c)) {
+      struct zhfix__edit ed = {0, 1, "misconversion", 0, NULL, 0};
+      report(ctx, &ed);
+      return true;
+    }
+    /* choose() weighs the members of the line's side (that have
+     * alternatives, below); near_word() on the neighbours answers for most. */
+    if (!sided || !(f & bit))
+      continue;
+    /* The neighbours: three-byte characters mostly (a lead byte three
+     * bytes back starts the one before, in valid UTF-8). */
+    if (p - u >= 3 && (p[-3] & 0xF0) == 0xE0) {
+      prev = (uint32_t)(p[-3] & 0x0F) << 12 | (uint32_t)(p[-2] & 0x3F) << 6 | (p[-1] & 0x3F);
+    } else if (b > u) {
+      do
+        b--;
+      while (b > u && (*b & 0xC0) == 0x80);
+      if (next_char(b, p, &prev) != (size_t)(p - b) || prev >= 0x10000)
+        return false;
+    }
+    if (p + l < end && (next_char(p + l, end, &next) == 0 || next >= 0x10000))
+      return false;
+    if (!near_word(side, c, quiet_rep(side, prev), quiet_rep(side, next)) ||
+        !bmp_index[side][c] || !alternatives(side, c, &alt) || !zhfix__is_han(c))
+      continue;
+    /* The others on the characters around them, which is all that
+     * may_change() and choose() read. */
+    t.n = trial_window(s, len, at[k], cp, src, &i);
+    if (t.n == 0)
+      return false;
+    if (may_change(&t, i, side)) {
+      choose(ctx, &t, i, side, report);
+      if (t.cp[i] != c)
+        return true; /* (choose() reported it) */
+    }
+  }
+  return true;
+}
+
 bool zhfix__misconv_repair_as(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report,
                               int script)
 {

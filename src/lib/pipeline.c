@@ -594,6 +594,7 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
   int script = ZHFIX_SCRIPT_TIE;
   unsigned need;
   bool loaded = false; /* ctx->text holds the line */
+  bool tried = false;  /* the mis-conversion stage was tried (ctx->dry_changed) */
 
   /* --punct and --space look at every line, and --to=auto weighs the
    * repaired text of each line until it has chosen: the full path. */
@@ -614,19 +615,34 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
   }
   /* Most Chinese lines hold a character the mis-conversion stage weighs (了,
    * 后, 干 ...), and it seldom changes one: most such lines are answered
-   * without decoding them, the others by a trial of the stage on a copy. */
+   * without decoding them (a trial of the stage around its members, or for a
+   * tie of scripts, the members' neighbours), the others by a trial of the
+   * stage on a copy. */
   script = zhfix__script_by_counts(q.han, q.simplified_only, q.traditional_only);
   if (need & ZHFIX__STAGE_MISCONV) {
     unsigned sides = script == ZHFIX_SCRIPT_SIMPLIFIED    ? ZHFIX__MISCONV_SIMP
                      : script == ZHFIX_SCRIPT_TRADITIONAL ? ZHFIX__MISCONV_TRAD
                                                           : ZHFIX__MISCONV_SIMP | ZHFIX__MISCONV_TRAD;
-    if (q.nmembers <= ZHFIX__QUICK_MEMBERS
-            ? zhfix__misconv_quiet_at(s, len, q.member_at, q.nmembers, sides)
-            : zhfix__misconv_quiet(s, len, sides))
+    ctx->dry_changed = false;
+    if (q.nmembers <= ZHFIX__QUICK_MEMBERS &&
+        zhfix__misconv_trial_at(ctx, s, len, q.member_at, q.nmembers, script, dry_edit))
+      tried = true;
+    else if (q.nmembers <= ZHFIX__QUICK_MEMBERS
+                 ? zhfix__misconv_quiet_at(s, len, q.member_at, q.nmembers, sides)
+                 : zhfix__misconv_quiet(s, len, sides))
+      need &= ~ZHFIX__STAGE_MISCONV;
+    if (tried && !ctx->dry_changed)
       need &= ~ZHFIX__STAGE_MISCONV;
   }
-  if (need & (ZHFIX__STAGE_MISCONV | ZHFIX__STAGE_CJK)) {
+  /* (the trial of the stage needs the line's offsets: load()) */
+  if ((need & ZHFIX__STAGE_MISCONV) && !tried) {
     if (!load(ctx, s, len)) {
+      *st = ZHFIX_ERR_NOMEM;
+      return true;
+    }
+    loaded = true;
+  } else if (need & ZHFIX__STAGE_CJK) {
+    if (!load_cps(ctx, s, len)) {
       *st = ZHFIX_ERR_NOMEM;
       return true;
     }
@@ -642,7 +658,7 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
     }
     need &= ~ZHFIX__STAGE_CJK;
   }
-  if (need & ZHFIX__STAGE_MISCONV) {
+  if ((need & ZHFIX__STAGE_MISCONV) && !tried) {
     ctx->dry_changed = false;
     /* The scan's counts are the line's: its script, as the stage (and
      * line_script()) would classify it, the model deciding a tie. */
@@ -652,6 +668,9 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
       *st = ZHFIX_ERR_NOMEM;
       return true;
     }
+    tried = true;
+  }
+  if (need & ZHFIX__STAGE_MISCONV) {
     if (ctx->dry_changed) {
       /* The full path, but for the stages the scan found nothing for. */
       ctx->skip = ZHFIX__STAGE_ALL & ~need;
