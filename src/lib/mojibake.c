@@ -349,6 +349,10 @@ static bool encode_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t from
 
   bytes->len = 0;
   *nholes = 0;
+  for (j = from; j < to && t->cp[j] != 0xFFFD; j++)
+    ;
+  if (j == to) /* (no hole: the usual span) */
+    return encode_cps(ctx, d, t->cp + from, to - from, bytes);
   while (ok && i < to) {
     for (j = i; j < to && t->cp[j] != 0xFFFD; j++)
       ;
@@ -365,14 +369,16 @@ static bool encode_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t from
   return ok;
 }
 
-/* The best hypothesis for span [from, to) of t, into *best (best->cp NULL: none). */
+/* The best hypothesis for span [from, to) of t, into *best (best->cp NULL: none);
+ * with first set, the first that qualifies (is there one?). */
 static bool best_for_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t from, size_t to,
-                          enum zhfix__codec d, const bool *seen, struct cand *best)
+                          enum zhfix__codec d, const bool *seen, bool first, struct cand *best)
 {
   struct zhfix__buf *bytes = &ctx->scratch;
   uint32_t prev = from ? t->cp[from - 1] : 0, next = to < t->n ? t->cp[to] : 0;
+  uint32_t *cp = NULL; /* a decode, kept for the next hypothesis unless taken */
   double orig = -1;
-  size_t h, nholes, *holes = malloc((to - from) * sizeof *holes);
+  size_t h, nholes, few[64], *holes = to - from <= 64 ? few : malloc((to - from) * sizeof *holes);
   bool ok = true;
 
   if (!holes)
@@ -381,15 +387,13 @@ static bool best_for_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t fr
     goto out; /* not exactly D: not this hypothesis */
   for (h = 0; h < sizeof hypotheses / sizeof *hypotheses; h++) {
     const struct hypothesis *hy = &hypotheses[h];
-    uint32_t *cp;
     size_t n = (size_t)-1, k, lost = 0;
     double gain;
     bool latin;
 
     if (hy->d != d || (!seen[h] && to - from < hy->min_span) || (nholes && hy->e != ZHFIX__UTF8))
       continue;
-    cp = malloc((bytes->len + nholes + 1) * sizeof *cp);
-    if (!cp) {
+    if (!cp && !(cp = malloc((bytes->len + nholes + 1) * sizeof *cp))) {
       ok = false;
       goto out;
     }
@@ -402,7 +406,6 @@ static bool best_for_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t fr
      * again is peeled once more, and judged by what comes out last. */
     if (n != (size_t)-1 && !lost && single_byte(d) && hy->e == ZHFIX__UTF8 &&
         !peel(ctx, d, cp, &n)) {
-      free(cp);
       ok = false;
       goto out;
     }
@@ -420,18 +423,14 @@ static bool best_for_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t fr
     if (n == (size_t)-1 || n == 0 ||
         ((!seen[h] || (lost && !nholes)) && !latin &&
          (2 * lost > n || han_count(cp, n) < (lost || single_byte(d) ? 2 : 1))) ||
-        (n == to - from && memcmp(cp, t->cp + from, n * sizeof *cp) == 0)) {
-      free(cp);
+        (n == to - from && memcmp(cp, t->cp + from, n * sizeof *cp) == 0))
       continue;
-    }
     for (k = 0; k < n && (single_byte(d) || (cjk_text_char(cp[k]) && (hy->e == ZHFIX__SJIS ||
                                                                        !kana(cp[k]))) ||
                           cp[k] == 0xFFFD); k++)
       ;
-    if (k < n) {
-      free(cp);
+    if (k < n)
       continue;
-    }
     if (orig < 0)
       orig = zhfix__lm_cost(prev, t->cp + from, to - from, next);
     gain = orig - zhfix__lm_cost(prev, cp, n, next) - hy->prior * (double)n;
@@ -448,12 +447,15 @@ static bool best_for_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t fr
       best->margin = gain / (double)n;
       best->kind = lost ? "mojibake-lossy" : "mojibake";
       best->hyp = h;
-      continue;
+      cp = NULL;
+      if (first)
+        break;
     }
-    free(cp);
   }
 out:
-  free(holes);
+  free(cp);
+  if (holes != few)
+    free(holes);
   return ok;
 }
 
@@ -549,7 +551,7 @@ static bool source_pass(zhfix_ctx *ctx, struct zhfix__text *t, enum zhfix__codec
               (d == ZHFIX__CP1252 ? t->cp[k] >= 0xA0 && t->cp[k] <= 0xFF : t->cp[k] >= 0x80);
     if (high >= (seen_from(seen, d) ? 1 : MIN_HIGH) &&
         (single_byte(d) || seen_from(seen, d) || looks_misread(t, i, j)) &&
-        !best_for_span(ctx, t, i, j, d, seen, &best))
+        !best_for_span(ctx, t, i, j, d, seen, false, &best))
       return false;
     if (best.cp && !report) {
       free(best.cp);
@@ -589,12 +591,44 @@ static bool codepage_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn 
 
 int zhfix__mojibake_cjk_quiet(zhfix_ctx *ctx, struct zhfix__text *t)
 {
-  bool seen[sizeof hypotheses / sizeof *hypotheses] = {false}, changed = false;
+  static const enum zhfix__codec sources[] = {ZHFIX__GB18030, ZHFIX__BIG5};
+  bool seen[sizeof hypotheses / sizeof *hypotheses] = {false};
+  size_t i, j, k, s;
 
-  if (!source_pass(ctx, t, ZHFIX__GB18030, NULL, seen, &changed) ||
-      (!changed && !source_pass(ctx, t, ZHFIX__BIG5, NULL, seen, &changed)) || ctx->codecs.oom)
-    return -1;
-  return !changed;
+  /* source_pass() with each of the two, but in one walk: both read the same
+   * spans (span_char(), span_piece() are the same for all CJK code pages),
+   * the line has shown no hypothesis (seen[]), and the first candidate
+   * answers. */
+  for (i = 0; i < t->n;) {
+    size_t high = 0;
+    if (t->cp[i] < 0x80) {
+      i++; /* (ASCII, or no span character) */
+      continue;
+    }
+    for (j = i; j < t->n && span_char(ZHFIX__GB18030, t->cp[j]); j++)
+      ;
+    while (j > i && t->cp[j - 1] < 0x80)
+      j--;
+    if ((k = span_piece(t, i, j, ZHFIX__GB18030)) == i) {
+      i = j > i ? j : i + 1;
+      continue;
+    }
+    j = k;
+    for (k = i; k < j; k++)
+      high += t->cp[k] != 0xA0 && t->cp[k] >= 0x80;
+    if (high >= MIN_HIGH && looks_misread(t, i, j))
+      for (s = 0; s < sizeof sources / sizeof *sources; s++) {
+        struct cand best = {0};
+        if (!best_for_span(ctx, t, i, j, sources[s], seen, true, &best))
+          return -1;
+        if (best.cp) {
+          free(best.cp);
+          return 0;
+        }
+      }
+    i = j;
+  }
+  return ctx->codecs.oom ? -1 : 1;
 }
 
 /* ---- UTF-8 of any alphabet read as a single-byte code page ---- */
