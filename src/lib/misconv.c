@@ -952,6 +952,17 @@ static bool doubled_at(const unsigned char *p, const unsigned char *end, uint32_
   return false;
 }
 
+/* The tables the trial reads, in one pthread_once() per line. */
+static pthread_once_t trial_once = PTHREAD_ONCE_INIT;
+
+static void trial_build(void)
+{
+  pthread_once(&bmp_once, bmp_build);
+  pthread_once(&prefix_once, prefix_build);
+  pthread_once(&lexkey_once, lexkey_build);
+  pthread_once(&near_once, near_build);
+}
+
 bool zhfix__misconv_trial_at(zhfix_ctx *ctx, const char *s, size_t len, const uint32_t *at,
                              size_t n, int script, zhfix__edit_fn report)
 {
@@ -969,10 +980,7 @@ bool zhfix__misconv_trial_at(zhfix_ctx *ctx, const char *s, size_t len, const ui
   if (script == ZHFIX_SCRIPT_TIE || ctx->converter == ZHFIX_CONVERTER_CHARACTER ||
       zhfix__misconv_no_filter)
     return false;
-  pthread_once(&bmp_once, bmp_build);
-  pthread_once(&prefix_once, prefix_build);
-  pthread_once(&lexkey_once, lexkey_build);
-  pthread_once(&near_once, near_build);
+  pthread_once(&trial_once, trial_build);
   if (!near_ok)
     return false;
   for (k = 0; k < n; k++) {

@@ -222,15 +222,21 @@ static void find_utf16_newline(zhfix_ctx *ctx, uint64_t col, uint64_t byte, cons
                                size_t seglen)
 {
   const struct zhfix__text *t = &ctx->text;
-  size_t i, sites = 0, first = 0;
-  for (i = 0; i < t->n; i++)
+  size_t i, sites = 0, first = 0, left = 0;
+  for (i = 0; i < t->n; i++) {
     if ((t->cp[i] & 0xFF) == 0x0D && t->cp[i] >= 0x3000)
       return;
-  for (i = 0; i < t->n; i++) {
+    left += (t->cp[i] & 0xFF) == 0x0A;
+  }
+  /* (weighed until UTF16_SITES are found, or out of reach) */
+  for (i = 0; i < t->n && sites < UTF16_SITES && sites + left >= UTF16_SITES; i++) {
     uint32_t c = t->cp[i], w[2];
     size_t k = 0;
     double gain;
-    if ((c & 0xFF) != 0x0A || !zhfix__is_han(c) || !zhfix__is_han((c & ~0xFFu) | 0x0D))
+    if ((c & 0xFF) != 0x0A)
+      continue;
+    left--;
+    if (!zhfix__is_han(c) || !zhfix__is_han((c & ~0xFFu) | 0x0D))
       continue;
     w[k++] = c;
     if (i + 1 < t->n)
