@@ -16,6 +16,7 @@
  * `锟斤拷` runs (U+FFFD read through GBK) taken back to U+FFFD; and memory fill
  * (烫烫烫烫, 屯屯屯屯) glued to the end of a field removed. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -337,6 +338,66 @@ static bool peel(zhfix_ctx *ctx, enum zhfix__codec d, uint32_t *cp, size_t *n)
   return ok;
 }
 
+/* The bytes of each BMP character in GB18030 and in Big5 (0 and 1 of the
+ * first index), as zhfix__encode() writes them, packed first byte highest
+ * (0: not asked yet; NO_BYTES: it has none), learnt on first use. Both
+ * converters are stateless and map one character to one byte sequence, so a
+ * span encodes to the concatenation of its characters' bytes, or not at all
+ * if one of them has none. Read by the trials of zhfix__mojibake_cjk_quiet(),
+ * which meet the same few thousand characters over and over; shared by all
+ * threads (each entry is written whole, and always with the same value). */
+#define NO_BYTES 0xFFFFFFFFu
+static _Atomic uint32_t cjk_bytes[2][0x10000];
+
+/* Encode t->cp[from, to) with d (GB18030 or Big5) into bytes from
+ * cjk_bytes[]: 1 done, 0 not exactly d, -1 not known here (a character
+ * outside the BMP, NUL, U+FFFD; a sequence the packing cannot hold; out of
+ * memory): encode_span() then. */
+static int encode_known(zhfix_ctx *ctx, const struct zhfix__text *t, size_t from, size_t to,
+                        enum zhfix__codec d, struct zhfix__buf *bytes)
+{
+  _Atomic uint32_t *known = cjk_bytes[d == ZHFIX__BIG5];
+  size_t i;
+
+  bytes->len = 0;
+  if (!zhfix__buf_reserve(bytes, 4 * (to - from)))
+    return -1;
+  for (i = from; i < to; i++) {
+    uint32_t c = t->cp[i], v;
+    unsigned char *out = (unsigned char *)bytes->data + bytes->len;
+    if (c == 0 || c >= 0x10000 || c == 0xFFFD)
+      return -1;
+    v = atomic_load_explicit(&known[c], memory_order_relaxed);
+    if (v == 0) { /* (first use: zhfix__encode() on its own) */
+      struct zhfix__buf one = {0};
+      size_t k;
+      if (zhfix__encode(&ctx->codecs, d, &c, 1, &one)) {
+        for (k = 0; k < one.len; k++)
+          v = v << 8 | (unsigned char)one.data[k];
+        if (one.len == 0 || one.len > 4 || (unsigned char)one.data[0] == 0 || v == NO_BYTES)
+          v = 0;
+      } else {
+        v = ctx->codecs.oom ? 0 : NO_BYTES;
+      }
+      zhfix__buf_free(&one);
+      if (v == 0)
+        return -1;
+      atomic_store_explicit(&known[c], v, memory_order_relaxed);
+    }
+    if (v == NO_BYTES)
+      return 0;
+    if (v > 0xFFFFFF)
+      *out++ = (unsigned char)(v >> 24);
+    if (v > 0xFFFF)
+      *out++ = (unsigned char)(v >> 16);
+    if (v > 0xFF)
+      *out++ = (unsigned char)(v >> 8);
+    *out++ = (unsigned char)v;
+    bytes->len = (size_t)(out - (unsigned char *)bytes->data);
+  }
+  return 1;
+}
+
 /* Encode t->cp[from, to) with d into bytes; each U+FFFD (a byte the first
  * decoder could not read) becomes a hole, recorded in holes. */
 static bool encode_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t from, size_t to,
@@ -380,11 +441,18 @@ static bool best_for_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t fr
   double orig = -1;
   size_t h, nholes, few[64], *holes = to - from <= 64 ? few : malloc((to - from) * sizeof *holes);
   bool ok = true;
+  int known;
 
   if (!holes)
     return false;
-  if (!encode_span(ctx, t, from, to, d, bytes, holes, &nholes))
+  /* (the trials read GB18030 and Big5 bytes from what is known) */
+  known = first && (d == ZHFIX__GB18030 || d == ZHFIX__BIG5)
+              ? encode_known(ctx, t, from, to, d, bytes)
+              : -1;
+  if (known == 0 || (known < 0 && !encode_span(ctx, t, from, to, d, bytes, holes, &nholes)))
     goto out; /* not exactly D: not this hypothesis */
+  if (known > 0)
+    nholes = 0;
   for (h = 0; h < sizeof hypotheses / sizeof *hypotheses; h++) {
     const struct hypothesis *hy = &hypotheses[h];
     size_t n = (size_t)-1, k, lost = 0;
@@ -464,20 +532,44 @@ out:
  * stray letters of other scripts (Cyrillic, kana, box drawing), where clean
  * text has few: at least a share SUSPECT_SHARE of its non-ASCII characters. A
  * cheap gate, so clean text costs no encoding and decoding. */
+/* Per BMP character, what looks_misread() counts: 0 not known yet, 1 not
+ * odd, 2 odd (the language model's rarity is a search; text repeats its
+ * characters). Shared by all threads, each entry written whole. */
+static _Atomic uint8_t odd_known[0x10000];
+
+static bool odd_char(uint32_t c)
+{
+  unsigned v = c < 0x10000 ? atomic_load_explicit(&odd_known[c], memory_order_relaxed) : 0;
+  if (v == 0) {
+    v = 1 + (zhfix__is_han(c) ? zhfix__lm_is_rare(c)
+                              : c != 0xFFFD && !(c >= 0x3000 && c <= 0x303F) &&
+                                    !(c >= 0xFF00 && c <= 0xFFEF) && !(c >= 0x2010 && c <= 0x2027));
+    if (c < 0x10000)
+      atomic_store_explicit(&odd_known[c], (uint8_t)v, memory_order_relaxed);
+  }
+  return v == 2;
+}
+
 static bool looks_misread(const struct zhfix__text *t, size_t from, size_t to)
 {
-  size_t i, high = 0, odd = 0;
-  for (i = from; i < to; i++) {
+  size_t i, high = 0, odd = 0, left;
+  double need;
+  for (i = from; i < to; i++)
+    high += t->cp[i] >= 0x80;
+  need = SUSPECT_SHARE * (double)high;
+  /* (counted until the share is reached, or out of reach) */
+  for (i = from, left = high; i < to; i++) {
     uint32_t c = t->cp[i];
     if (c < 0x80)
       continue;
-    high++;
-    if (zhfix__is_han(c) ? zhfix__lm_is_rare(c)
-                         : c != 0xFFFD && !(c >= 0x3000 && c <= 0x303F) &&
-                               !(c >= 0xFF00 && c <= 0xFFEF) && !(c >= 0x2010 && c <= 0x2027))
-      odd++;
+    left--;
+    odd += odd_char(c);
+    if (odd > 0 && (double)odd >= need)
+      return true;
+    if ((double)(odd + left) < need)
+      return false;
   }
-  return odd > 0 && (double)odd >= SUSPECT_SHARE * (double)high;
+  return false;
 }
 
 /* Has the line shown a hypothesis that reads bytes as d? */

@@ -493,7 +493,8 @@ static void test_misconv_trial(void **state)
   }
   /* A document a character-only converter wrote: the stage classifies again. */
   ctx[2]->converter = ZHFIX_CONVERTER_CHARACTER;
-  assert_int_not_equal(zhfix__quick_scan(sentences[0], strlen(sentences[0]), &q), ZHFIX__STAGE_FULL);
+  assert_int_not_equal(zhfix__quick_scan(sentences[0], strlen(sentences[0]), &q),
+                       ZHFIX__STAGE_FULL);
   assert_false(zhfix__misconv_trial_at(ctx[2], sentences[0], strlen(sentences[0]), q.member_at,
                                        q.nmembers, ZHFIX_SCRIPT_TRADITIONAL, count_edit));
   printf("# %zu trials, %zu of them with an edit; %zu lines with a doubled form\n", tried, changed,
@@ -641,6 +642,55 @@ static void test_cjk_spans(void **state)
   zhfix_close(&ctx);
 }
 
+/* What zhfix__mojibake_cjk_quiet() reads GB18030 and Big5 bytes from: a
+ * string encodes to its characters' bytes one after another, or not at all
+ * when one of them has none, as ICU's converters do it whole. On the
+ * sentences' characters, no-break spaces, ASCII and random BMP characters. */
+static void test_cjk_bytes(void **state)
+{
+  static const enum zhfix__codec pages[] = {ZHFIX__GB18030, ZHFIX__BIG5};
+  struct zhfix__buf whole = {0}, one = {0}, joined = {0};
+  uint32_t cp[8];
+  size_t r, n, k, p, failed = 0;
+  (void)state;
+
+  for (r = 0; r < 20000; r++) {
+    const char *s = sentences[next_rand() % nsentences];
+    n = 1 + next_rand() % 8;
+    for (k = 0; k < n; k++) {
+      uint32_t c, pick = next_rand() % 4;
+      size_t len = strlen(s), at = len ? next_rand() % len : 0;
+      while (at > 0 && (s[at] & 0xC0) == 0x80)
+        at--;
+      if (pick == 0 || !len || !zhfix__utf8_decode(s + at, s + len, &c))
+        c = 0x80 + next_rand() % (0x10000 - 0x80);
+      else if (pick == 1)
+        c = next_rand() % 2 ? 0xA0 : 0x20 + next_rand() % 0x5F;
+      if (c >= 0xD800 && c <= 0xDFFF)
+        c = 0x3000;
+      cp[k] = c;
+    }
+    for (p = 0; p < 2; p++) {
+      bool ok = true, all = zhfix__encode(&codecs, pages[p], cp, n, &whole);
+      joined.len = 0;
+      for (k = 0; k < n && ok; k++)
+        if ((ok = zhfix__encode(&codecs, pages[p], cp + k, 1, &one)))
+          zhfix__buf_add(&joined, one.data, one.len);
+      assert_int_equal(all, ok);
+      failed += !ok;
+      if (ok) {
+        assert_int_equal(whole.len, joined.len);
+        assert_memory_equal(whole.data, joined.data, whole.len);
+      }
+    }
+  }
+  printf("# 40000 strings, %zu with a character the code page lacks\n", failed);
+  assert_true(failed > 1000 && failed < 39000);
+  zhfix__buf_free(&whole);
+  zhfix__buf_free(&one);
+  zhfix__buf_free(&joined);
+}
+
 /* A "(1)" after a command's name is no annotation: the byte-shift stage is
  * not asked about the run after it; "(ye4)" is one. */
 static void test_digit_annotation(void **state)
@@ -692,6 +742,7 @@ int main(void)
     cmocka_unit_test(test_pages_table),
     cmocka_unit_test(test_clean_is_quick),
     cmocka_unit_test(test_cjk_spans),
+    cmocka_unit_test(test_cjk_bytes),
     cmocka_unit_test(test_digit_annotation),
     cmocka_unit_test(test_golden),
     cmocka_unit_test(test_misconv_filter),
