@@ -783,7 +783,7 @@ static void near_build(void)
 
 /* Can may_change() be true for member c between neighbours whose
  * representatives (as may_change() reads them, 0: not Han) are left and right? */
-static bool near_word(int side, uint32_t c, uint32_t left, uint32_t right)
+static inline bool near_word(int side, uint32_t c, uint32_t left, uint32_t right)
 {
   uint32_t h;
   if (!near_ok)
