@@ -952,14 +952,14 @@ static bool doubled_at(const unsigned char *p, const unsigned char *end, uint32_
   return false;
 }
 
-/* The tables the trial reads, in one pthread_once() per line. */
+/* The tables the trial reads (those of repair_as()), in one pthread_once()
+ * per line. */
 static pthread_once_t trial_once = PTHREAD_ONCE_INIT;
 
 static void trial_build(void)
 {
   pthread_once(&bmp_once, bmp_build);
   pthread_once(&prefix_once, prefix_build);
-  pthread_once(&lexkey_once, lexkey_build);
   pthread_once(&near_once, near_build);
 }
 
