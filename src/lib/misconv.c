@@ -972,7 +972,9 @@ bool zhfix__misconv_trial_at(zhfix_ctx *ctx, const char *s, size_t len, const ui
   const uint32_t *alt;
   int side = script == ZHFIX_SCRIPT_SIMPLIFIED;
   bool sided = script == ZHFIX_SCRIPT_SIMPLIFIED || script == ZHFIX_SCRIPT_TRADITIONAL;
-  unsigned bit = side ? ZHFIX__MISCONV_SIMP : ZHFIX__MISCONV_TRAD;
+  /* (the member bits of the line's side, none for other scripts) */
+  unsigned bit = !sided ? 0 : side ? ZHFIX__MISCONV_SIMP : ZHFIX__MISCONV_TRAD;
+  unsigned want = bit | ZHFIX__MISCONV_DOUBLING;
   size_t k, i;
 
   /* repair_as() classifies the line again for these (and the tests' switch
@@ -986,11 +988,14 @@ bool zhfix__misconv_trial_at(zhfix_ctx *ctx, const char *s, size_t len, const ui
   for (k = 0; k < n; k++) {
     const unsigned char *p = u + at[k], *b = p;
     uint32_t c, prev = 0, next = 0;
-    size_t l = p < end ? next_char(p, end, &c) : 0;
     unsigned f;
-    if (l == 0 || c >= 0x10000)
+    /* (the scan's members are Han characters: three bytes each) */
+    if (at[k] + 3 > len || (p[0] & 0xF0) != 0xE0)
       return false;
+    c = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
     f = member_bits[c];
+    if (!(f & want))
+      continue;
     /* undouble() changes any doubled form. */
     if ((f & ZHFIX__MISCONV_DOUBLING) && doubled_at(p, end, c)) {
       struct zhfix__edit ed = {0, 1, "misconversion", 0, NULL, 0};
@@ -999,7 +1004,7 @@ bool zhfix__misconv_trial_at(zhfix_ctx *ctx, const char *s, size_t len, const ui
     }
     /* choose() weighs the members of the line's side (that have
      * alternatives, below); near_word() on the neighbours answers for most. */
-    if (!sided || !(f & bit))
+    if (!(f & bit))
       continue;
     /* The neighbours: three-byte characters mostly (a lead byte three
      * bytes back starts the one before, in valid UTF-8). */
@@ -1012,7 +1017,9 @@ bool zhfix__misconv_trial_at(zhfix_ctx *ctx, const char *s, size_t len, const ui
       if (next_char(b, p, &prev) != (size_t)(p - b) || prev >= 0x10000)
         return false;
     }
-    if (p + l < end && (next_char(p + l, end, &next) == 0 || next >= 0x10000))
+    if (end - p >= 6 && (p[3] & 0xF0) == 0xE0)
+      next = (uint32_t)(p[3] & 0x0F) << 12 | (uint32_t)(p[4] & 0x3F) << 6 | (p[5] & 0x3F);
+    else if (p + 3 < end && (next_char(p + 3, end, &next) == 0 || next >= 0x10000))
       return false;
     if (!near_word(side, c, quiet_rep(side, prev), quiet_rep(side, next)) ||
         !bmp_index[side][c] || !alternatives(side, c, &alt) || !zhfix__is_han(c))
