@@ -581,6 +581,27 @@ static zhfix_status do_window(zhfix_ctx *ctx, const char *s, size_t len, zhfix_w
   return hold(ctx, s, len, AHEAD_WINDOW, write, user);
 }
 
+/* Is s[0, len) all ASCII? Eight bytes at a time (the last eight read again
+ * where len is no multiple of eight): the quick path asks it of lines
+ * without Han, most of them short. */
+static bool all_ascii(const char *s, size_t len)
+{
+  uint64_t any = 0, w;
+  size_t i;
+
+  if (len < 8) {
+    for (i = 0; i < len; i++)
+      any |= (unsigned char)s[i];
+    return any < 0x80;
+  }
+  for (i = 0; i + 8 <= len; i += 8) {
+    memcpy(&w, s + i, 8);
+    any |= w;
+  }
+  memcpy(&w, s + len - 8, 8);
+  return !((any | w) & 0x8080808080808080ull);
+}
+
 /* The report of a trial run of a stage: it would change the line. */
 static void dry_edit(zhfix_ctx *ctx, const struct zhfix__edit *e)
 {
@@ -704,7 +725,7 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
     find_utf16_newline(ctx, 0, 0, s, len);
   /* (a line of ASCII converts to itself where no key holds ASCII) */
   if (len && ctx->conv &&
-      !(q.han == 0 && zhfix__conv_keeps_ascii(ctx->conv) && zhfix__ascii_end(s, s + len) == s + len)) {
+      !(q.han == 0 && zhfix__conv_keeps_ascii(ctx->conv) && all_ascii(s, len))) {
     *st = zhfix__conv_run(ctx->conv, s, len, &ctx->out);
     if (*st == ZHFIX_ERR_CONVERT)
       *st = zhfix__fail(ctx, *st, "line %llu: OpenCC could not convert the text",
