@@ -604,6 +604,15 @@ static void choose(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, int side,
    * strict margins: the language model must read the window with the
    * alternative much better too. With or without a conversion target. */
   strict = side == 1 || ctx->converter != ZHFIX_CONVERTER_CHARACTER;
+  /* (each test below can only keep the character, so the cheap ones come
+   * first: the strict lexicon margin, and members that are their own source) */
+  if (best && gain >= need && strict && gain < (side ? REPAIR_LEXICON_SIMP : REPAIR_LEXICON))
+    best = 0;
+  /* A member that is its own source (于 among 於 于) is never a converter's
+   * first choice: text that has it chose it (classical 至于). */
+  if (best && zhfix__find_u32(zhfix__misconv.ident[side], zhfix__misconv.nident[side],
+                              t->cp[i]) >= 0)
+    best = 0;
   if (side == 0 && ctx->converter == ZHFIX_CONVERTER_OTHER && best && gain >= need &&
       !phrase_explains(t, i))
     best = 0;
@@ -617,11 +626,6 @@ static void choose(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, int side,
        model_gain(t, i, cand[best], side) < REPAIR_MODEL))
     best = 0;
   if (best && gain >= need && side == 0 && equal_spelling(t, i, cand[best]))
-    best = 0;
-  /* A member that is its own source (于 among 於 于) is never a converter's
-   * first choice: text that has it chose it (classical 至于). */
-  if (best && zhfix__find_u32(zhfix__misconv.ident[side], zhfix__misconv.nident[side],
-                              t->cp[i]) >= 0)
     best = 0;
   if (best && gain >= need) {
     struct zhfix__edit ed;
