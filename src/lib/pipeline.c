@@ -419,8 +419,8 @@ static uint32_t *linetext_cps(zhfix_ctx *ctx, size_t *n)
 /* Count a line of the given script; a mixed line is reported as a finding
  * with text[0, len) (bytes): the line, or the last sentence of a long line,
  * at its column. */
-static void count_line(zhfix_ctx *ctx, zhfix_script script, const struct zhfix__script_count *c,
-                       const char *text, size_t len)
+static inline void count_line(zhfix_ctx *ctx, zhfix_script script,
+                              const struct zhfix__script_count *c, const char *text, size_t len)
 {
   if (!(ctx->flags & ZHFIX_NO_SCRIPT_STATS))
     ctx->stats.lines_by_script[script]++;
