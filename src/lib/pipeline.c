@@ -645,7 +645,8 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
    * without decoding them (a trial of the stage around its members, or for a
    * tie of scripts, the members' neighbours), the others by a trial of the
    * stage on a copy. */
-  script = zhfix__script_by_counts(q.han, q.simplified_only, q.traditional_only);
+  script = q.han ? zhfix__script_by_counts(q.han, q.simplified_only, q.traditional_only)
+                 : ZHFIX_SCRIPT_NONE; /* (what it says of no Han) */
   if (need & ZHFIX__STAGE_MISCONV) {
     unsigned sides = script == ZHFIX_SCRIPT_SIMPLIFIED    ? ZHFIX__MISCONV_SIMP
                      : script == ZHFIX_SCRIPT_TRADITIONAL ? ZHFIX__MISCONV_TRAD
