@@ -465,7 +465,9 @@ static bool best_for_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t fr
       ok = false;
       goto out;
     }
-    if (!nholes)
+    /* (UTF-8 is read by utf8_lossy() alone: on valid bytes it decodes them
+     * as zhfix__decode() does, with nothing lost) */
+    if (!nholes && hy->e != ZHFIX__UTF8)
       n = zhfix__decode(&ctx->codecs, hy->e, bytes->data, bytes->len, cp, bytes->len + 1);
     /* UTF-8 that lost bytes on the way: structured loss, one U+FFFD per lost character. */
     if (n == (size_t)-1 && hy->e == ZHFIX__UTF8)
