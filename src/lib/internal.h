@@ -429,6 +429,17 @@ bool zhfix__misconv_quiet(const char *s, size_t len, unsigned sides);
  * that zhfix__misconv_member_of() does not give 0 for. */
 bool zhfix__misconv_quiet_at(const char *s, size_t len, const uint32_t *at, size_t n,
                              unsigned sides);
+/* A trial of zhfix__misconv_repair_as(ctx, t, report, script) on the valid
+ * UTF-8 line s[0, len) that t would hold, without decoding the line: given
+ * the byte offsets at[0, n) as for zhfix__misconv_quiet_at(), it weighs each
+ * member as the stage would, on the characters around it (at most 7 on each
+ * side), and calls report for the first change it finds (the edit's
+ * positions are not the line's), then stops. True when it could tell; false
+ * (nothing reported) for a tie of scripts, a Traditional document that a
+ * character-only converter wrote, a character outside the BMP near a
+ * member: run the stage. */
+bool zhfix__misconv_trial_at(zhfix_ctx *ctx, const char *s, size_t len, const uint32_t *at,
+                             size_t n, int script, zhfix__edit_fn report);
 /* punct.c: halfwidth punctuation of Chinese sentences made fullwidth, quotes
  * of the region, spaces between Han and Latin (the options of zhfix_set_punct). */
 bool zhfix__punct_repair(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report);

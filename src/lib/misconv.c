@@ -572,6 +572,15 @@ static void choose(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, int side,
    * strict margins: the language model must read the window with the
    * alternative much better too. With or without a conversion target. */
   strict = side == 1 || ctx->converter != ZHFIX_CONVERTER_CHARACTER;
+  /* (each test below can only keep the character, so the cheap ones come
+   * first: the strict lexicon margin, and members that are their own source) */
+  if (best && gain >= need && strict && gain < (side ? REPAIR_LEXICON_SIMP : REPAIR_LEXICON))
+    best = 0;
+  /* A member that is its own source (于 among 於 于) is never a converter's
+   * first choice: text that has it chose it (classical 至于). */
+  if (best && zhfix__find_u32(zhfix__misconv.ident[side], zhfix__misconv.nident[side],
+                              t->cp[i]) >= 0)
+    best = 0;
   if (side == 0 && ctx->converter == ZHFIX_CONVERTER_OTHER && best && gain >= need &&
       !phrase_explains(t, i))
     best = 0;
@@ -585,11 +594,6 @@ static void choose(zhfix_ctx *ctx, struct zhfix__text *t, size_t i, int side,
        model_gain(t, i, cand[best], side) < REPAIR_MODEL))
     best = 0;
   if (best && gain >= need && side == 0 && equal_spelling(t, i, cand[best]))
-    best = 0;
-  /* A member that is its own source (于 among 於 于) is never a converter's
-   * first choice: text that has it chose it (classical 至于). */
-  if (best && zhfix__find_u32(zhfix__misconv.ident[side], zhfix__misconv.nident[side],
-                              t->cp[i]) >= 0)
     best = 0;
   if (best && gain >= need) {
     struct zhfix__edit ed;
@@ -733,7 +737,7 @@ static void near_build(void)
 
 /* Can may_change() be true for member c between neighbours whose
  * representatives (as may_change() reads them, 0: not Han) are left and right? */
-static bool near_word(int side, uint32_t c, uint32_t left, uint32_t right)
+static inline bool near_word(int side, uint32_t c, uint32_t left, uint32_t right)
 {
   uint32_t h;
   if (!near_ok)
@@ -857,6 +861,136 @@ bool zhfix__misconv_quiet_at(const char *s, size_t len, const uint32_t *at, size
 }
 
 bool zhfix__misconv_no_filter; /* for tests: call choose() everywhere */
+
+/* Characters on each side of a member that choose() and may_change() read:
+ * phrase_explains() and equal_spelling() spans of up to 8 characters. */
+#define TRIAL_SIDE 7
+
+/* Decode the characters around the one at byte p of the valid UTF-8 line
+ * s[0, len), up to TRIAL_SIDE on each side, into cp[] and src[] (room for
+ * 2 * TRIAL_SIDE + 1): their number; *at receives the index of p's. 0 if
+ * one of them is outside the BMP. */
+static size_t trial_window(const char *s, size_t len, size_t p, uint32_t *cp, uint32_t *src,
+                           size_t *at)
+{
+  const unsigned char *u = (const unsigned char *)s, *end = u + len, *b = u + p;
+  size_t n = 0, k, l;
+
+  for (k = 0; k < TRIAL_SIDE && b > u; k++)
+    do
+      b--;
+    while (b > u && (*b & 0xC0) == 0x80);
+  *at = k;
+  for (; b < end && n <= *at + TRIAL_SIDE; b += l, n++) {
+    l = next_char(b, end, &cp[n]);
+    if (l == 0 || cp[n] >= 0x10000)
+      return 0;
+    src[n] = (uint32_t)n;
+  }
+  return n;
+}
+
+/* Does a doubled form start at p < end (valid UTF-8, c the character
+ * there)? Then undouble() changes the line. */
+static bool doubled_at(const unsigned char *p, const unsigned char *end, uint32_t c)
+{
+  size_t k;
+  if (!zhfix__is_han(c))
+    return false; /* (undouble() looks at Han characters only) */
+  for (k = 0; k < ndoublings; k++) {
+    const char *bad = zhfix__misconv.doubling[2 * k];
+    size_t l = strlen(bad);
+    if (doublings[k].bad[0] == c && (size_t)(end - p) >= l && memcmp(p, bad, l) == 0)
+      return true;
+  }
+  return false;
+}
+
+/* The tables the trial reads (those of repair_as()), in one pthread_once()
+ * per line. */
+static pthread_once_t trial_once = PTHREAD_ONCE_INIT;
+
+static void trial_build(void)
+{
+  pthread_once(&bmp_once, bmp_build);
+  pthread_once(&prefix_once, prefix_build);
+  pthread_once(&near_once, near_build);
+}
+
+bool zhfix__misconv_trial_at(zhfix_ctx *ctx, const char *s, size_t len, const uint32_t *at,
+                             size_t n, int script, zhfix__edit_fn report)
+{
+  const unsigned char *u = (const unsigned char *)s, *end = u + len;
+  uint32_t cp[2 * TRIAL_SIDE + 1], src[2 * TRIAL_SIDE + 1];
+  struct zhfix__text t = {cp, src, 0, 2 * TRIAL_SIDE + 1};
+  const uint32_t *alt;
+  int side = script == ZHFIX_SCRIPT_SIMPLIFIED;
+  bool sided = script == ZHFIX_SCRIPT_SIMPLIFIED || script == ZHFIX_SCRIPT_TRADITIONAL;
+  /* (the member bits of the line's side, none for other scripts) */
+  unsigned bit = !sided ? 0 : side ? ZHFIX__MISCONV_SIMP : ZHFIX__MISCONV_TRAD;
+  unsigned want = bit | ZHFIX__MISCONV_DOUBLING;
+  size_t k, i;
+
+  /* repair_as() classifies the line again for these (and the tests' switch
+   * has choose() weigh every member). */
+  if (script == ZHFIX_SCRIPT_TIE || ctx->converter == ZHFIX_CONVERTER_CHARACTER ||
+      zhfix__misconv_no_filter)
+    return false;
+  pthread_once(&trial_once, trial_build);
+  if (!near_ok)
+    return false;
+  for (k = 0; k < n; k++) {
+    const unsigned char *p = u + at[k], *b = p;
+    uint32_t c, prev = 0, next = 0;
+    unsigned f;
+    /* (the scan's members are Han characters: three bytes each) */
+    if (at[k] + 3 > len || (p[0] & 0xF0) != 0xE0)
+      return false;
+    c = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+    f = member_bits[c];
+    if (!(f & want))
+      continue;
+    /* undouble() changes any doubled form. */
+    if ((f & ZHFIX__MISCONV_DOUBLING) && doubled_at(p, end, c)) {
+      struct zhfix__edit ed = {0, 1, "misconversion", 0, NULL, 0};
+      report(ctx, &ed);
+      return true;
+    }
+    /* choose() weighs the members of the line's side (that have
+     * alternatives, below); near_word() on the neighbours answers for most. */
+    if (!(f & bit))
+      continue;
+    /* The neighbours: three-byte characters mostly (a lead byte three
+     * bytes back starts the one before, in valid UTF-8). */
+    if (p - u >= 3 && (p[-3] & 0xF0) == 0xE0) {
+      prev = (uint32_t)(p[-3] & 0x0F) << 12 | (uint32_t)(p[-2] & 0x3F) << 6 | (p[-1] & 0x3F);
+    } else if (b > u) {
+      do
+        b--;
+      while (b > u && (*b & 0xC0) == 0x80);
+      if (next_char(b, p, &prev) != (size_t)(p - b) || prev >= 0x10000)
+        return false;
+    }
+    if (end - p >= 6 && (p[3] & 0xF0) == 0xE0)
+      next = (uint32_t)(p[3] & 0x0F) << 12 | (uint32_t)(p[4] & 0x3F) << 6 | (p[5] & 0x3F);
+    else if (p + 3 < end && (next_char(p + 3, end, &next) == 0 || next >= 0x10000))
+      return false;
+    if (!near_word(side, c, quiet_rep(side, prev), quiet_rep(side, next)) ||
+        !bmp_index[side][c] || !alternatives(side, c, &alt) || !zhfix__is_han(c))
+      continue;
+    /* The others on the characters around them, which is all that
+     * may_change() and choose() read. */
+    t.n = trial_window(s, len, at[k], cp, src, &i);
+    if (t.n == 0)
+      return false;
+    if (may_change(&t, i, side)) {
+      choose(ctx, &t, i, side, report);
+      if (t.cp[i] != c)
+        return true; /* (choose() reported it) */
+    }
+  }
+  return true;
+}
 
 bool zhfix__misconv_repair_as(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn report,
                               int script)

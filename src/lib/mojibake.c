@@ -16,6 +16,7 @@
  * `锟斤拷` runs (U+FFFD read through GBK) taken back to U+FFFD; and memory fill
  * (烫烫烫烫, 屯屯屯屯) glued to the end of a field removed. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -337,6 +338,66 @@ static bool peel(zhfix_ctx *ctx, enum zhfix__codec d, uint32_t *cp, size_t *n)
   return ok;
 }
 
+/* The bytes of each BMP character in GB18030 and in Big5 (0 and 1 of the
+ * first index), as zhfix__encode() writes them, packed first byte highest
+ * (0: not asked yet; NO_BYTES: it has none), learnt on first use. Both
+ * converters are stateless and map one character to one byte sequence, so a
+ * span encodes to the concatenation of its characters' bytes, or not at all
+ * if one of them has none. Read by the trials of zhfix__mojibake_cjk_quiet(),
+ * which meet the same few thousand characters over and over; shared by all
+ * threads (each entry is written whole, and always with the same value). */
+#define NO_BYTES 0xFFFFFFFFu
+static _Atomic uint32_t cjk_bytes[2][0x10000];
+
+/* Encode t->cp[from, to) with d (GB18030 or Big5) into bytes from
+ * cjk_bytes[]: 1 done, 0 not exactly d, -1 not known here (a character
+ * outside the BMP, NUL, U+FFFD; a sequence the packing cannot hold; out of
+ * memory): encode_span() then. */
+static int encode_known(zhfix_ctx *ctx, const struct zhfix__text *t, size_t from, size_t to,
+                        enum zhfix__codec d, struct zhfix__buf *bytes)
+{
+  _Atomic uint32_t *known = cjk_bytes[d == ZHFIX__BIG5];
+  size_t i;
+
+  bytes->len = 0;
+  if (!zhfix__buf_reserve(bytes, 4 * (to - from)))
+    return -1;
+  for (i = from; i < to; i++) {
+    uint32_t c = t->cp[i], v;
+    unsigned char *out = (unsigned char *)bytes->data + bytes->len;
+    if (c == 0 || c >= 0x10000 || c == 0xFFFD)
+      return -1;
+    v = atomic_load_explicit(&known[c], memory_order_relaxed);
+    if (v == 0) { /* (first use: zhfix__encode() on its own) */
+      struct zhfix__buf one = {0};
+      size_t k;
+      if (zhfix__encode(&ctx->codecs, d, &c, 1, &one)) {
+        for (k = 0; k < one.len; k++)
+          v = v << 8 | (unsigned char)one.data[k];
+        if (one.len == 0 || one.len > 4 || (unsigned char)one.data[0] == 0 || v == NO_BYTES)
+          v = 0;
+      } else {
+        v = ctx->codecs.oom ? 0 : NO_BYTES;
+      }
+      zhfix__buf_free(&one);
+      if (v == 0)
+        return -1;
+      atomic_store_explicit(&known[c], v, memory_order_relaxed);
+    }
+    if (v == NO_BYTES)
+      return 0;
+    if (v > 0xFFFFFF)
+      *out++ = (unsigned char)(v >> 24);
+    if (v > 0xFFFF)
+      *out++ = (unsigned char)(v >> 16);
+    if (v > 0xFF)
+      *out++ = (unsigned char)(v >> 8);
+    *out++ = (unsigned char)v;
+    bytes->len = (size_t)(out - (unsigned char *)bytes->data);
+  }
+  return 1;
+}
+
 /* Encode t->cp[from, to) with d into bytes; each U+FFFD (a byte the first
  * decoder could not read) becomes a hole, recorded in holes. */
 static bool encode_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t from, size_t to,
@@ -349,6 +410,10 @@ static bool encode_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t from
 
   bytes->len = 0;
   *nholes = 0;
+  for (j = from; j < to && t->cp[j] != 0xFFFD; j++)
+    ;
+  if (j == to) /* (no hole: the usual span) */
+    return encode_cps(ctx, d, t->cp + from, to - from, bytes);
   while (ok && i < to) {
     for (j = i; j < to && t->cp[j] != 0xFFFD; j++)
       ;
@@ -365,35 +430,44 @@ static bool encode_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t from
   return ok;
 }
 
-/* The best hypothesis for span [from, to) of t, into *best (best->cp NULL: none). */
+/* The best hypothesis for span [from, to) of t, into *best (best->cp NULL: none);
+ * with first set, the first that qualifies (is there one?). */
 static bool best_for_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t from, size_t to,
-                          enum zhfix__codec d, const bool *seen, struct cand *best)
+                          enum zhfix__codec d, const bool *seen, bool first, struct cand *best)
 {
   struct zhfix__buf *bytes = &ctx->scratch;
   uint32_t prev = from ? t->cp[from - 1] : 0, next = to < t->n ? t->cp[to] : 0;
+  uint32_t *cp = NULL; /* a decode, kept for the next hypothesis unless taken */
   double orig = -1;
-  size_t h, nholes, *holes = malloc((to - from) * sizeof *holes);
+  size_t h, nholes, few[64], *holes = to - from <= 64 ? few : malloc((to - from) * sizeof *holes);
   bool ok = true;
+  int known;
 
   if (!holes)
     return false;
-  if (!encode_span(ctx, t, from, to, d, bytes, holes, &nholes))
+  /* (the trials read GB18030 and Big5 bytes from what is known) */
+  known = first && (d == ZHFIX__GB18030 || d == ZHFIX__BIG5)
+              ? encode_known(ctx, t, from, to, d, bytes)
+              : -1;
+  if (known == 0 || (known < 0 && !encode_span(ctx, t, from, to, d, bytes, holes, &nholes)))
     goto out; /* not exactly D: not this hypothesis */
+  if (known > 0)
+    nholes = 0;
   for (h = 0; h < sizeof hypotheses / sizeof *hypotheses; h++) {
     const struct hypothesis *hy = &hypotheses[h];
-    uint32_t *cp;
     size_t n = (size_t)-1, k, lost = 0;
     double gain;
     bool latin;
 
     if (hy->d != d || (!seen[h] && to - from < hy->min_span) || (nholes && hy->e != ZHFIX__UTF8))
       continue;
-    cp = malloc((bytes->len + nholes + 1) * sizeof *cp);
-    if (!cp) {
+    if (!cp && !(cp = malloc((bytes->len + nholes + 1) * sizeof *cp))) {
       ok = false;
       goto out;
     }
-    if (!nholes)
+    /* (UTF-8 is read by utf8_lossy() alone: on valid bytes it decodes them
+     * as zhfix__decode() does, with nothing lost) */
+    if (!nholes && hy->e != ZHFIX__UTF8)
       n = zhfix__decode(&ctx->codecs, hy->e, bytes->data, bytes->len, cp, bytes->len + 1);
     /* UTF-8 that lost bytes on the way: structured loss, one U+FFFD per lost character. */
     if (n == (size_t)-1 && hy->e == ZHFIX__UTF8)
@@ -402,7 +476,6 @@ static bool best_for_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t fr
      * again is peeled once more, and judged by what comes out last. */
     if (n != (size_t)-1 && !lost && single_byte(d) && hy->e == ZHFIX__UTF8 &&
         !peel(ctx, d, cp, &n)) {
-      free(cp);
       ok = false;
       goto out;
     }
@@ -420,18 +493,14 @@ static bool best_for_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t fr
     if (n == (size_t)-1 || n == 0 ||
         ((!seen[h] || (lost && !nholes)) && !latin &&
          (2 * lost > n || han_count(cp, n) < (lost || single_byte(d) ? 2 : 1))) ||
-        (n == to - from && memcmp(cp, t->cp + from, n * sizeof *cp) == 0)) {
-      free(cp);
+        (n == to - from && memcmp(cp, t->cp + from, n * sizeof *cp) == 0))
       continue;
-    }
     for (k = 0; k < n && (single_byte(d) || (cjk_text_char(cp[k]) && (hy->e == ZHFIX__SJIS ||
                                                                        !kana(cp[k]))) ||
                           cp[k] == 0xFFFD); k++)
       ;
-    if (k < n) {
-      free(cp);
+    if (k < n)
       continue;
-    }
     if (orig < 0)
       orig = zhfix__lm_cost(prev, t->cp + from, to - from, next);
     gain = orig - zhfix__lm_cost(prev, cp, n, next) - hy->prior * (double)n;
@@ -448,12 +517,15 @@ static bool best_for_span(zhfix_ctx *ctx, const struct zhfix__text *t, size_t fr
       best->margin = gain / (double)n;
       best->kind = lost ? "mojibake-lossy" : "mojibake";
       best->hyp = h;
-      continue;
+      cp = NULL;
+      if (first)
+        break;
     }
-    free(cp);
   }
 out:
-  free(holes);
+  free(cp);
+  if (holes != few)
+    free(holes);
   return ok;
 }
 
@@ -462,20 +534,44 @@ out:
  * stray letters of other scripts (Cyrillic, kana, box drawing), where clean
  * text has few: at least a share SUSPECT_SHARE of its non-ASCII characters. A
  * cheap gate, so clean text costs no encoding and decoding. */
+/* Per BMP character, what looks_misread() counts: 0 not known yet, 1 not
+ * odd, 2 odd (the language model's rarity is a search; text repeats its
+ * characters). Shared by all threads, each entry written whole. */
+static _Atomic uint8_t odd_known[0x10000];
+
+static bool odd_char(uint32_t c)
+{
+  unsigned v = c < 0x10000 ? atomic_load_explicit(&odd_known[c], memory_order_relaxed) : 0;
+  if (v == 0) {
+    v = 1 + (zhfix__is_han(c) ? zhfix__lm_is_rare(c)
+                              : c != 0xFFFD && !(c >= 0x3000 && c <= 0x303F) &&
+                                    !(c >= 0xFF00 && c <= 0xFFEF) && !(c >= 0x2010 && c <= 0x2027));
+    if (c < 0x10000)
+      atomic_store_explicit(&odd_known[c], (uint8_t)v, memory_order_relaxed);
+  }
+  return v == 2;
+}
+
 static bool looks_misread(const struct zhfix__text *t, size_t from, size_t to)
 {
-  size_t i, high = 0, odd = 0;
-  for (i = from; i < to; i++) {
+  size_t i, high = 0, odd = 0, left;
+  double need;
+  for (i = from; i < to; i++)
+    high += t->cp[i] >= 0x80;
+  need = SUSPECT_SHARE * (double)high;
+  /* (counted until the share is reached, or out of reach) */
+  for (i = from, left = high; i < to; i++) {
     uint32_t c = t->cp[i];
     if (c < 0x80)
       continue;
-    high++;
-    if (zhfix__is_han(c) ? zhfix__lm_is_rare(c)
-                         : c != 0xFFFD && !(c >= 0x3000 && c <= 0x303F) &&
-                               !(c >= 0xFF00 && c <= 0xFFEF) && !(c >= 0x2010 && c <= 0x2027))
-      odd++;
+    left--;
+    odd += odd_char(c);
+    if (odd > 0 && (double)odd >= need)
+      return true;
+    if ((double)(odd + left) < need)
+      return false;
   }
-  return odd > 0 && (double)odd >= SUSPECT_SHARE * (double)high;
+  return false;
 }
 
 /* Has the line shown a hypothesis that reads bytes as d? */
@@ -549,7 +645,7 @@ static bool source_pass(zhfix_ctx *ctx, struct zhfix__text *t, enum zhfix__codec
               (d == ZHFIX__CP1252 ? t->cp[k] >= 0xA0 && t->cp[k] <= 0xFF : t->cp[k] >= 0x80);
     if (high >= (seen_from(seen, d) ? 1 : MIN_HIGH) &&
         (single_byte(d) || seen_from(seen, d) || looks_misread(t, i, j)) &&
-        !best_for_span(ctx, t, i, j, d, seen, &best))
+        !best_for_span(ctx, t, i, j, d, seen, false, &best))
       return false;
     if (best.cp && !report) {
       free(best.cp);
@@ -589,12 +685,44 @@ static bool codepage_pass(zhfix_ctx *ctx, struct zhfix__text *t, zhfix__edit_fn 
 
 int zhfix__mojibake_cjk_quiet(zhfix_ctx *ctx, struct zhfix__text *t)
 {
-  bool seen[sizeof hypotheses / sizeof *hypotheses] = {false}, changed = false;
+  static const enum zhfix__codec sources[] = {ZHFIX__GB18030, ZHFIX__BIG5};
+  bool seen[sizeof hypotheses / sizeof *hypotheses] = {false};
+  size_t i, j, k, s;
 
-  if (!source_pass(ctx, t, ZHFIX__GB18030, NULL, seen, &changed) ||
-      (!changed && !source_pass(ctx, t, ZHFIX__BIG5, NULL, seen, &changed)) || ctx->codecs.oom)
-    return -1;
-  return !changed;
+  /* source_pass() with each of the two, but in one walk: both read the same
+   * spans (span_char(), span_piece() are the same for all CJK code pages),
+   * the line has shown no hypothesis (seen[]), and the first candidate
+   * answers. */
+  for (i = 0; i < t->n;) {
+    size_t high = 0;
+    if (t->cp[i] < 0x80) {
+      i++; /* (ASCII, or no span character) */
+      continue;
+    }
+    for (j = i; j < t->n && span_char(ZHFIX__GB18030, t->cp[j]); j++)
+      ;
+    while (j > i && t->cp[j - 1] < 0x80)
+      j--;
+    if ((k = span_piece(t, i, j, ZHFIX__GB18030)) == i) {
+      i = j > i ? j : i + 1;
+      continue;
+    }
+    j = k;
+    for (k = i; k < j; k++)
+      high += t->cp[k] != 0xA0 && t->cp[k] >= 0x80;
+    if (high >= MIN_HIGH && looks_misread(t, i, j))
+      for (s = 0; s < sizeof sources / sizeof *sources; s++) {
+        struct cand best = {0};
+        if (!best_for_span(ctx, t, i, j, sources[s], seen, true, &best))
+          return -1;
+        if (best.cp) {
+          free(best.cp);
+          return 0;
+        }
+      }
+    i = j;
+  }
+  return ctx->codecs.oom ? -1 : 1;
 }
 
 /* ---- UTF-8 of any alphabet read as a single-byte code page ---- */

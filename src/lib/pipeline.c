@@ -222,15 +222,21 @@ static void find_utf16_newline(zhfix_ctx *ctx, uint64_t col, uint64_t byte, cons
                                size_t seglen)
 {
   const struct zhfix__text *t = &ctx->text;
-  size_t i, sites = 0, first = 0;
-  for (i = 0; i < t->n; i++)
+  size_t i, sites = 0, first = 0, left = 0;
+  for (i = 0; i < t->n; i++) {
     if ((t->cp[i] & 0xFF) == 0x0D && t->cp[i] >= 0x3000)
       return;
-  for (i = 0; i < t->n; i++) {
+    left += (t->cp[i] & 0xFF) == 0x0A;
+  }
+  /* (weighed until UTF16_SITES are found, or out of reach) */
+  for (i = 0; i < t->n && sites < UTF16_SITES && sites + left >= UTF16_SITES; i++) {
     uint32_t c = t->cp[i], w[2];
     size_t k = 0;
     double gain;
-    if ((c & 0xFF) != 0x0A || !zhfix__is_han(c) || !zhfix__is_han((c & ~0xFFu) | 0x0D))
+    if ((c & 0xFF) != 0x0A)
+      continue;
+    left--;
+    if (!zhfix__is_han(c) || !zhfix__is_han((c & ~0xFFu) | 0x0D))
       continue;
     w[k++] = c;
     if (i + 1 < t->n)
@@ -413,8 +419,8 @@ static uint32_t *linetext_cps(zhfix_ctx *ctx, size_t *n)
 /* Count a line of the given script; a mixed line is reported as a finding
  * with text[0, len) (bytes): the line, or the last sentence of a long line,
  * at its column. */
-static void count_line(zhfix_ctx *ctx, zhfix_script script, const struct zhfix__script_count *c,
-                       const char *text, size_t len)
+static inline void count_line(zhfix_ctx *ctx, zhfix_script script,
+                              const struct zhfix__script_count *c, const char *text, size_t len)
 {
   if (!(ctx->flags & ZHFIX_NO_SCRIPT_STATS))
     ctx->stats.lines_by_script[script]++;
@@ -575,6 +581,27 @@ static zhfix_status do_window(zhfix_ctx *ctx, const char *s, size_t len, zhfix_w
   return hold(ctx, s, len, AHEAD_WINDOW, write, user);
 }
 
+/* Is s[0, len) all ASCII? Eight bytes at a time (the last eight read again
+ * where len is no multiple of eight): the quick path asks it of lines
+ * without Han, most of them short. */
+static bool all_ascii(const char *s, size_t len)
+{
+  uint64_t any = 0, w;
+  size_t i;
+
+  if (len < 8) {
+    for (i = 0; i < len; i++)
+      any |= (unsigned char)s[i];
+    return any < 0x80;
+  }
+  for (i = 0; i + 8 <= len; i += 8) {
+    memcpy(&w, s + i, 8);
+    any |= w;
+  }
+  memcpy(&w, s + len - 8, 8);
+  return !((any | w) & 0x8080808080808080ull);
+}
+
 /* The report of a trial run of a stage: it would change the line. */
 static void dry_edit(zhfix_ctx *ctx, const struct zhfix__edit *e)
 {
@@ -594,6 +621,7 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
   int script = ZHFIX_SCRIPT_TIE;
   unsigned need;
   bool loaded = false; /* ctx->text holds the line */
+  bool tried = false;  /* the mis-conversion stage was tried (ctx->dry_changed) */
 
   /* --punct and --space look at every line, and --to=auto weighs the
    * repaired text of each line until it has chosen: the full path. */
@@ -614,19 +642,35 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
   }
   /* Most Chinese lines hold a character the mis-conversion stage weighs (了,
    * 后, 干 ...), and it seldom changes one: most such lines are answered
-   * without decoding them, the others by a trial of the stage on a copy. */
-  script = zhfix__script_by_counts(q.han, q.simplified_only, q.traditional_only);
+   * without decoding them (a trial of the stage around its members, or for a
+   * tie of scripts, the members' neighbours), the others by a trial of the
+   * stage on a copy. */
+  script = q.han ? zhfix__script_by_counts(q.han, q.simplified_only, q.traditional_only)
+                 : ZHFIX_SCRIPT_NONE; /* (what it says of no Han) */
   if (need & ZHFIX__STAGE_MISCONV) {
     unsigned sides = script == ZHFIX_SCRIPT_SIMPLIFIED    ? ZHFIX__MISCONV_SIMP
                      : script == ZHFIX_SCRIPT_TRADITIONAL ? ZHFIX__MISCONV_TRAD
                                                           : ZHFIX__MISCONV_SIMP | ZHFIX__MISCONV_TRAD;
-    if (q.nmembers <= ZHFIX__QUICK_MEMBERS
-            ? zhfix__misconv_quiet_at(s, len, q.member_at, q.nmembers, sides)
-            : zhfix__misconv_quiet(s, len, sides))
+    ctx->dry_changed = false;
+    if (q.nmembers <= ZHFIX__QUICK_MEMBERS &&
+        zhfix__misconv_trial_at(ctx, s, len, q.member_at, q.nmembers, script, dry_edit))
+      tried = true;
+    else if (q.nmembers <= ZHFIX__QUICK_MEMBERS
+                 ? zhfix__misconv_quiet_at(s, len, q.member_at, q.nmembers, sides)
+                 : zhfix__misconv_quiet(s, len, sides))
+      need &= ~ZHFIX__STAGE_MISCONV;
+    if (tried && !ctx->dry_changed)
       need &= ~ZHFIX__STAGE_MISCONV;
   }
-  if (need & (ZHFIX__STAGE_MISCONV | ZHFIX__STAGE_CJK)) {
+  /* (the trial of the stage needs the line's offsets: load()) */
+  if ((need & ZHFIX__STAGE_MISCONV) && !tried) {
     if (!load(ctx, s, len)) {
+      *st = ZHFIX_ERR_NOMEM;
+      return true;
+    }
+    loaded = true;
+  } else if (need & ZHFIX__STAGE_CJK) {
+    if (!load_cps(ctx, s, len)) {
       *st = ZHFIX_ERR_NOMEM;
       return true;
     }
@@ -642,7 +686,7 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
     }
     need &= ~ZHFIX__STAGE_CJK;
   }
-  if (need & ZHFIX__STAGE_MISCONV) {
+  if ((need & ZHFIX__STAGE_MISCONV) && !tried) {
     ctx->dry_changed = false;
     /* The scan's counts are the line's: its script, as the stage (and
      * line_script()) would classify it, the model deciding a tie. */
@@ -652,6 +696,9 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
       *st = ZHFIX_ERR_NOMEM;
       return true;
     }
+    tried = true;
+  }
+  if (need & ZHFIX__STAGE_MISCONV) {
     if (ctx->dry_changed) {
       /* The full path, but for the stages the scan found nothing for. */
       ctx->skip = ZHFIX__STAGE_ALL & ~need;
@@ -679,7 +726,7 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
     find_utf16_newline(ctx, 0, 0, s, len);
   /* (a line of ASCII converts to itself where no key holds ASCII) */
   if (len && ctx->conv &&
-      !(q.han == 0 && zhfix__conv_keeps_ascii(ctx->conv) && zhfix__ascii_end(s, s + len) == s + len)) {
+      !(q.han == 0 && zhfix__conv_keeps_ascii(ctx->conv) && all_ascii(s, len))) {
     *st = zhfix__conv_run(ctx->conv, s, len, &ctx->out);
     if (*st == ZHFIX_ERR_CONVERT)
       *st = zhfix__fail(ctx, *st, "line %llu: OpenCC could not convert the text",

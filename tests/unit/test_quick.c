@@ -451,6 +451,116 @@ static size_t misconv_edits(zhfix_ctx *ctx, const char *line, size_t len, int sc
   return edits;
 }
 
+/* Edits of the mis-conversion stage as it runs (filtered), on line[0, len)
+ * read as `script`. */
+static size_t stage_edits(zhfix_ctx *ctx, const char *line, size_t len, int script)
+{
+  struct zhfix__text t = {0};
+  size_t i = 0, l;
+  uint32_t c;
+
+  assert_true(zhfix__text_reserve(&t, len));
+  while (i < len && (l = zhfix__utf8_decode(line + i, line + len, &c)) > 0) {
+    t.src[t.n] = (uint32_t)t.n;
+    t.cp[t.n++] = c;
+    i += l;
+  }
+  edits = 0;
+  assert_true(zhfix__misconv_repair_as(ctx, &t, count_edit, script));
+  zhfix__text_free(&t);
+  return edits;
+}
+
+/* zhfix__misconv_trial_at() finds a change exactly where the stage makes
+ * one: on the sentences with each member of a set replaced by each other
+ * member (and with a doubled form put in), as Simplified, Traditional and
+ * mixed text, in repair mode, with a conversion target and after a phrase
+ * converter (ZHFIX_CONVERTER_OTHER); it declines a tie of scripts and a
+ * document a character-only converter wrote. */
+static void test_misconv_trial(void **state)
+{
+  const struct zhfix__misconv_table *m = &zhfix__misconv;
+  static const int scripts[] = {ZHFIX_SCRIPT_SIMPLIFIED, ZHFIX_SCRIPT_TRADITIONAL,
+                                ZHFIX_SCRIPT_MIXED};
+  zhfix_ctx *ctx[3] = {NULL, NULL, NULL};
+  struct zhfix__buf line = {0};
+  struct zhfix__quick q;
+  size_t i, tried = 0, changed = 0, doubled = 0;
+  (void)state;
+
+  assert_int_equal(zhfix_open(&ctx[0], 0), ZHFIX_OK);
+  assert_int_equal(zhfix_open(&ctx[1], 0), ZHFIX_OK);
+  assert_int_equal(zhfix_set_target(ctx[1], "t"), ZHFIX_OK);
+  assert_int_equal(zhfix_open(&ctx[2], 0), ZHFIX_OK);
+  ctx[2]->converter = ZHFIX_CONVERTER_OTHER;
+  for (i = 0; i < nsentences; i++) {
+    const char *s = sentences[i];
+    size_t len = strlen(s), at, l, j, k, x, y;
+    uint32_t c;
+    for (at = 0; at <= len; at += l ? l : 1) {
+      int side;
+      l = at < len ? zhfix__utf8_decode(s + at, s + len, &c) : 0;
+      for (side = 0; side < 2; side++) {
+        long f = l ? zhfix__find_u32(m->cp[side], m->n[side], c) : -1;
+        size_t first = f < 0 ? 0 : m->first[side][f], last = f < 0 ? 0 : m->first[side][f + 1];
+        if (at == len && side == 0) /* the line as it is, and with a doubled form */
+          first = 0, last = 1 + m->ndoubling;
+        for (j = first; j < last; j++) {
+          line.len = 0;
+          if (at < len) {
+            zhfix__buf_add(&line, s, at);
+            zhfix__buf_add_cp(&line, m->alt[side][j]);
+            zhfix__buf_add(&line, s + at + l, len - at - l);
+          } else if (j == 0) {
+            zhfix__buf_add(&line, s, len);
+          } else { /* (after the first few characters) */
+            for (k = 0; k < len && k < 12; k += zhfix__utf8_decode(s + k, s + len, &c))
+              ;
+            zhfix__buf_add(&line, s, k);
+            zhfix__buf_add(&line, m->doubling[2 * (j - 1)], strlen(m->doubling[2 * (j - 1)]));
+            zhfix__buf_add(&line, s + k, len - k);
+            doubled++;
+          }
+          if (zhfix__quick_scan(line.data, line.len, &q) == ZHFIX__STAGE_FULL ||
+              q.nmembers > ZHFIX__QUICK_MEMBERS)
+            continue;
+          for (x = 0; x < 3; x++)
+            for (y = 0; y < sizeof scripts / sizeof *scripts; y++) {
+              size_t n = stage_edits(ctx[x], line.data, line.len, scripts[y]);
+              edits = 0;
+              if (!zhfix__misconv_trial_at(ctx[x], line.data, line.len, q.member_at, q.nmembers,
+                                           scripts[y], count_edit))
+                fail_msg("declined: %.*s", (int)line.len, line.data);
+              if ((edits > 0) != (n > 0))
+                fail_msg("trial %zu, stage %zu edits as %d: %.*s", edits, n, scripts[y],
+                         (int)line.len, line.data);
+              assert_true(edits <= 1);
+              tried++;
+              changed += n > 0;
+            }
+          edits = 0;
+          assert_false(zhfix__misconv_trial_at(ctx[0], line.data, line.len, q.member_at,
+                                               q.nmembers, ZHFIX_SCRIPT_TIE, count_edit));
+        }
+      }
+      if (at == len)
+        break;
+    }
+  }
+  /* A document a character-only converter wrote: the stage classifies again. */
+  ctx[2]->converter = ZHFIX_CONVERTER_CHARACTER;
+  assert_int_not_equal(zhfix__quick_scan(sentences[0], strlen(sentences[0]), &q),
+                       ZHFIX__STAGE_FULL);
+  assert_false(zhfix__misconv_trial_at(ctx[2], sentences[0], strlen(sentences[0]), q.member_at,
+                                       q.nmembers, ZHFIX_SCRIPT_TRADITIONAL, count_edit));
+  printf("# %zu trials, %zu of them with an edit; %zu lines with a doubled form\n", tried, changed,
+         doubled);
+  assert_true(tried > 10000 && changed > 100 && doubled > 10);
+  for (i = 0; i < 3; i++)
+    zhfix_close(&ctx[i]);
+  zhfix__buf_free(&line);
+}
+
 /* zhfix__misconv_quiet() says a line is left alone only when the stage,
  * unfiltered, leaves it alone as Simplified and as Traditional text, with and
  * without a conversion target: on the sentences, each with every member of a
@@ -588,6 +698,55 @@ static void test_cjk_spans(void **state)
   zhfix_close(&ctx);
 }
 
+/* What zhfix__mojibake_cjk_quiet() reads GB18030 and Big5 bytes from: a
+ * string encodes to its characters' bytes one after another, or not at all
+ * when one of them has none, as ICU's converters do it whole. On the
+ * sentences' characters, no-break spaces, ASCII and random BMP characters. */
+static void test_cjk_bytes(void **state)
+{
+  static const enum zhfix__codec pages[] = {ZHFIX__GB18030, ZHFIX__BIG5};
+  struct zhfix__buf whole = {0}, one = {0}, joined = {0};
+  uint32_t cp[8];
+  size_t r, n, k, p, failed = 0;
+  (void)state;
+
+  for (r = 0; r < 20000; r++) {
+    const char *s = sentences[next_rand() % nsentences];
+    n = 1 + next_rand() % 8;
+    for (k = 0; k < n; k++) {
+      uint32_t c, pick = next_rand() % 4;
+      size_t len = strlen(s), at = len ? next_rand() % len : 0;
+      while (at > 0 && (s[at] & 0xC0) == 0x80)
+        at--;
+      if (pick == 0 || !len || !zhfix__utf8_decode(s + at, s + len, &c))
+        c = 0x80 + next_rand() % (0x10000 - 0x80);
+      else if (pick == 1)
+        c = next_rand() % 2 ? 0xA0 : 0x20 + next_rand() % 0x5F;
+      if (c >= 0xD800 && c <= 0xDFFF)
+        c = 0x3000;
+      cp[k] = c;
+    }
+    for (p = 0; p < 2; p++) {
+      bool ok = true, all = zhfix__encode(&codecs, pages[p], cp, n, &whole);
+      joined.len = 0;
+      for (k = 0; k < n && ok; k++)
+        if ((ok = zhfix__encode(&codecs, pages[p], cp + k, 1, &one)))
+          zhfix__buf_add(&joined, one.data, one.len);
+      assert_int_equal(all, ok);
+      failed += !ok;
+      if (ok) {
+        assert_int_equal(whole.len, joined.len);
+        assert_memory_equal(whole.data, joined.data, whole.len);
+      }
+    }
+  }
+  printf("# 40000 strings, %zu with a character the code page lacks\n", failed);
+  assert_true(failed > 1000 && failed < 39000);
+  zhfix__buf_free(&whole);
+  zhfix__buf_free(&one);
+  zhfix__buf_free(&joined);
+}
+
 /* A "(1)" after a command's name is no annotation: the byte-shift stage is
  * not asked about the run after it; "(ye4)" is one. */
 static void test_digit_annotation(void **state)
@@ -702,11 +861,13 @@ int main(void)
     cmocka_unit_test(test_table_sources),
     cmocka_unit_test(test_clean_is_quick),
     cmocka_unit_test(test_cjk_spans),
+    cmocka_unit_test(test_cjk_bytes),
     cmocka_unit_test(test_digit_annotation),
     cmocka_unit_test(test_alignments),
     cmocka_unit_test(test_golden),
     cmocka_unit_test(test_misconv_filter),
     cmocka_unit_test(test_misconv_quiet),
+    cmocka_unit_test(test_misconv_trial),
     cmocka_unit_test(test_pieces_everywhere),
     cmocka_unit_test(test_same_with_and_without),
   };
