@@ -4,32 +4,23 @@
 
 #include "internal.h"
 
-bool zhfix__buf_reserve(struct zhfix__buf *b, size_t n)
+bool zhfix__buf_grow(struct zhfix__buf *b, size_t n)
 {
-  if (n > b->cap - b->len) {
-    size_t cap = b->cap ? b->cap : 256;
-    char *d;
-    while (cap - b->len < n) {
-      if (cap > SIZE_MAX / 2)
-        return false;
-      cap *= 2;
-    }
-    d = realloc(b->data, cap);
-    if (!d)
-      return false;
-    b->data = d;
-    b->cap = cap;
-  }
-  return true;
-}
+  size_t cap = b->cap ? b->cap : 256;
+  char *d;
 
-bool zhfix__buf_add(struct zhfix__buf *b, const void *p, size_t n)
-{
-  if (!zhfix__buf_reserve(b, n))
+  if (n <= b->cap - b->len)
+    return true;
+  while (cap - b->len < n) {
+    if (cap > SIZE_MAX / 2)
+      return false;
+    cap *= 2;
+  }
+  d = realloc(b->data, cap);
+  if (!d)
     return false;
-  if (n)
-    memcpy(b->data + b->len, p, n);
-  b->len += n;
+  b->data = d;
+  b->cap = cap;
   return true;
 }
 

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "zhfix.h"
 
@@ -126,11 +127,28 @@ struct zhfix__buf {
   size_t len, cap;
 };
 
+/* zhfix__buf_reserve() when the room is not there: grows the buffer. */
+bool zhfix__buf_grow(struct zhfix__buf *b, size_t n);
+
+/* Make room for n more bytes (len unchanged); false on out of memory. Inline:
+ * the pipeline asks it for every line. */
+static inline bool zhfix__buf_reserve(struct zhfix__buf *b, size_t n)
+{
+  return n <= b->cap - b->len || zhfix__buf_grow(b, n);
+}
+
 /* Append n bytes; false on out of memory (the buffer is unchanged then). */
-bool zhfix__buf_add(struct zhfix__buf *b, const void *p, size_t n);
+static inline bool zhfix__buf_add(struct zhfix__buf *b, const void *p, size_t n)
+{
+  if (!zhfix__buf_reserve(b, n))
+    return false;
+  if (n)
+    memcpy(b->data + b->len, p, n);
+  b->len += n;
+  return true;
+}
+
 bool zhfix__buf_add_cp(struct zhfix__buf *b, uint32_t cp); /* UTF-8 encode and append */
-/* Make room for n more bytes (len unchanged); false on out of memory. */
-bool zhfix__buf_reserve(struct zhfix__buf *b, size_t n);
 void zhfix__buf_free(struct zhfix__buf *b);
 
 /* ---- utf8.c ---- */
@@ -529,6 +547,8 @@ struct zhfix_ctx {
   zhfix_write_fn batch_write;  /* ... and where it goes (the current zhfix_feed's) */
   void *batch_user;
   bool batch_failed;           /* writing it failed */
+  bool batch_in_line;          /* pipeline.c do_line: a line's output is going straight */
+  size_t batch_line;           /* ... to batch from this offset on: not written before its end */
   struct zhfix__buf seg;       /* scratch: one repaired segment */
   struct zhfix__text text;     /* scratch: the segment as code points */
   uint32_t *offsets;           /* byte offset of each input code point of the segment */

@@ -519,15 +519,23 @@ static zhfix_status do_sentences(zhfix_ctx *ctx, const char *s, size_t len)
 
 static zhfix_status flush_out(zhfix_ctx *ctx)
 {
-  size_t n = ctx->batch.len;
-  ctx->batch.len = 0;
-  if (ctx->batch_failed)
-    return ZHFIX_ERR_OUTPUT;
-  if (n && ctx->batch_write(ctx->batch_user, ctx->batch.data, n) != 0) {
+  /* (the output of a line that do_line() is converting straight into the
+   * batch stays: the line is not done) */
+  size_t n = ctx->batch_in_line ? ctx->batch_line : ctx->batch.len;
+  size_t rest = ctx->batch.len - n;
+  zhfix_status st = ZHFIX_OK;
+
+  if (ctx->batch_failed) {
+    st = ZHFIX_ERR_OUTPUT;
+  } else if (n && ctx->batch_write(ctx->batch_user, ctx->batch.data, n) != 0) {
     ctx->batch_failed = true;
-    return zhfix__fail(ctx, ZHFIX_ERR_OUTPUT, "write failed");
+    st = zhfix__fail(ctx, ZHFIX_ERR_OUTPUT, "write failed");
   }
-  return ZHFIX_OK;
+  if (rest)
+    memmove(ctx->batch.data, ctx->batch.data + n, rest);
+  ctx->batch.len = rest;
+  ctx->batch_line = 0;
+  return st;
 }
 
 static bool flush_before_finding(zhfix_ctx *ctx)
@@ -611,11 +619,11 @@ static void dry_edit(zhfix_ctx *ctx, const struct zhfix__edit *e)
 
 /* A line that quick.c finds every repair stage would leave alone: written as
  * it is, with what the full path would report of it (find_left(), the UTF-16
- * newline check, the script), and no stage run. False if the line needs the
- * full path. Sets *direct when the line is its own output (no conversion):
- * nothing is copied to ctx->out then. */
-static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *st,
-                       bool *direct)
+ * newline check, the script), and no stage run; its conversion is appended
+ * to out. False if the line needs the full path. Sets *direct when the line
+ * is its own output (no conversion): nothing is copied to out then. */
+static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, struct zhfix__buf *out,
+                       zhfix_status *st, bool *direct)
 {
   struct zhfix__quick q;
   int script = ZHFIX_SCRIPT_TIE;
@@ -727,7 +735,7 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, zhfix_status *
   /* (a line of ASCII converts to itself where no key holds ASCII) */
   if (len && ctx->conv &&
       !(q.han == 0 && zhfix__conv_keeps_ascii(ctx->conv) && all_ascii(s, len))) {
-    *st = zhfix__conv_run(ctx->conv, s, len, &ctx->out);
+    *st = zhfix__conv_run(ctx->conv, s, len, out);
     if (*st == ZHFIX_ERR_CONVERT)
       *st = zhfix__fail(ctx, *st, "line %llu: OpenCC could not convert the text",
                         (unsigned long long)ctx->line + 1);
@@ -751,6 +759,10 @@ static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term
   size_t body = len, tl;
   zhfix_status st;
   bool direct = false;
+  /* A line of the quick path goes straight into ctx->batch (put_out()'s),
+   * converted there: no copy through ctx->out. Not with --to=auto, whose
+   * lines put_out() writes one by one. */
+  bool batched = !ctx->auto_conv[0] && !ctx->windowed;
 
   /* A line ends with LF, CRLF or a lone CR. */
   if (term) {
@@ -770,7 +782,14 @@ static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term
                  ctx->linetext.data, ctx->linetext.len);
     }
   } else {
-    if (!quick_line(ctx, s, body, &st, &direct)) {
+    bool quick;
+    /* (a finding's flush_out() leaves the line's output in the batch) */
+    ctx->batch_line = ctx->batch.len;
+    ctx->batch_in_line = batched;
+    quick = quick_line(ctx, s, body, batched ? &ctx->batch : &ctx->out, &st, &direct);
+    ctx->batch_in_line = false;
+    if (!quick) {
+      batched = false;
       st = process_line(ctx, s, body);
       ctx->skip = 0;
       if (st == ZHFIX_OK)
@@ -779,11 +798,22 @@ static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term
   }
   ctx->windowed = false;
   ctx->win_col = ctx->win_byte = 0;
+  if (batched && (st != ZHFIX_OK || ctx->batch_failed)) {
+    ctx->batch.len = ctx->batch_line; /* (the line's output is not written) */
+    if (st == ZHFIX_OK)
+      return ZHFIX_ERR_OUTPUT; /* (as put_out() says) */
+  }
   if (st != ZHFIX_OK)
     return st;
   ctx->stats.lines++;
   if (term)
     ctx->line++;
+  if (batched) { /* put_out() of what is in the batch: its terminator, or the line as it came */
+    if (!(direct ? zhfix__buf_add(&ctx->batch, s, len)
+                 : zhfix__buf_add(&ctx->batch, s + body, tl)))
+      return ZHFIX_ERR_NOMEM;
+    return ctx->batch.len >= BATCH ? flush_out(ctx) : ZHFIX_OK;
+  }
   if (direct) /* the line, terminator and all, as it came */
     return put_out(ctx, s, len, write, user);
   if (!zhfix__buf_add(&ctx->out, s + body, tl))
@@ -843,9 +873,12 @@ static zhfix_status hold(zhfix_ctx *ctx, const char *s, size_t len, unsigned kin
 }
 
 /* A line (term: it ends with its terminator), or held (hold()). */
-static zhfix_status line_in(zhfix_ctx *ctx, const char *s, size_t len, bool term,
-                            zhfix_write_fn write, void *user)
+static inline zhfix_status line_in(zhfix_ctx *ctx, const char *s, size_t len, bool term,
+                                   zhfix_write_fn write, void *user)
 {
+  /* (decided and nothing held: hold() would take it at once) */
+  if (ctx->converter != ZHFIX_CONVERTER_UNKNOWN && !ctx->ahead_lines.len)
+    return do_line(ctx, s, len, term, write, user);
   return hold(ctx, s, len, term ? AHEAD_TERM : AHEAD_LINE, write, user);
 }
 
@@ -1127,7 +1160,7 @@ static zhfix_status feed_utf8(zhfix_ctx *ctx, const char *buf, size_t len, zhfix
     } else {
       const char *q = p;
       size_t m = n;
-      st = cut_windows(ctx, &q, &m, write, user);
+      st = m > ctx->window + 2 ? cut_windows(ctx, &q, &m, write, user) : ZHFIX_OK;
       if (st == ZHFIX_OK)
         st = line_in(ctx, q, m, true, write, user);
     }
