@@ -573,6 +573,8 @@ struct zhfix_ctx {
   struct zhfix__script_count win_count; /* script counts of the line's windows */
   double win_bias;             /* their summed Simplified-vs-Traditional model bias */
   bool no_quick;               /* tests: never take the quick path (quick.c) */
+  bool quick_off;              /* pipeline.c: no_quick, --punct or --space (each call's) */
+  bool ascii_kept;             /* pipeline.c: conv converts ASCII to itself (each call's) */
   bool dry_changed;            /* quick_line's trial of the mis-conversion stage changed something */
   unsigned skip;               /* stages repair() skips on this line (quick.c says they find nothing) */
   struct zhfix__conv *auto_conv[2]; /* --to=auto: t2s, s2t; conv is one of them once chosen */

@@ -633,8 +633,7 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, struct zhfix__
 
   /* --punct and --space look at every line, and --to=auto weighs the
    * repaired text of each line until it has chosen: the full path. */
-  if (ctx->no_quick || ctx->punct != ZHFIX_PUNCT_OFF || ctx->punct_space ||
-      (ctx->auto_conv[0] && !ctx->conv))
+  if (ctx->quick_off || (ctx->auto_conv[0] && !ctx->conv))
     return false;
   if (ctx->flags & ZHFIX_NO_REPAIR)
     need = zhfix__quick_count(s, len, &q) ? 0 : ZHFIX__STAGE_FULL;
@@ -732,9 +731,12 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, struct zhfix__
     find_left(ctx, s, len, 0, 0);
   if (need & ZHFIX__STAGE_UTF16)
     find_utf16_newline(ctx, 0, 0, s, len);
-  /* (a line of ASCII converts to itself where no key holds ASCII) */
+  /* (a line of ASCII converts to itself where no key holds ASCII; --to=auto
+   * chooses ctx->conv within a call) */
   if (len && ctx->conv &&
-      !(q.han == 0 && zhfix__conv_keeps_ascii(ctx->conv) && all_ascii(s, len))) {
+      !(q.han == 0 &&
+        (ctx->auto_conv[0] ? zhfix__conv_keeps_ascii(ctx->conv) : ctx->ascii_kept) &&
+        all_ascii(s, len))) {
     *st = zhfix__conv_run(ctx->conv, s, len, out);
     if (*st == ZHFIX_ERR_CONVERT)
       *st = zhfix__fail(ctx, *st, "line %llu: OpenCC could not convert the text",
@@ -1014,6 +1016,10 @@ static void batch_begin(zhfix_ctx *ctx, zhfix_write_fn write, void *user)
   ctx->batch_user = user;
   ctx->batch_failed = false;
   ctx->batch.len = 0;
+  /* What quick_line() would ask of every line: the options do not change
+   * within a call. */
+  ctx->quick_off = ctx->no_quick || ctx->punct != ZHFIX_PUNCT_OFF || ctx->punct_space;
+  ctx->ascii_kept = ctx->conv && zhfix__conv_keeps_ascii(ctx->conv);
 }
 
 static zhfix_status batch_end(zhfix_ctx *ctx, zhfix_status st)
@@ -1116,6 +1122,29 @@ static zhfix_status flush_windows(zhfix_ctx *ctx, zhfix_write_fn write, void *us
   return st;
 }
 
+/* feed_utf8()'s common case: the lines from *p on that end with an LF, nl
+ * the first one's, before stop (the next CR, or the end of the input), each
+ * no longer than a window, while nothing is pending and the converter is
+ * decided (as feed_utf8() and hold() would, without their checks for each
+ * line). *p is advanced past the lines processed. */
+static zhfix_status plain_lines(zhfix_ctx *ctx, const char **p, const char *nl, const char *stop,
+                                zhfix_write_fn write, void *user)
+{
+  const char *s = *p;
+  size_t max = ctx->window + 2;
+  zhfix_status st = ZHFIX_OK;
+
+  while (nl && (size_t)(nl + 1 - s) <= max) {
+    st = do_line(ctx, s, (size_t)(nl + 1 - s), true, write, user);
+    if (st != ZHFIX_OK)
+      break;
+    s = nl + 1;
+    nl = memchr(s, '\n', (size_t)(stop - s));
+  }
+  *p = s;
+  return st;
+}
+
 /* Split buf[0, len) into lines (ending with LF, CRLF or a lone CR) and
  * process each; a line longer than the window is processed in windows. A CR
  * at the end of buf waits for the next byte (it may start a CRLF). */
@@ -1142,6 +1171,16 @@ static zhfix_status feed_utf8(zhfix_ctx *ctx, const char *buf, size_t len, zhfix
   while (p < end && (nl || cr)) {
     const char *e; /* the line's last byte */
     size_t n;
+    if (nl && (!cr || nl < cr) && !ctx->pending.len &&
+        ctx->converter != ZHFIX_CONVERTER_UNKNOWN && !ctx->ahead_lines.len) {
+      st = plain_lines(ctx, &p, nl, cr ? cr : end, write, user);
+      if (st != ZHFIX_OK)
+        return st;
+      /* (stopped before a CR, a long line or the end) */
+      nl = p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
+      if (!(p < end && (nl || cr)))
+        break;
+    }
     if (cr && (!nl || cr < nl)) {
       if (cr + 1 == end)
         break; /* CR LF or a lone CR: the next call tells */
@@ -1150,7 +1189,9 @@ static zhfix_status feed_utf8(zhfix_ctx *ctx, const char *buf, size_t len, zhfix
       e = nl;
     }
     n = (size_t)(e + 1 - p);
-    if (ctx->pending.len) {
+    if (!ctx->pending.len && n <= ctx->window + 2) { /* (most lines) */
+      st = line_in(ctx, p, n, true, write, user);
+    } else if (ctx->pending.len) {
       if (!zhfix__buf_add(&ctx->pending, p, n))
         return ZHFIX_ERR_NOMEM;
       st = flush_windows(ctx, write, user);
@@ -1160,7 +1201,7 @@ static zhfix_status feed_utf8(zhfix_ctx *ctx, const char *buf, size_t len, zhfix
     } else {
       const char *q = p;
       size_t m = n;
-      st = m > ctx->window + 2 ? cut_windows(ctx, &q, &m, write, user) : ZHFIX_OK;
+      st = cut_windows(ctx, &q, &m, write, user);
       if (st == ZHFIX_OK)
         st = line_in(ctx, q, m, true, write, user);
     }
