@@ -753,12 +753,74 @@ static bool quick_line(zhfix_ctx *ctx, const char *s, size_t len, struct zhfix__
   return true;
 }
 
+/* A line's body s[0, body) (without terminator) through quick_line(), or
+ * the stages where it refuses the line. The output goes to ctx->batch where
+ * *batched is set (quick_line() only: the stages clear it), else to
+ * ctx->out; *direct is set when the line is its own output (quick_line()). */
+static inline zhfix_status line_body(zhfix_ctx *ctx, const char *s, size_t body, bool *batched,
+                                     bool *direct)
+{
+  zhfix_status st;
+  bool quick;
+
+  /* (a finding's flush_out() leaves the line's output in the batch) */
+  ctx->batch_line = ctx->batch.len;
+  ctx->batch_in_line = *batched;
+  quick = quick_line(ctx, s, body, *batched ? &ctx->batch : &ctx->out, &st, direct);
+  ctx->batch_in_line = false;
+  if (!quick) {
+    *batched = false;
+    st = process_line(ctx, s, body);
+    ctx->skip = 0;
+    if (st == ZHFIX_OK)
+      st = line_script(ctx);
+  }
+  return st;
+}
+
+/* The end of a line s[0, len) (body: the bytes before its terminator, if
+ * term) processed with status st: counted and written (put_out()), or where
+ * batched, what is in ctx->batch completed (see line_body()). */
+static inline zhfix_status line_out(zhfix_ctx *ctx, const char *s, size_t len, size_t body,
+                                    bool term, zhfix_status st, bool batched, bool direct,
+                                    zhfix_write_fn write, void *user)
+{
+  size_t tl = len - body;
+
+  ctx->windowed = false;
+  ctx->win_col = ctx->win_byte = 0;
+  if (batched && st != ZHFIX_OK)
+    ctx->batch.len = ctx->batch_line; /* (the line's output is not written) */
+  if (st != ZHFIX_OK)
+    return st;
+  ctx->stats.lines++;
+  if (term)
+    ctx->line++;
+  if (batched) { /* put_out() of what is in the batch: its terminator, or the line as it came */
+    if (ctx->batch_failed) {
+      ctx->batch.len = ctx->batch_line;
+      return ZHFIX_ERR_OUTPUT; /* (as put_out() says) */
+    }
+    if (!(direct ? zhfix__buf_add(&ctx->batch, s, len)
+                 : zhfix__buf_add(&ctx->batch, s + body, tl)))
+      return ZHFIX_ERR_NOMEM;
+    return ctx->batch.len >= BATCH ? flush_out(ctx) : ZHFIX_OK;
+  }
+  if (direct) /* the line, terminator and all, as it came */
+    return put_out(ctx, s, len, write, user);
+  if (!zhfix__buf_add(&ctx->out, s + body, tl))
+    return ZHFIX_ERR_NOMEM;
+  if (ctx->auto_conv[0] && !ctx->conv) /* --to=auto, script not chosen yet */
+    return zhfix__auto_line(ctx, ctx->out.data, ctx->out.len, !term, write, user);
+  return put_out(ctx, ctx->out.data, ctx->out.len, write, user);
+}
+
 /* Process s[0, len), which ends with its terminator if term is set: a line,
  * or the rest of a line processed in windows. */
 static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term,
                             zhfix_write_fn write, void *user)
 {
-  size_t body = len, tl;
+  size_t body = len;
   zhfix_status st;
   bool direct = false;
   /* A line of the quick path goes straight into ctx->batch (put_out()'s),
@@ -772,7 +834,6 @@ static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term
     if (s[body] == '\n' && body > 0 && s[body - 1] == '\r')
       body--;
   }
-  tl = len - body;
   ctx->out.len = 0;
   ctx->linetext.len = 0;
   if (ctx->windowed) {
@@ -784,45 +845,9 @@ static zhfix_status do_line(zhfix_ctx *ctx, const char *s, size_t len, bool term
                  ctx->linetext.data, ctx->linetext.len);
     }
   } else {
-    bool quick;
-    /* (a finding's flush_out() leaves the line's output in the batch) */
-    ctx->batch_line = ctx->batch.len;
-    ctx->batch_in_line = batched;
-    quick = quick_line(ctx, s, body, batched ? &ctx->batch : &ctx->out, &st, &direct);
-    ctx->batch_in_line = false;
-    if (!quick) {
-      batched = false;
-      st = process_line(ctx, s, body);
-      ctx->skip = 0;
-      if (st == ZHFIX_OK)
-        st = line_script(ctx);
-    }
+    st = line_body(ctx, s, body, &batched, &direct);
   }
-  ctx->windowed = false;
-  ctx->win_col = ctx->win_byte = 0;
-  if (batched && (st != ZHFIX_OK || ctx->batch_failed)) {
-    ctx->batch.len = ctx->batch_line; /* (the line's output is not written) */
-    if (st == ZHFIX_OK)
-      return ZHFIX_ERR_OUTPUT; /* (as put_out() says) */
-  }
-  if (st != ZHFIX_OK)
-    return st;
-  ctx->stats.lines++;
-  if (term)
-    ctx->line++;
-  if (batched) { /* put_out() of what is in the batch: its terminator, or the line as it came */
-    if (!(direct ? zhfix__buf_add(&ctx->batch, s, len)
-                 : zhfix__buf_add(&ctx->batch, s + body, tl)))
-      return ZHFIX_ERR_NOMEM;
-    return ctx->batch.len >= BATCH ? flush_out(ctx) : ZHFIX_OK;
-  }
-  if (direct) /* the line, terminator and all, as it came */
-    return put_out(ctx, s, len, write, user);
-  if (!zhfix__buf_add(&ctx->out, s + body, tl))
-    return ZHFIX_ERR_NOMEM;
-  if (ctx->auto_conv[0] && !ctx->conv) /* --to=auto, script not chosen yet */
-    return zhfix__auto_line(ctx, ctx->out.data, ctx->out.len, !term, write, user);
-  return put_out(ctx, ctx->out.data, ctx->out.len, write, user);
+  return line_out(ctx, s, len, body, term, st, batched, direct, write, user);
 }
 
 /* Process s[0, len) of the kind AHEAD_* now. */
@@ -1125,8 +1150,9 @@ static zhfix_status flush_windows(zhfix_ctx *ctx, zhfix_write_fn write, void *us
 /* feed_utf8()'s common case: the lines from *p on that end with an LF, nl
  * the first one's, before stop (the next CR, or the end of the input), each
  * no longer than a window, while nothing is pending and the converter is
- * decided (as feed_utf8() and hold() would, without their checks for each
- * line). *p is advanced past the lines processed. */
+ * decided, no line in windows (as feed_utf8(), hold() and do_line() would,
+ * without their checks for each line). *p is advanced past the lines
+ * processed. */
 static zhfix_status plain_lines(zhfix_ctx *ctx, const char **p, const char *nl, const char *stop,
                                 zhfix_write_fn write, void *user)
 {
@@ -1135,7 +1161,31 @@ static zhfix_status plain_lines(zhfix_ctx *ctx, const char **p, const char *nl, 
   zhfix_status st = ZHFIX_OK;
 
   while (nl && (size_t)(nl + 1 - s) <= max) {
-    st = do_line(ctx, s, (size_t)(nl + 1 - s), true, write, user);
+    /* do_line() of a line that ends with LF alone, not in windows */
+    size_t len = (size_t)(nl + 1 - s);
+    bool batched = !ctx->auto_conv[0], direct = false;
+    ctx->out.len = 0;
+    ctx->linetext.len = 0;
+    st = line_body(ctx, s, len - 1, &batched, &direct);
+    if (batched && st == ZHFIX_OK && !ctx->batch_failed) {
+      /* line_out() of a line in the batch, its terminator a byte */
+      ctx->windowed = false;
+      ctx->win_col = ctx->win_byte = 0;
+      ctx->stats.lines++;
+      ctx->line++;
+      if (direct) {
+        if (!zhfix__buf_add(&ctx->batch, s, len))
+          return ZHFIX_ERR_NOMEM;
+      } else if (ctx->batch.len < ctx->batch.cap) {
+        ctx->batch.data[ctx->batch.len++] = '\n';
+      } else if (!zhfix__buf_add(&ctx->batch, "\n", 1)) {
+        return ZHFIX_ERR_NOMEM;
+      }
+      if (ctx->batch.len >= BATCH)
+        st = flush_out(ctx);
+    } else {
+      st = line_out(ctx, s, len, len - 1, true, st, batched, direct, write, user);
+    }
     if (st != ZHFIX_OK)
       break;
     s = nl + 1;
@@ -1171,7 +1221,7 @@ static zhfix_status feed_utf8(zhfix_ctx *ctx, const char *buf, size_t len, zhfix
   while (p < end && (nl || cr)) {
     const char *e; /* the line's last byte */
     size_t n;
-    if (nl && (!cr || nl < cr) && !ctx->pending.len &&
+    if (nl && (!cr || nl < cr) && !ctx->pending.len && !ctx->windowed &&
         ctx->converter != ZHFIX_CONVERTER_UNKNOWN && !ctx->ahead_lines.len) {
       st = plain_lines(ctx, &p, nl, cr ? cr : end, write, user);
       if (st != ZHFIX_OK)
