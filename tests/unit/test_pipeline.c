@@ -282,6 +282,48 @@ static void test_changes(void **state)
   assert_string_equal(r[7].after, "灣");
 }
 
+/* A finding's callback runs after the lines before it are written and before
+ * its own line is: also where the line was converted before the finding (the
+ * script of a line is weighed after its conversion, which goes straight to
+ * the output gathered for writing). */
+struct written_at {
+  struct sink *out;
+  size_t at; /* out->len when "mixed-script" was reported */
+  uint64_t line;
+};
+
+static void note_written(void *user, const zhfix_change *ch)
+{
+  struct written_at *w = user;
+  if (strcmp(ch->kind, "mixed-script") == 0) {
+    w->at = w->out->len;
+    w->line = ch->line;
+  }
+}
+
+static void test_written_before_finding(void **state)
+{
+  static const char in[] = "第一行。\n这是國家的问题。\n第三行。\n";
+  static const char expected[] = "第一行。\n这是国家的问题。\n第三行。\n";
+  zhfix_ctx *ctx = NULL;
+  struct sink out = {0};
+  struct written_at w = {&out, 0, 0};
+  (void)state;
+
+  assert_int_equal(zhfix_open(&ctx, 0), ZHFIX_OK);
+  assert_int_equal(zhfix_set_target(ctx, "simplified"), ZHFIX_OK);
+  assert_int_equal(zhfix_set_converter(ctx, ZHFIX_CONVERTER_OTHER), ZHFIX_OK);
+  zhfix_set_change_cb(ctx, note_written, &w);
+  assert_int_equal(zhfix_feed(ctx, in, sizeof in - 1, to_sink, &out), ZHFIX_OK);
+  assert_int_equal(zhfix_finish(ctx, to_sink, &out), ZHFIX_OK);
+  zhfix_close(&ctx);
+  assert_int_equal(w.line, 2);
+  assert_int_equal(w.at, strlen("第一行。\n"));
+  assert_int_equal(out.len, sizeof expected - 1);
+  assert_memory_equal(out.data, expected, out.len);
+  free(out.data);
+}
+
 /* A ruby residue on line 2 column 3; line numbers restart with each document. */
 static void test_line_column(void **state)
 {
@@ -422,6 +464,7 @@ int main(void)
     cmocka_unit_test(test_chunks),
     cmocka_unit_test(test_input_lines),
     cmocka_unit_test(test_changes),
+    cmocka_unit_test(test_written_before_finding),
     cmocka_unit_test(test_line_column),
     cmocka_unit_test(test_no_repair),
     cmocka_unit_test(test_no_script_stats),
