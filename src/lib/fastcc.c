@@ -695,11 +695,11 @@ static inline bool pair_maybe(const fdict *d, uint64_t e, uint32_t a, uint32_t b
 /* The slot of d's pair2 table for the key prefix made of the code points a
  * and b (BMP or not): its node (bits 0-19 of slot[0]) and the node's word
  * with a filter of third characters (slot[1]: bit THIRD(cp) set for each
- * child's code point); NULL if no key starts with them. h is their hash,
- * ((a << 21 | b) * 0x9E3779B97F4A7C15) mod 2^64 (the caller may have it). */
-static inline const uint64_t *pair_slot_h(const fdict *d, uint32_t a, uint32_t b, uint64_t h)
+ * child's code point); NULL if no key starts with them. pair_slot_h() takes
+ * ab = a << 21 | b and its hash h = (ab * 0x9E3779B97F4A7C15) mod 2^64. */
+static inline const uint64_t *pair_slot_h(const fdict *d, uint64_t ab, uint64_t h)
 {
-  uint64_t want = (uint64_t)a << 41 | (uint64_t)b << 20, mask = (1ull << d->pair2bits) - 1, w;
+  uint64_t want = ab << 20, mask = (1ull << d->pair2bits) - 1, w;
   size_t i = (size_t)(h >> (64 - d->pair2bits));
 
   while ((w = d->pair2[2 * i]) != 0) {
@@ -713,7 +713,9 @@ static inline const uint64_t *pair_slot_h(const fdict *d, uint32_t a, uint32_t b
 /* The same, hashing a and b. */
 static inline const uint64_t *pair_slot(const fdict *d, uint32_t a, uint32_t b)
 {
-  return pair_slot_h(d, a, b, ((uint64_t)a << 21 | b) * 0x9E3779B97F4A7C15ull);
+  uint64_t ab = (uint64_t)a << 21 | b;
+
+  return pair_slot_h(d, ab, ab * 0x9E3779B97F4A7C15ull);
 }
 
 #define THIRD(cp) (((((uint32_t)(cp)*0x9E3779B1u) >> 16) * 21) >> 16)
@@ -874,15 +876,17 @@ static COLD uint64_t alone_at(const struct zhfix__fastcc *c, uint32_t cp, uint32
 #define DEC3(t) (((uint32_t)(t)[0] << 12) + ((uint32_t)(t)[1] << 6) + (uint32_t)(t)[2] - 0xE2080u)
 
 /* The output of the longest key of two or more characters of the
- * segmentation dictionary d at s[p, len), whose first two characters are
- * cp and c2 (hash h, see pair_slot_h()), ending at q: its memo if made and inline, with its end in
- * *mend; 0 if no such key; 1 if the memo is not made or not inline. */
-static COLD uint64_t key_memo(const struct zhfix__fastcc *c, uint32_t cp, uint32_t c2, uint64_t h,
-                              const unsigned char *s, size_t q, size_t len, size_t *mend)
+ * segmentation dictionary whose first two characters are cp and c2 (ab =
+ * cp << 21 | c2, hash h: see pair_slot_h()) and whose others, if any,
+ * prefix q[0, n): its memo if made and inline, with in *mend the bytes of q
+ * it takes; 0 if no such key; 1 if the memo is not made or not inline.
+ * (Few arguments: they all go in registers.) */
+static COLD uint64_t key_memo(const struct zhfix__fastcc *c, uint64_t ab, uint64_t h,
+                              const unsigned char *q, size_t n, size_t *mend)
 {
   const fdict *d = c->seg.d[0];
-  const uint64_t *x = pair_slot_h(d, cp, c2, h);
-  uint32_t node = x ? pair_descend(d, x, s, q, len, mend) : 0;
+  const uint64_t *x = pair_slot_h(d, ab, h);
+  uint32_t node = x ? pair_descend(d, x, q, 0, n, mend) : 0;
   uint64_t e;
 
   if (!node)
@@ -906,8 +910,9 @@ static bool run_seg1(struct zhfix__fastcc *c, const unsigned char *s, size_t len
 
   while (t < end) {
     const unsigned char *q;
-    uint64_t e, root, e2, root2, h, k, m;
-    uint32_t cp, c2;
+    const struct cinfo *ci, *ci2;
+    uint64_t e, root, root2, ab, h, k, m;
+    uint32_t cp, c2, b;
     size_t l2, mend;
 
     if (at->rs < (size_t)(t - s))
@@ -930,48 +935,52 @@ static bool run_seg1(struct zhfix__fastcc *c, const unsigned char *s, size_t len
     }
     if ((t[0] & 0xF0) != 0xE0)
       goto slow;
-    cp = DEC3(t);
-    e = info[cp].unit;
-    root = info[cp].root;
+    ci = &info[DEC3(t)];
+    root = ci->root;
     /* Here no run is pending (at->rs is brought up to date when this loop
      * ends). The common case: the next character is of three bytes too.
-     * Each character is decoded and looked up once: the next one's cinfo,
-     * read for the pair filter, is carried to the next turn. */
+     * Each character is decoded and looked up once: the next one's cinfo
+     * (ci2), read for the pair filter, is carried to the next turn; the
+     * code points are those of the cinfo pointers. */
     for (;;) {
       q = t + 3;
-      if (q >= end || (*q & 0xF0) != 0xE0 || o > olim)
+      if (q >= end || (b = *q - 0xE0u) > 0x0F || o > olim)
         break;
-      c2 = DEC3(q);
-      e2 = info[c2].unit;
-      root2 = info[c2].root;
+      ci2 = &info[(b << 12) + ((uint32_t)q[1] << 6) + q[2] - 0x2080u]; /* DEC3(q) */
+      root2 = ci2->root;
       /* The root's filter of second characters first (most characters
        * start no key of two or more characters, or none that continues
        * with c2; ROOT_FILTER() is 0 if c2's cinfo is not made, and bit 0
        * passes), then the filter of the keys' first two characters. */
       if ((root >> ROOT_FILTER(root2)) & 1) {
-        h = ((uint64_t)cp << 21 | c2) * 0x9E3779B97F4A7C15ull;
+        ab = (uint64_t)(ci - info) << 21 | (uint64_t)(ci2 - info);
+        h = ab * 0x9E3779B97F4A7C15ull;
         k = h >> shift;
         if ((pairs[k >> 6] >> (k & 63)) & 1) {
-          m = key_memo(c, cp, c2, h, s, (size_t)(q - s) + 3, len, &mend);
+          m = key_memo(c, ab, h, q + 3, (size_t)(end - q) - 3, &mend);
           if (m == 1)
             goto fastslow;
           if (m) {
             put8(o, m); /* the bytes past the length are scratch */
             o += (m >> 56) & 7;
-            t = s + mend;
+            t = q + 3 + mend;
             goto done;
           }
         }
       }
-      if (!(root & ROOT_FAST) && (e != 1 || !(e = alone_at(c, cp, c2, 3)) || !(e & MEMO_INLINE)))
+      e = ci->unit;
+      if (!(root & ROOT_FAST) &&
+          (e != 1 || !(e = alone_at(c, (uint32_t)(ci - info), (uint32_t)(ci2 - info), 3)) ||
+           !(e & MEMO_INLINE)))
         goto fastslow;
       put8(o, e);
       o += (e >> 56) & 7;
       t = q;
-      cp = c2;
-      e = e2;
+      ci = ci2;
       root = root2;
     }
+    cp = (uint32_t)(ci - info);
+    e = ci->unit;
     /* The same for cp at the end, before a character not of three bytes, or
      * with the output full. */
     c2 = 0;
@@ -981,16 +990,17 @@ static bool run_seg1(struct zhfix__fastcc *c, const unsigned char *s, size_t len
     if (q < end)
       l2 = dec(q, &c2);
     if ((root >> FILTER(c2)) & 1) {
-      h = ((uint64_t)cp << 21 | c2) * 0x9E3779B97F4A7C15ull;
+      ab = (uint64_t)cp << 21 | c2;
+      h = ab * 0x9E3779B97F4A7C15ull;
       k = h >> shift;
       if ((pairs[k >> 6] >> (k & 63)) & 1) {
-        m = key_memo(c, cp, c2, h, s, (size_t)(q - s) + l2, len, &mend);
+        m = key_memo(c, ab, h, q + l2, (size_t)(end - q) - l2, &mend);
         if (m == 1)
           goto fastslow;
         if (m) {
           put8(o, m);
           o += (m >> 56) & 7;
-          t = s + mend;
+          t = q + l2 + mend;
           goto done;
         }
       }
