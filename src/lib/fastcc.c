@@ -32,11 +32,14 @@
  * text goes through one loop (run_seg1()): per character of three bytes, one
  * 16-byte record says what it becomes when no key of two or more characters
  * starts with it (its "unit": a one-character key's memo, or the memo of a
- * character that splits runs) and holds its root edge, whose filter of
- * second characters, with a filter of the keys' first two characters, rules
- * out most pairs without a branch each; the pairs that pass are looked up in
- * an exact hash table of the keys' first two characters (pair2) that also
- * gives the node's word, and the trie is walked from there. A character that
+ * character that splits runs) and holds its root edge's filter of second
+ * characters and its own position in such filters. Each character is
+ * decoded and its record read once, as the second of a pair: its position
+ * tested in the first's filter rules out most pairs with a shift and a
+ * branch; then a filter of the keys' first two characters; the pairs that
+ * pass are looked up in an exact hash table of the keys' first two
+ * characters (pair2) that also gives the node's word, and the trie is
+ * walked from there. A character that
  * joins runs but is a run of its own there takes its memo too; anything else
  * (pending runs, astral characters, memos not made yet) goes through step().
  * When the chain is one step whose first member is the segmentation
