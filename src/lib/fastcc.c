@@ -32,11 +32,14 @@
  * text goes through one loop (run_seg1()): per character of three bytes, one
  * 16-byte record says what it becomes when no key of two or more characters
  * starts with it (its "unit": a one-character key's memo, or the memo of a
- * character that splits runs) and holds its root edge, whose filter of
- * second characters, with a filter of the keys' first two characters, rules
- * out most pairs without a branch each; the pairs that pass are looked up in
- * an exact hash table of the keys' first two characters (pair2) that also
- * gives the node's word, and the trie is walked from there. A character that
+ * character that splits runs) and holds its root edge's filter of second
+ * characters and its own position in such filters. Each character is
+ * decoded and its record read once, as the second of a pair: its position
+ * tested in the first's filter rules out most pairs with a shift and a
+ * branch; then a filter of the keys' first two characters; the pairs that
+ * pass are looked up in an exact hash table of the keys' first two
+ * characters (pair2) that also gives the node's word, and the trie is
+ * walked from there. A character that
  * joins runs but is a run of its own there takes its memo too; anything else
  * (pending runs, astral characters, memos not made yet) goes through step().
  * When the chain is one step whose first member is the segmentation
@@ -274,8 +277,18 @@ struct cinfo {
                   * character, when no key of two or more characters starts with it
                   * here, is a segment of its own (a one-character key, or a character
                   * that splits runs): the memo of its output; else 1 */
-  uint64_t root; /* the root edge of the segmentation dictionary (if only one) */
+  uint64_t root; /* with one segmentation dictionary, made with the memo: its root
+                  * edge's bits ISKEY, HASKIDS and its filter of second characters
+                  * (bits 22-63), with ROOT_MADE and the character's own FILTER()
+                  * in ROOT_FILTER; 0 until made */
 };
+/* In cinfo.root: bit 0 is set once made, so that a character whose cinfo is
+ * not made yet, seen as the second of a pair (filter position 0), passes the
+ * first filter; bit 1 says that the unit is made and is a memo of a segment
+ * of its own, inline; bits 8-13 hold the character's own FILTER() position. */
+#define ROOT_MADE 1ull
+#define ROOT_FAST 2ull /* set with the unit if it is MEMO_SPLIT and MEMO_INLINE */
+#define ROOT_FILTER(r) ((unsigned)((r) >> 8) & 63)
 /* ... and the rest. */
 struct cmemo {
   uint64_t memo; /* see char_memo(); 0 until then */
@@ -535,7 +548,9 @@ static uint64_t char_memo(struct zhfix__fastcc *c, const unsigned char *s, size_
       return 0;
   }
   e = memo_make(&c->arena, off) | (split ? MEMO_SPLIT : 0);
-  c->cinfo[cp].root = c->seg.n == 1 ? root_edge(c->seg.d[0], cp) : 0;
+  c->cinfo[cp].root = c->seg.n == 1 ? (root_edge(c->seg.d[0], cp) & ~0xFFFFFull) | ROOT_MADE |
+                                          (uint64_t)FILTER(cp) << 8
+                                    : 0;
   return c->cmemo[cp].memo = e;
 }
 
@@ -652,17 +667,19 @@ static inline uint64_t seg_memo(struct zhfix__fastcc *c, int m, uint32_t node,
 static COLD uint64_t unit_make(struct zhfix__fastcc *c, const unsigned char *s, size_t l, uint32_t cp)
 {
   struct cinfo *ci = &c->cinfo[cp];
-  uint64_t e = c->cmemo[cp].memo;
+  uint64_t e = c->cmemo[cp].memo, root = root_edge(c->seg.d[0], cp);
 
   if (!e && !(e = char_memo(c, s, l, cp)))
     return 0;
-  if (ci->root & ISKEY) {
-    if (!(e = seg_memo(c, 0, (uint32_t)ci->root & 0xFFFFF, s, l)))
+  if (root & ISKEY) {
+    if (!(e = seg_memo(c, 0, (uint32_t)root & 0xFFFFF, s, l)))
       return 0;
     e |= MEMO_SPLIT;
   } else if (!(e & MEMO_SPLIT)) {
     e = 1;
   }
+  if ((e & (MEMO_SPLIT | MEMO_INLINE)) == (MEMO_SPLIT | MEMO_INLINE))
+    ci->root |= ROOT_FAST;
   return ci->unit = e;
 }
 
@@ -681,11 +698,12 @@ static inline bool pair_maybe(const fdict *d, uint64_t e, uint32_t a, uint32_t b
 /* The slot of d's pair2 table for the key prefix made of the code points a
  * and b (BMP or not): its node (bits 0-19 of slot[0]) and the node's word
  * with a filter of third characters (slot[1]: bit THIRD(cp) set for each
- * child's code point); NULL if no key starts with them. */
-static inline const uint64_t *pair_slot(const fdict *d, uint32_t a, uint32_t b)
+ * child's code point); NULL if no key starts with them. pair_slot_h() takes
+ * ab = a << 21 | b and its hash h = (ab * 0x9E3779B97F4A7C15) mod 2^64. */
+static inline const uint64_t *pair_slot_h(const fdict *d, uint64_t ab, uint64_t h)
 {
-  uint64_t want = (uint64_t)a << 41 | (uint64_t)b << 20, mask = (1ull << d->pair2bits) - 1, w;
-  size_t i = (size_t)((((uint64_t)a << 21 | b) * 0x9E3779B97F4A7C15ull) >> (64 - d->pair2bits));
+  uint64_t want = ab << 20, mask = (1ull << d->pair2bits) - 1, w;
+  size_t i = (size_t)(h >> (64 - d->pair2bits));
 
   while ((w = d->pair2[2 * i]) != 0) {
     if ((w & ~0xFFFFFull) == want)
@@ -693,6 +711,14 @@ static inline const uint64_t *pair_slot(const fdict *d, uint32_t a, uint32_t b)
     i = (i + 1) & mask;
   }
   return NULL;
+}
+
+/* The same, hashing a and b. */
+static inline const uint64_t *pair_slot(const fdict *d, uint32_t a, uint32_t b)
+{
+  uint64_t ab = (uint64_t)a << 21 | b;
+
+  return pair_slot_h(d, ab, ab * 0x9E3779B97F4A7C15ull);
 }
 
 #define THIRD(cp) (((((uint32_t)(cp)*0x9E3779B1u) >> 16) * 21) >> 16)
@@ -847,18 +873,23 @@ static COLD uint64_t alone_at(const struct zhfix__fastcc *c, uint32_t cp, uint32
   return alone && c->alone ? c->alone[cp] : 0;
 }
 
-#define DEC3(t) ((uint32_t)((t)[0] & 0x0F) << 12 | (uint32_t)((t)[1] & 0x3F) << 6 | ((t)[2] & 0x3Fu))
+/* The code point of the valid three-byte UTF-8 sequence at t: the bytes
+ * are 1110xxxx 10yyyyyy 10zzzzzz, so summing them shifted and taking off
+ * the marker bits gives xxxxyyyyyyzzzzzz without masking each byte. */
+#define DEC3(t) (((uint32_t)(t)[0] << 12) + ((uint32_t)(t)[1] << 6) + (uint32_t)(t)[2] - 0xE2080u)
 
 /* The output of the longest key of two or more characters of the
- * segmentation dictionary d at s[p, len), whose first two characters are
- * cp and c2, ending at q: its memo if made and inline, with its end in
- * *mend; 0 if no such key; 1 if the memo is not made or not inline. */
-static COLD uint64_t key_memo(const struct zhfix__fastcc *c, uint32_t cp, uint32_t c2,
-                              const unsigned char *s, size_t q, size_t len, size_t *mend)
+ * segmentation dictionary whose first two characters are cp and c2 (ab =
+ * cp << 21 | c2, hash h: see pair_slot_h()) and whose others, if any,
+ * prefix q[0, n): its memo if made and inline, with in *mend the bytes of q
+ * it takes; 0 if no such key; 1 if the memo is not made or not inline.
+ * (Few arguments: they all go in registers.) */
+static COLD uint64_t key_memo(const struct zhfix__fastcc *c, uint64_t ab, uint64_t h,
+                              const unsigned char *q, size_t n, size_t *mend)
 {
   const fdict *d = c->seg.d[0];
-  const uint64_t *x = pair_slot(d, cp, c2);
-  uint32_t node = x ? pair_descend(d, x, s, q, len, mend) : 0;
+  const uint64_t *x = pair_slot_h(d, ab, h);
+  uint32_t node = x ? pair_descend(d, x, q, 0, n, mend) : 0;
   uint64_t e;
 
   if (!node)
@@ -881,13 +912,17 @@ static bool run_seg1(struct zhfix__fastcc *c, const unsigned char *s, size_t len
   char *o = out->data + out->len, *olim = out->data + out->cap - 8;
 
   while (t < end) {
-    uint32_t cp;
+    const unsigned char *q;
+    const struct cinfo *ci, *ci2;
+    uint64_t e, root, root2, ab, h, k, m;
+    uint32_t cp, c2, b;
+    size_t l2, mend;
 
     if (at->rs < (size_t)(t - s))
       goto slow;
     if (t[0] < 0x80 && ((c->ascii_inert[t[0] >> 6] >> (t[0] & 63)) & 1)) {
       /* ASCII that no key contains: copied, as a run of bytes. */
-      const unsigned char *q = t + 1;
+      q = t + 1;
       if (c->ascii_all_inert)
         q = (const unsigned char *)zhfix__ascii_end((const char *)q, (const char *)end);
       else
@@ -903,48 +938,82 @@ static bool run_seg1(struct zhfix__fastcc *c, const unsigned char *s, size_t len
     }
     if ((t[0] & 0xF0) != 0xE0)
       goto slow;
-    cp = DEC3(t);
+    ci = &info[DEC3(t)];
+    root = ci->root;
     /* Here no run is pending (at->rs is brought up to date when this loop
-     * ends). */
+     * ends). The common case: the next character is of three bytes too.
+     * Each character is decoded and looked up once: the next one's cinfo
+     * (ci2), read for the pair filter, is carried to the next turn; the
+     * code points are those of the cinfo pointers. */
     for (;;) {
-      const unsigned char *q = t + 3;
-      uint64_t e = info[cp].unit, root = info[cp].root, k;
-      uint32_t c2 = 0;
-      size_t l2 = 0;
-      if (o > olim)
-        goto fastslow;
-      if (q < end) {
-        if ((*q & 0xF0) == 0xE0) {
-          c2 = DEC3(q);
-          l2 = 3;
-        } else {
-          l2 = dec(q, &c2);
+      q = t + 3;
+      if (q >= end || (b = *q - 0xE0u) > 0x0F || o > olim)
+        break;
+      ci2 = &info[(b << 12) + ((uint32_t)q[1] << 6) + q[2] - 0x2080u]; /* DEC3(q) */
+      root2 = ci2->root;
+      /* The root's filter of second characters first (most characters
+       * start no key of two or more characters, or none that continues
+       * with c2; ROOT_FILTER() is 0 if c2's cinfo is not made, and bit 0
+       * passes), then the filter of the keys' first two characters. */
+      if ((root >> ROOT_FILTER(root2)) & 1) {
+        ab = (uint64_t)(ci - info) << 21 | (uint64_t)(ci2 - info);
+        h = ab * 0x9E3779B97F4A7C15ull;
+        k = h >> shift;
+        if ((pairs[k >> 6] >> (k & 63)) & 1) {
+          m = key_memo(c, ab, h, q + 3, (size_t)(end - q) - 3, &mend);
+          if (m == 1)
+            goto fastslow;
+          if (m) {
+            put8(o, m); /* the bytes past the length are scratch */
+            o += (m >> 56) & 7;
+            t = q + 3 + mend;
+            goto done;
+          }
         }
       }
-      /* Both filters at once, without a branch for each. */
-      k = (((uint64_t)cp << 21 | c2) * 0x9E3779B97F4A7C15ull) >> shift;
-      if (((root >> FILTER(c2)) & (pairs[k >> 6] >> (k & 63))) & 1) {
-        size_t mend = 0;
-        uint64_t m = key_memo(c, cp, c2, s, (size_t)(q - s) + l2, len, &mend);
-        if (m == 1)
-          goto fastslow;
-        if (m) {
-          put8(o, m); /* the bytes past the length are scratch */
-          o += (m >> 56) & 7;
-          t = s + mend;
-          break;
-        }
-      }
-      if ((e & (MEMO_SPLIT | MEMO_INLINE)) != (MEMO_SPLIT | MEMO_INLINE) &&
-          (e != 1 || !(e = alone_at(c, cp, c2, l2)) || !(e & MEMO_INLINE)))
+      e = ci->unit;
+      if (!(root & ROOT_FAST) &&
+          (e != 1 || !(e = alone_at(c, (uint32_t)(ci - info), (uint32_t)(ci2 - info), 3)) ||
+           !(e & MEMO_INLINE)))
         goto fastslow;
       put8(o, e);
       o += (e >> 56) & 7;
       t = q;
-      if (l2 != 3)
-        break;
-      cp = c2;
+      ci = ci2;
+      root = root2;
     }
+    cp = (uint32_t)(ci - info);
+    e = ci->unit;
+    /* The same for cp at the end, before a character not of three bytes, or
+     * with the output full. */
+    c2 = 0;
+    l2 = 0;
+    if (o > olim)
+      goto fastslow;
+    if (q < end)
+      l2 = dec(q, &c2);
+    if ((root >> FILTER(c2)) & 1) {
+      ab = (uint64_t)cp << 21 | c2;
+      h = ab * 0x9E3779B97F4A7C15ull;
+      k = h >> shift;
+      if ((pairs[k >> 6] >> (k & 63)) & 1) {
+        m = key_memo(c, ab, h, q + l2, (size_t)(end - q) - l2, &mend);
+        if (m == 1)
+          goto fastslow;
+        if (m) {
+          put8(o, m);
+          o += (m >> 56) & 7;
+          t = q + l2 + mend;
+          goto done;
+        }
+      }
+    }
+    if (!(root & ROOT_FAST) && (e != 1 || !(e = alone_at(c, cp, c2, l2)) || !(e & MEMO_INLINE)))
+      goto fastslow;
+    put8(o, e);
+    o += (e >> 56) & 7;
+    t = q;
+  done:
     at->rs = (size_t)(t - s);
     continue;
   fastslow:
