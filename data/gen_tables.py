@@ -13,16 +13,9 @@ Inputs
   --opencc-dict, --opencc-data  `opencc_dict` and OpenCC's dictionary directory
              (same package), for the Simplified-only and Traditional-only characters
 
-  --ucd      the directory of Scripts.txt and UnicodeData.txt (unicode-data; default:
-             that of --unihan), for the character classes
-
 Outputs
   script.c    characters only Simplified text uses, and only Traditional text uses,
-              from OpenCC's character dictionaries (STCharacters, TSCharacters);
-              and the ranges of code points of chars.c's classes: Han letters
-              (Script=Han, General_Category L*), private use (Co), Bopomofo
-              (Script=Bopomofo), what ICU's uscript_getScript(), u_isalpha()
-              and u_charType() give for the same Unicode version.
+              from OpenCC's character dictionaries (STCharacters, TSCharacters).
   readings.c  for each Han code point, its Mandarin readings: the union of kMandarin,
               kHanyuPinyin, kXHC1983, kTGHZ2013 and kHanyuPinlu, as toned syllables
               "base+tone" (ASCII base, u-umlaut as 'v', tone 1-4, 5 = neutral);
@@ -251,44 +244,7 @@ def read_opencc_chars(opencc_dict, datadir, name):
     return table
 
 
-def char_classes(ucd):
-    """{class: [(first, last)]}: the code point ranges of chars.c's classes
-    (han, pua, bopomofo), from Scripts.txt and UnicodeData.txt in ucd."""
-    script, gc = {}, {}
-    with open(os.path.join(ucd, "Scripts.txt"), encoding="utf-8") as f:
-        for line in f:
-            fields = line.split("#")[0].split(";")
-            if len(fields) == 2:
-                lo, _, hi = fields[0].strip().partition("..")
-                for cp in range(int(lo, 16), int(hi or lo, 16) + 1):
-                    script[cp] = fields[1].strip()
-    with open(os.path.join(ucd, "UnicodeData.txt"), encoding="utf-8") as f:
-        first = None
-        for line in f:
-            fields = line.split(";")
-            cp = int(fields[0], 16)
-            if fields[1].endswith(", First>"):
-                first = cp
-                continue
-            for c in range(first if fields[1].endswith(", Last>") else cp, cp + 1):
-                gc[c] = fields[2]
-    tests = {"han": lambda c: script.get(c) == "Han" and gc.get(c, "Cn").startswith("L"),
-             "pua": lambda c: gc.get(c) == "Co",
-             "bopomofo": lambda c: script.get(c) == "Bopomofo"}
-    out = {}
-    for name, test in tests.items():
-        ranges = []
-        for cp in range(0x110000):
-            if test(cp):
-                if ranges and ranges[-1][1] == cp - 1:
-                    ranges[-1][1] = cp
-                else:
-                    ranges.append([cp, cp])
-        out[name] = ranges
-    return out
-
-
-def write_script(path, st, ts, inputs, classes):
+def write_script(path, st, ts, inputs):
     """Characters only Simplified text uses, and only Traditional text uses:
     s2t changes a character of the first kind, t2s one of the second, and
     neither is a form the other direction produces."""
@@ -307,18 +263,11 @@ def write_script(path, st, ts, inputs, classes):
         f.write(c_array("uint32_t", "trad_only", [ord(c) for c in trad_only], "0x%X"))
         f.write("const struct zhfix__script_table zhfix__script_chars = {\n"
                 "  simp_only, %d, trad_only, %d\n};\n" % (len(simp_only), len(trad_only)))
-        for name in ("han", "pua", "bopomofo"):
-            f.write("/* %s: %d ranges of code points, first and last */\n" % (name, len(classes[name])))
-            f.write(c_array("uint32_t", name + "_ranges", [c for r in classes[name] for c in r], "0x%X", 8))
-        f.write("const struct zhfix__char_ranges zhfix__char_classes = {\n"
-                "  han_ranges, %d, pua_ranges, %d, bopomofo_ranges, %d\n};\n"
-                % (len(classes["han"]), len(classes["pua"]), len(classes["bopomofo"])))
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--unihan", required=True)
-    ap.add_argument("--ucd", help="Scripts.txt and UnicodeData.txt's directory (default: --unihan's)")
     ap.add_argument("--jieba", required=True)
     ap.add_argument("--opencc", default="opencc")
     ap.add_argument("--opencc-dict", default="opencc_dict")
@@ -336,12 +285,9 @@ def main():
 
     st = read_opencc_chars(args.opencc_dict, args.opencc_data, "STCharacters")
     ts = read_opencc_chars(args.opencc_dict, args.opencc_data, "TSCharacters")
-    ucd = args.ucd or os.path.dirname(args.unihan)
     write_script(os.path.join(args.outdir, "script.c"), st, ts,
                  ["STCharacters.ocd2, TSCharacters.ocd2 (opencc %s, Apache-2.0), through opencc_dict"
-                  % args.opencc_version,
-                  "character classes: Scripts.txt, UnicodeData.txt (unicode-data %s)"
-                  % args.unicode_version], char_classes(ucd))
+                  % args.opencc_version])
 
     words = read_jieba(args.jieba)
     simp = count(words)

@@ -1,11 +1,13 @@
-/* Character classes, from the ranges data/gen_tables.py takes from Unicode's
- * Scripts.txt and UnicodeData.txt (tables/script.c, zhfix__char_classes):
- * what ICU's script and general category properties give for the same
- * Unicode version. The classes of the BMP are asked for on every character of
- * every line, so they are written into a table once, on first use; the rest
- * of Unicode searches the ranges each time. */
+/* Character classes, from ICU's Unicode properties. The classes of the BMP
+ * are asked for on every character of every line, so they are read from ICU
+ * once, into a table, on first use (as ICU's sets of the properties' code
+ * points, not code point by code point); the rest of Unicode asks ICU each
+ * time. */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/uset.h>
 
 #include "internal.h"
 
@@ -17,50 +19,58 @@ static pthread_once_t bmp_once = PTHREAD_ONCE_INIT;
  * than calling pthread_once() each time; pthread_once() builds. */
 static atomic_bool bmp_ready;
 
-/* Is cp in one of the n ranges r (pairs first, last; sorted)? */
-static bool in_ranges(const uint32_t *r, size_t n, uint32_t cp)
+static int classify(UChar32 c)
 {
-  size_t lo = 0, hi = n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (r[2 * mid + 1] < cp)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo < n && r[2 * lo] <= cp;
+  UErrorCode err = U_ZERO_ERROR;
+  UScriptCode script = uscript_getScript(c, &err);
+  int k = 0;
+  /* Script=Han also covers 々 〆 〇 and radicals; an ideograph is a letter. */
+  if (U_SUCCESS(err) && script == USCRIPT_HAN && u_isalpha(c))
+    k |= HAN;
+  if (u_charType(c) == U_PRIVATE_USE_CHAR)
+    k |= PUA;
+  if (U_SUCCESS(err) && script == USCRIPT_BOPOMOFO)
+    k |= BOPOMOFO;
+  return k;
 }
 
-/* Set bit k in bmp[] for the BMP part of the n ranges r, from U+2E80. */
-static void mark(const uint32_t *r, size_t n, int k)
+/* Add class k to bmp[] for the code points from U+2E80 whose property prop
+ * has value: letters only (u_isalpha()) if `letters`. False if ICU fails. */
+static bool mark(UProperty prop, int32_t value, int k, bool letters)
 {
-  size_t i;
-  uint32_t c;
-  for (i = 0; i < n && r[2 * i] < 0x10000; i++) {
-    uint32_t first = r[2 * i] < 0x2E80 ? 0x2E80 : r[2 * i];
-    uint32_t last = r[2 * i + 1] < 0x10000 ? r[2 * i + 1] : 0xFFFF;
+  UErrorCode err = U_ZERO_ERROR;
+  USet *set = uset_openEmpty();
+  int32_t i, n;
+
+  if (!set)
+    return false;
+  uset_applyIntPropertyValue(set, prop, value, &err);
+  n = U_SUCCESS(err) ? uset_getItemCount(set) : 0;
+  for (i = 0; i < n && U_SUCCESS(err); i++) {
+    UChar32 first, last, c;
+    if (uset_getItem(set, i, &first, &last, NULL, 0, &err) != 0)
+      continue; /* (a string, not a range) */
+    if (first < 0x2E80)
+      first = 0x2E80;
+    if (last > 0xFFFF)
+      last = 0xFFFF;
     for (c = first; c <= last; c++)
-      bmp[c] |= (uint8_t)k;
+      if (!letters || u_isalpha(c))
+        bmp[c] |= (uint8_t)k;
   }
+  uset_close(set);
+  return U_SUCCESS(err);
 }
 
 static void bmp_build(void)
 {
-  const struct zhfix__char_ranges *cc = &zhfix__char_classes;
-  mark(cc->han, cc->nhan, HAN);
-  mark(cc->pua, cc->npua, PUA);
-  mark(cc->bopomofo, cc->nbopomofo, BOPOMOFO);
+  UChar32 c;
+  if (!mark(UCHAR_SCRIPT, USCRIPT_HAN, HAN, true) ||
+      !mark(UCHAR_GENERAL_CATEGORY_MASK, U_GC_CO_MASK, PUA, false) ||
+      !mark(UCHAR_SCRIPT, USCRIPT_BOPOMOFO, BOPOMOFO, false))
+    for (c = 0x2E80; c < 0x10000; c++) /* (code point by code point) */
+      bmp[c] = (uint8_t)classify(c);
   atomic_store_explicit(&bmp_ready, true, memory_order_release);
-}
-
-/* class_of() past the BMP: the ranges searched each time. */
-static int astral_class(uint32_t cp)
-{
-  const struct zhfix__char_ranges *cc = &zhfix__char_classes;
-  if (cp > 0x10FFFF)
-    return 0;
-  return (in_ranges(cc->han, cc->nhan, cp) ? HAN : 0) | (in_ranges(cc->pua, cc->npua, cp) ? PUA : 0) |
-         (in_ranges(cc->bopomofo, cc->nbopomofo, cp) ? BOPOMOFO : 0);
 }
 
 static inline int class_of(uint32_t cp)
@@ -68,7 +78,7 @@ static inline int class_of(uint32_t cp)
   if (cp < 0x2E80)
     return 0; /* no Han, private use or zhuyin below the CJK blocks */
   if (cp >= 0x10000)
-    return astral_class(cp);
+    return cp <= 0x10FFFF ? classify((UChar32)cp) : 0;
   if (!atomic_load_explicit(&bmp_ready, memory_order_acquire))
     pthread_once(&bmp_once, bmp_build);
   return bmp[cp];

@@ -389,7 +389,7 @@ zhfix_status zhfix_detect_encoding(zhfix_ctx *ctx, const char *buf, size_t len,
 
 /* The script class of each BMP character, built once: 1 only Simplified, 2
  * only Traditional, 0 otherwise; plus BMP_HAN for a Han character
- * (zhfix__is_han(), from the same ranges). Classifying every line is hot. */
+ * (zhfix__is_han()). Classifying every line is hot. */
 #define BMP_HAN 4
 static uint8_t bmp_script[0x10000];
 static pthread_once_t bmp_script_once = PTHREAD_ONCE_INIT;
@@ -397,7 +397,6 @@ static pthread_once_t bmp_script_once = PTHREAD_ONCE_INIT;
 static void bmp_script_build(void)
 {
   const struct zhfix__script_table *st = &zhfix__script_chars;
-  const struct zhfix__char_ranges *cc = &zhfix__char_classes;
   size_t i;
   uint32_t c;
   for (i = 0; i < st->nsimp; i++)
@@ -406,12 +405,9 @@ static void bmp_script_build(void)
   for (i = 0; i < st->ntrad; i++)
     if (st->trad_only[i] < 0x10000)
       bmp_script[st->trad_only[i]] = 2;
-  for (i = 0; i < cc->nhan && cc->han[2 * i] < 0x10000; i++) {
-    uint32_t first = cc->han[2 * i] < 0x2E80 ? 0x2E80 : cc->han[2 * i]; /* (as zhfix__is_han()) */
-    uint32_t last = cc->han[2 * i + 1] < 0x10000 ? cc->han[2 * i + 1] : 0xFFFF;
-    for (c = first; c <= last; c++)
+  for (c = 0x2E80; c < 0x10000; c++)
+    if (zhfix__is_han(c))
       bmp_script[c] |= BMP_HAN;
-  }
 }
 
 /* The script class of astral c: 1 only Simplified, 2 only Traditional, 0. */

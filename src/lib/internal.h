@@ -52,20 +52,6 @@ struct zhfix__script_table {
 
 extern const struct zhfix__script_table zhfix__script_chars;
 
-/* chars.c's classes (tables/script.c, by data/gen_tables.py from Unicode's
- * Scripts.txt and UnicodeData.txt): per class, n ranges of code points as
- * pairs first, last (inclusive), sorted. */
-struct zhfix__char_ranges {
-  const uint32_t *han;      /* Script=Han, General_Category L* */
-  size_t nhan;
-  const uint32_t *pua;      /* General_Category=Co */
-  size_t npua;
-  const uint32_t *bopomofo; /* Script=Bopomofo */
-  size_t nbopomofo;
-};
-
-extern const struct zhfix__char_ranges zhfix__char_classes;
-
 /* A key of a misconv lexicon (below): its 2-4 characters (representatives),
  * per offset the character all of its words have there (0: the key's own;
  * ZHFIX__AT_MANY: they differ), its first word (lex entry; its words end at the next key's), its

@@ -145,30 +145,18 @@ static uint16_t bmp_index[2][0x10000];
 static uint16_t bmp_rep[2][0x10000]; /* (a set's least member: in the BMP too) */
 static pthread_once_t bmp_once = PTHREAD_ONCE_INIT;
 
-/* The BMP Han characters (zhfix__is_han()) of range r of chars.c's table:
- * [*first, *last]; false past the BMP's. */
-static bool han_bmp_range(size_t r, uint32_t *first, uint32_t *last)
-{
-  const struct zhfix__char_ranges *cc = &zhfix__char_classes;
-  if (r >= cc->nhan || cc->han[2 * r] >= 0x10000)
-    return false;
-  *first = cc->han[2 * r] < 0x2E80 ? 0x2E80 : cc->han[2 * r]; /* (as zhfix__is_han()) */
-  *last = cc->han[2 * r + 1] < 0x10000 ? cc->han[2 * r + 1] : 0xFFFF;
-  return true;
-}
-
 static void bmp_build(void)
 {
   int side;
-  size_t k, r;
-  uint32_t c, first, last;
+  size_t k;
+  uint32_t c;
   for (side = 0; side < 2; side++)
     for (k = 0; k < zhfix__misconv.n[side]; k++)
       if (zhfix__misconv.cp[side][k] < 0x10000)
         bmp_index[side][zhfix__misconv.cp[side][k]] = (uint16_t)(k + 1);
   /* A Han character is its own representative, unless it is a member. */
-  for (r = 0; han_bmp_range(r, &first, &last); r++)
-    for (c = first; c <= last; c++)
+  for (c = 0x2E80; c < 0x10000; c++)
+    if (zhfix__is_han(c))
       bmp_rep[0][c] = bmp_rep[1][c] = (uint16_t)c;
   for (side = 0; side < 2; side++)
     for (k = 0; k < zhfix__misconv.n[side]; k++) {
@@ -712,7 +700,7 @@ static void near_build(void)
 {
   int side;
   size_t k;
-  uint32_t u, first, last;
+  uint32_t u;
 
   pthread_once(&bmp_once, bmp_build);
   pthread_once(&doublings_once, doublings_build);
@@ -721,8 +709,8 @@ static void near_build(void)
   for (k = 0; k < ndoublings; k++)
     if (doublings[k].nbad && doublings[k].bad[0] < 0x10000)
       member_bits[doublings[k].bad[0]] |= ZHFIX__MISCONV_DOUBLING;
-  for (k = 0; han_bmp_range(k, &first, &last); k++)
-    for (u = first; u <= last; u++)
+  for (u = 0x2E80; u < 0x10000; u++)
+    if (zhfix__is_han(u))
       member_bits[u] |= MEMBER_HAN;
   for (side = 0; side < 2; side++) {
     const uint32_t *near = zhfix__misconv.near[side];
