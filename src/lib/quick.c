@@ -795,8 +795,11 @@ static unsigned scan(const unsigned char *line, const unsigned char *p, const un
       }
     } else {
       /* The inner loop: runs of three-byte characters (all of CJK) that are
-       * not F_ATTN (but page_alone()), where only counts and notes change. */
-      if (end - p >= 3 && (p > line ? seq3_back(p) : seq3_bytes(p))) {
+       * not F_ATTN (but page_alone()), where only counts and notes change.
+       * Not from an F_ATTN character while spans are open: it may continue
+       * them, where page_alone() reads it as beginning its own. */
+      if (end - p >= 3 && (p > line ? seq3_back(p) : seq3_bytes(p)) &&
+          !(open && (fast3(p) & F_ATTN))) {
         const unsigned char *from = p, *lim = end - 2, *lim2;
         unsigned odd = 0, note = 0; /* of the run: Q_ODD characters, F_NOTE bits */
         size_t n;

@@ -86,6 +86,9 @@ static const char *const pieces[] = {
   "\xe9\x8d\x99\xe5\x82\x9b\xe6\x9a\x9f", /* 参数 in UTF-8 read as GBK */
   "\xe7\x92\x81\xe5\x89\xa7\xe7\x96\x86", /* 设置 */
   "\xe6\x8b\x9c\xe8\x82\x88", /* 問題 in Big5 read as GBK */
+  /* GBK read as cp1252, ending in a three-byte character of bytes 80-9F
+   * (考槃: ¿¼˜„; 鎮: ±…) */
+  "\xc2\xbf\xc2\xbc\xcb\x9c\xe2\x80\x9e", "\xc2\xb1\xc2\xb1\xc2\xb1\xe2\x80\xa6",
 };
 
 /* Append s[0, len) to b with some of its characters read through code page
