@@ -608,41 +608,50 @@ static size_t span_piece(const struct zhfix__text *t, size_t i, size_t j, enum z
   return i;
 }
 
+/* The span of code page d that starts at t->cp[*i], as the code page
+ * hypotheses cut them (span_char(), span_piece(); CJK spans start and end
+ * with non-ASCII): true with its end in *j and its high characters in
+ * *high; else false, with *i moved on past where no span starts. Single-byte
+ * sources need Latin-1 letters or signs (A1-FF) as high characters: cp1252's
+ * own punctuation alone (——, “”) is just text, and so are no-break spaces
+ * (web pages indent paragraphs with them: four of them are not GBK's 牋牋). */
+static inline bool span_at(const struct zhfix__text *t, enum zhfix__codec d, size_t *i, size_t *j,
+                    size_t *high)
+{
+  size_t a = *i, b, k;
+
+  if (!span_char(d, t->cp[a]) || (!single_byte(d) && t->cp[a] < 0x80)) {
+    *i = a + 1;
+    return false;
+  }
+  for (b = a; b < t->n && span_char(d, t->cp[b]); b++)
+    ;
+  while (!single_byte(d) && b > a && t->cp[b - 1] < 0x80)
+    b--;
+  if ((k = span_piece(t, a, b, d)) == a) {
+    *i = b > a ? b : a + 1;
+    return false;
+  }
+  *j = k;
+  *high = 0;
+  for (k = a; k < *j; k++)
+    *high += t->cp[k] != 0xA0 &&
+             (d == ZHFIX__CP1252 ? t->cp[k] >= 0xA0 && t->cp[k] <= 0xFF : t->cp[k] >= 0x80);
+  return true;
+}
+
 /* The spans of t read as code page d, each replaced by its best hypothesis
  * (reported). Sets *changed. With report NULL nothing is replaced: *changed
  * tells that some span has a candidate. False on out of memory only. */
 static bool source_pass(zhfix_ctx *ctx, struct zhfix__text *t, enum zhfix__codec d,
                         zhfix__edit_fn report, bool *seen, bool *changed)
 {
-  size_t i, j, k;
+  size_t i, j, high;
 
   for (i = 0; i < t->n;) {
     struct cand best = {0};
-    size_t high = 0;
-    if (!span_char(d, t->cp[i])) {
-      i++;
+    if (!span_at(t, d, &i, &j, &high))
       continue;
-    }
-    /* Single-byte sources need Latin-1 letters or signs (A1-FF): cp1252's
-     * own punctuation alone (——, “”) is just text, and so are no-break
-     * spaces (web pages indent paragraphs with them: four of them are not
-     * GBK's 牋牋). */
-    if (!single_byte(d) && t->cp[i] < 0x80) {
-      i++; /* CJK spans start, and end, with non-ASCII */
-      continue;
-    }
-    for (j = i; j < t->n && span_char(d, t->cp[j]); j++)
-      ;
-    while (!single_byte(d) && j > i && t->cp[j - 1] < 0x80)
-      j--;
-    if ((k = span_piece(t, i, j, d)) == i) {
-      i = j > i ? j : i + 1;
-      continue;
-    }
-    j = k;
-    for (k = i; k < j; k++)
-      high += t->cp[k] != 0xA0 &&
-              (d == ZHFIX__CP1252 ? t->cp[k] >= 0xA0 && t->cp[k] <= 0xFF : t->cp[k] >= 0x80);
     if (high >= (seen_from(seen, d) ? 1 : MIN_HIGH) &&
         (single_byte(d) || seen_from(seen, d) || looks_misread(t, i, j)) &&
         !best_for_span(ctx, t, i, j, d, seen, false, &best))
@@ -687,29 +696,15 @@ int zhfix__mojibake_cjk_quiet(zhfix_ctx *ctx, struct zhfix__text *t)
 {
   static const enum zhfix__codec sources[] = {ZHFIX__GB18030, ZHFIX__BIG5};
   bool seen[sizeof hypotheses / sizeof *hypotheses] = {false};
-  size_t i, j, k, s;
+  size_t i, j, high, s;
 
   /* source_pass() with each of the two, but in one walk: both read the same
    * spans (span_char(), span_piece() are the same for all CJK code pages),
    * the line has shown no hypothesis (seen[]), and the first candidate
    * answers. */
   for (i = 0; i < t->n;) {
-    size_t high = 0;
-    if (t->cp[i] < 0x80) {
-      i++; /* (ASCII, or no span character) */
+    if (!span_at(t, ZHFIX__GB18030, &i, &j, &high))
       continue;
-    }
-    for (j = i; j < t->n && span_char(ZHFIX__GB18030, t->cp[j]); j++)
-      ;
-    while (j > i && t->cp[j - 1] < 0x80)
-      j--;
-    if ((k = span_piece(t, i, j, ZHFIX__GB18030)) == i) {
-      i = j > i ? j : i + 1;
-      continue;
-    }
-    j = k;
-    for (k = i; k < j; k++)
-      high += t->cp[k] != 0xA0 && t->cp[k] >= 0x80;
     if (high >= MIN_HIGH && looks_misread(t, i, j))
       for (s = 0; s < sizeof sources / sizeof *sources; s++) {
         struct cand best = {0};
