@@ -811,6 +811,29 @@ bool zhfix__misconv_quiet(const char *s, size_t len, unsigned sides)
   return true;
 }
 
+/* The characters before and after the character of l bytes at p in the
+ * line u[0, end) (valid UTF-8): *prev and *next, 0 at the line's ends. False
+ * where one is astral (the stage is left to look). Three-byte neighbours,
+ * most of them, are found without a scan: in valid UTF-8 a lead byte three
+ * bytes back starts the character before. */
+static inline bool neighbours(const unsigned char *u, const unsigned char *p, size_t l,
+                              const unsigned char *end, uint32_t *prev, uint32_t *next)
+{
+  const unsigned char *b = p;
+
+  *prev = *next = 0;
+  if (p - u >= 3 && (p[-3] & 0xF0) == 0xE0) {
+    b = p - 3;
+  } else if (b > u) {
+    do
+      b--;
+    while (b > u && (*b & 0xC0) == 0x80);
+  }
+  if (b < p && (next_char(b, p, prev) != (size_t)(p - b) || *prev >= 0x10000))
+    return false;
+  return p + l >= end || (next_char(p + l, end, next) > 0 && *next < 0x10000);
+}
+
 bool zhfix__misconv_quiet_at(const char *s, size_t len, const uint32_t *at, size_t n,
                              unsigned sides)
 {
@@ -821,8 +844,8 @@ bool zhfix__misconv_quiet_at(const char *s, size_t len, const uint32_t *at, size
   if (!near_ok)
     return false;
   for (k = 0; k < n; k++) {
-    const unsigned char *p = u + at[k], *b = p;
-    uint32_t c, prev = 0, next = 0;
+    const unsigned char *p = u + at[k];
+    uint32_t c, prev, next;
     size_t l = p < end ? next_char(p, end, &c) : 0;
     unsigned f;
     if (l == 0 || c >= 0x10000)
@@ -832,15 +855,7 @@ bool zhfix__misconv_quiet_at(const char *s, size_t len, const uint32_t *at, size
       return false;
     if (!(f & sides))
       continue;
-    /* The characters before and after it. */
-    if (b > u) {
-      do
-        b--;
-      while (b > u && (*b & 0xC0) == 0x80);
-      if (next_char(b, p, &prev) != (size_t)(p - b) || prev >= 0x10000)
-        return false;
-    }
-    if (p + l < end && (next_char(p + l, end, &next) == 0 || next >= 0x10000))
+    if (!neighbours(u, p, l, end, &prev, &next))
       return false;
     if (member_near_word(f & sides, c, prev, next))
       return false;
@@ -928,8 +943,8 @@ bool zhfix__misconv_trial_at(zhfix_ctx *ctx, const char *s, size_t len, const ui
   if (!near_ok)
     return false;
   for (k = 0; k < n; k++) {
-    const unsigned char *p = u + at[k], *b = p;
-    uint32_t c, prev = 0, next = 0;
+    const unsigned char *p = u + at[k];
+    uint32_t c, prev, next;
     unsigned f;
     /* (the scan's members are Han characters: three bytes each) */
     if (at[k] + 3 > len || (p[0] & 0xF0) != 0xE0)
@@ -948,20 +963,7 @@ bool zhfix__misconv_trial_at(zhfix_ctx *ctx, const char *s, size_t len, const ui
      * alternatives, below); near_word() on the neighbours answers for most. */
     if (!(f & bit))
       continue;
-    /* The neighbours: three-byte characters mostly (a lead byte three
-     * bytes back starts the one before, in valid UTF-8). */
-    if (p - u >= 3 && (p[-3] & 0xF0) == 0xE0) {
-      prev = (uint32_t)(p[-3] & 0x0F) << 12 | (uint32_t)(p[-2] & 0x3F) << 6 | (p[-1] & 0x3F);
-    } else if (b > u) {
-      do
-        b--;
-      while (b > u && (*b & 0xC0) == 0x80);
-      if (next_char(b, p, &prev) != (size_t)(p - b) || prev >= 0x10000)
-        return false;
-    }
-    if (end - p >= 6 && (p[3] & 0xF0) == 0xE0)
-      next = (uint32_t)(p[3] & 0x0F) << 12 | (uint32_t)(p[4] & 0x3F) << 6 | (p[5] & 0x3F);
-    else if (p + 3 < end && (next_char(p + 3, end, &next) == 0 || next >= 0x10000))
+    if (!neighbours(u, p, 3, end, &prev, &next))
       return false;
     if (!near_word(side, c, quiet_rep(side, prev), quiet_rep(side, next)) ||
         !bmp_index[side][c] || !alternatives(side, c, &alt) || !zhfix__is_han(c))
