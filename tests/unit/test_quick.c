@@ -432,9 +432,10 @@ static void count_edit(zhfix_ctx *ctx, const struct zhfix__edit *e)
   edits++;
 }
 
-/* Edits of the mis-conversion stage, unfiltered, on line[0, len) read as
- * `script`. */
-static size_t misconv_edits(zhfix_ctx *ctx, const char *line, size_t len, int script)
+/* Edits of the mis-conversion stage on line[0, len) read as `script`: as it
+ * runs (filtered), or unfiltered (choose() weighs every member). */
+static size_t stage_edits(zhfix_ctx *ctx, const char *line, size_t len, int script,
+                          bool unfiltered)
 {
   struct zhfix__text t = {0};
   size_t i = 0, l;
@@ -447,29 +448,9 @@ static size_t misconv_edits(zhfix_ctx *ctx, const char *line, size_t len, int sc
     i += l;
   }
   edits = 0;
-  zhfix__misconv_no_filter = true;
+  zhfix__misconv_no_filter = unfiltered;
   assert_true(zhfix__misconv_repair_as(ctx, &t, count_edit, script));
   zhfix__misconv_no_filter = false;
-  zhfix__text_free(&t);
-  return edits;
-}
-
-/* Edits of the mis-conversion stage as it runs (filtered), on line[0, len)
- * read as `script`. */
-static size_t stage_edits(zhfix_ctx *ctx, const char *line, size_t len, int script)
-{
-  struct zhfix__text t = {0};
-  size_t i = 0, l;
-  uint32_t c;
-
-  assert_true(zhfix__text_reserve(&t, len));
-  while (i < len && (l = zhfix__utf8_decode(line + i, line + len, &c)) > 0) {
-    t.src[t.n] = (uint32_t)t.n;
-    t.cp[t.n++] = c;
-    i += l;
-  }
-  edits = 0;
-  assert_true(zhfix__misconv_repair_as(ctx, &t, count_edit, script));
   zhfix__text_free(&t);
   return edits;
 }
@@ -529,7 +510,7 @@ static void test_misconv_trial(void **state)
             continue;
           for (x = 0; x < 3; x++)
             for (y = 0; y < sizeof scripts / sizeof *scripts; y++) {
-              size_t n = stage_edits(ctx[x], line.data, line.len, scripts[y]);
+              size_t n = stage_edits(ctx[x], line.data, line.len, scripts[y], false);
               edits = 0;
               if (!zhfix__misconv_trial_at(ctx[x], line.data, line.len, q.member_at, q.nmembers,
                                            scripts[y], count_edit))
@@ -603,10 +584,10 @@ static void test_misconv_quiet(void **state)
             zhfix__buf_add_cp(&line, m->alt[side][j]);
             zhfix__buf_add(&line, s + at + l, len - at - l);
           }
-          n = misconv_edits(repair, line.data, line.len, ZHFIX_SCRIPT_SIMPLIFIED) +
-              misconv_edits(repair, line.data, line.len, ZHFIX_SCRIPT_TRADITIONAL) +
-              misconv_edits(convert, line.data, line.len, ZHFIX_SCRIPT_SIMPLIFIED) +
-              misconv_edits(convert, line.data, line.len, ZHFIX_SCRIPT_TRADITIONAL);
+          n = stage_edits(repair, line.data, line.len, ZHFIX_SCRIPT_SIMPLIFIED, true) +
+              stage_edits(repair, line.data, line.len, ZHFIX_SCRIPT_TRADITIONAL, true) +
+              stage_edits(convert, line.data, line.len, ZHFIX_SCRIPT_SIMPLIFIED, true) +
+              stage_edits(convert, line.data, line.len, ZHFIX_SCRIPT_TRADITIONAL, true);
           changed += n > 0;
           /* (the same from the members' offsets the scan records) */
           if (zhfix__quick_scan(line.data, line.len, &q) != ZHFIX__STAGE_FULL &&
